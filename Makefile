@@ -1,0 +1,34 @@
+# slipway — every target installs what it needs by itself, starting from a fresh clone.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+SLIPWAY := node packages/cli/dist/main.js
+
+.PHONY: test demo tools deps build lint bench clean
+
+test: deps tools build ## unit, integration and smoke tests against the real local platform
+	npx vitest run
+
+demo: deps tools build ## bring the local platform up and show what runs
+	bash scripts/demo.sh
+
+tools: ## install the pinned platform tools into ~/.cache/slipway/tools (idempotent)
+	bash scripts/install-tools.sh
+
+deps: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json packages/*/package.json
+	npm ci --no-audit --no-fund
+
+build: deps
+	npx tsc -b packages/cli packages/secret-sync
+
+lint: deps
+	npx tsc -b packages/cli packages/secret-sync test
+	npx eslint .
+	npx prettier --check .
+
+bench: deps tools build
+	@echo "benchmarks arrive with the bake, deploy and secret-sync stages (bench/README.md)"
+
+clean:
+	rm -rf packages/*/dist .test-logs

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+import { kwokNodes, openbaoReviewer, openbaoReviewerObjects, type PlatformLayout } from '@slipway/core';
+import { run, VaultClient } from '@slipway/clients';
+
+/** Configuration applied once the processes serve: cluster objects, OpenBao mounts and auth. */
+
+export async function configureKube({ paths, tools }: PlatformLayout, nodes: number): Promise<void> {
+  const kubectl = (args: string[], input?: string) =>
+    run(tools.kubectl, [`--kubeconfig=${paths.kubeconfig}`, ...args], input === undefined ? {} : { input });
+  const objects = [...kwokNodes(nodes), ...openbaoReviewerObjects()].map((o) => stringify(o));
+  const bundle = [readFileSync(tools.istioCrds, 'utf8'), ...objects].join('\n---\n');
+  await kubectl(['apply', '--server-side', '--field-manager=slipway-dev', '-f', '-'], bundle);
+  await kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
+  await kubectl(['wait', '--for=condition=Ready', 'node', '--all', '--timeout=60s']);
+}
+
+export const vaultKvMount = 'k8s-secret';
+
+export async function configureVault(
+  { paths, tools, ports }: PlatformLayout,
+  rootToken: string,
+  withKube: boolean,
+): Promise<void> {
+  const vault = new VaultClient({ address: `http://127.0.0.1:${ports.openbao}`, token: rootToken });
+  await vault.request('POST', `sys/mounts/${vaultKvMount}`, { type: 'kv', options: { version: '2' } });
+  if (!withKube) return;
+  await vault.request('POST', 'sys/auth/kubernetes', { type: 'kubernetes' });
+  // a TokenRequest token for the reviewer SA (system:auth-delegator); it reaches us on stdout
+  const { stdout: reviewerJwt } = await run(tools.kubectl, [
+    `--kubeconfig=${paths.kubeconfig}`,
+    'create',
+    'token',
+    openbaoReviewer.name,
+    `--namespace=${openbaoReviewer.namespace}`,
+    '--duration=8760h',
+  ]);
+  await vault.request('POST', 'auth/kubernetes/config', {
+    kubernetes_host: `https://127.0.0.1:${ports.apiserver}`,
+    kubernetes_ca_cert: readFileSync(paths.caFile, 'utf8'),
+    token_reviewer_jwt: reviewerJwt.trim(),
+    disable_local_ca_jwt: true,
+  });
+}

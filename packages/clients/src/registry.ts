@@ -1,0 +1,104 @@
+import { RemoteError } from '@slipway/core';
+
+/** All four manifest media types: an image may be stored as any of them. */
+export const manifestMediaTypes = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+] as const;
+
+export interface RegistryOptions {
+  /** host[:port] */
+  host: string;
+  insecureHttp?: boolean;
+  username?: string;
+  password?: string;
+  fetch?: typeof fetch;
+}
+
+export type ManifestLookup = { exists: true; digest: string | undefined } | { exists: false };
+
+const absentCodes = new Set(['MANIFEST_UNKNOWN', 'NAME_UNKNOWN']);
+
+/** A minimal OCI distribution client: no maintained Node library fits (see ADR 0001). */
+export class RegistryClient {
+  readonly #base: string;
+  readonly #options: RegistryOptions;
+  readonly #fetch: typeof fetch;
+  #authorization: string | undefined;
+
+  constructor(options: RegistryOptions) {
+    this.#options = options;
+    this.#base = `${options.insecureHttp ? 'http' : 'https'}://${options.host}`;
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  /**
+   * Whether `<name>:<tag>` exists. Only a 404 whose error code is MANIFEST_UNKNOWN or
+   * NAME_UNKNOWN means absent; any other failure throws (fail closed, never a silent rebuild).
+   */
+  async manifestExists(name: string, tag: string): Promise<ManifestLookup> {
+    const path = `/v2/${name}/manifests/${encodeURIComponent(tag)}`;
+    const head = await this.#send('HEAD', path);
+    if (head.status === 200) return { exists: true, digest: head.headers.get('docker-content-digest') ?? undefined };
+    if (head.status === 404) {
+      // HEAD has no body: read the error code from a GET of the same manifest
+      const get = await this.#send('GET', path);
+      const body = await get.text();
+      if (get.status === 404 && errorCodes(body).some((c) => absentCodes.has(c))) return { exists: false };
+      if (get.status === 200) return { exists: true, digest: get.headers.get('docker-content-digest') ?? undefined };
+      throw new RemoteError(`registry GET ${path} answered ${get.status}`, get.status, body);
+    }
+    throw new RemoteError(`registry HEAD ${path} answered ${head.status}`, head.status, '');
+  }
+
+  async #send(method: string, path: string): Promise<Response> {
+    const headers = () => ({
+      accept: manifestMediaTypes.join(', '),
+      ...(this.#authorization ? { authorization: this.#authorization } : {}),
+    });
+    let res = await this.#fetch(this.#base + path, { method, headers: headers() });
+    if (res.status !== 401) return res;
+    await res.arrayBuffer();
+    this.#authorization = await this.#authorize(res.headers.get('www-authenticate') ?? '');
+    res = await this.#fetch(this.#base + path, { method, headers: headers() });
+    return res;
+  }
+
+  /** Answers a 401 challenge: Basic directly, or a Bearer token from the realm. */
+  async #authorize(challenge: string): Promise<string> {
+    const { username, password } = this.#options;
+    const basic =
+      username !== undefined ? `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}` : undefined;
+    if (/^basic/i.test(challenge)) {
+      if (!basic) throw new RemoteError('registry requires credentials and none were given', 401, '');
+      return basic;
+    }
+    if (!/^bearer/i.test(challenge)) throw new RemoteError(`registry sent an unknown challenge: ${challenge}`, 401, '');
+    const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const realm = params['realm'];
+    if (!realm) throw new RemoteError('registry Bearer challenge has no realm', 401, challenge);
+    const url = new URL(realm);
+    for (const key of ['service', 'scope']) {
+      const value = params[key];
+      if (value) url.searchParams.set(key, value);
+    }
+    const res = await this.#fetch(url, { headers: basic ? { authorization: basic } : {} });
+    const body = await res.text();
+    if (!res.ok) throw new RemoteError(`registry token endpoint answered ${res.status}`, res.status, body);
+    const json = JSON.parse(body) as { token?: string; access_token?: string };
+    const token = json.token ?? json.access_token;
+    if (!token) throw new RemoteError('registry token endpoint returned no token', res.status, '');
+    return `Bearer ${token}`;
+  }
+}
+
+function errorCodes(body: string): string[] {
+  try {
+    const json = JSON.parse(body) as { errors?: { code?: string }[] };
+    return (json.errors ?? []).map((e) => e.code ?? '');
+  } catch {
+    return [];
+  }
+}

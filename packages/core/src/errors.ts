@@ -1,0 +1,56 @@
+/** The error hierarchy every entry point maps to an exit code and one clear message. */
+export class SlipwayError extends Error {
+  /** Process exit code the CLI uses for this error. */
+  readonly exitCode: number = 1;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input from the user: config files, flags. Exit code 2. */
+export class InputError extends SlipwayError {
+  override readonly exitCode = 2;
+}
+
+/** A production rule was broken. Exit code 2. */
+export class PolicyError extends SlipwayError {
+  override readonly exitCode = 2;
+}
+
+/** A remote server answered with an error status. */
+export class RemoteError extends SlipwayError {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly body: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A subprocess failed. */
+export class CommandError extends SlipwayError {
+  constructor(
+    readonly command: string,
+    readonly exitCode: number,
+    readonly stderr: string,
+  ) {
+    super(`${command} exited with ${exitCode}${stderr ? `: ${lastLines(stderr, 5)}` : ''}`);
+  }
+}
+
+/** A rollout did not become stable. */
+export class RolloutFailedError extends SlipwayError {
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}
+
+function lastLines(text: string, n: number): string {
+  return text.trim().split('\n').slice(-n).join('\n');
+}

@@ -1,0 +1,4 @@
+export * from './config-files.js';
+export * from './layout.js';
+export * from './ports.js';
+export * from './processes.js';

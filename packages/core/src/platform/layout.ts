@@ -1,0 +1,62 @@
+import type { PlatformPorts } from './ports.js';
+
+/** The pieces of the local platform a caller can ask for. */
+export type Piece = 'kube' | 'vault' | 'registry' | 'git';
+export const allPieces: readonly Piece[] = ['kube', 'vault', 'registry', 'git'];
+
+/** Absolute paths of the binaries the platform runs. */
+export interface ToolPaths {
+  etcd: string;
+  kubeApiserver: string;
+  kubeControllerManager: string;
+  kubeScheduler: string;
+  kubectl: string;
+  kwok: string;
+  kwokStages: string;
+  bao: string;
+  dockerRegistry: string;
+  sshd: string;
+  git: string;
+  istioCrds: string;
+}
+
+/** Where every file of one platform instance lives, below its state dir. */
+export function platformPaths(dir: string) {
+  return {
+    dir,
+    state: `${dir}/state.json`,
+    logs: `${dir}/logs`,
+    kubeconfig: `${dir}/kubeconfig`,
+    certDir: `${dir}/kube/certs`,
+    /** The apiserver's self-signed serving cert; it carries its own CA. */
+    caFile: `${dir}/kube/certs/apiserver.crt`,
+    serviceAccountKey: `${dir}/kube/sa.key`,
+    tokenFile: `${dir}/kube/tokens.csv`,
+    etcdData: `${dir}/etcd`,
+    baoHome: `${dir}/openbao`,
+    registryConfig: `${dir}/registry/config.yml`,
+    registryHtpasswd: `${dir}/registry/htpasswd`,
+    registryData: `${dir}/registry/data`,
+    sshConfig: `${dir}/ssh/sshd_config`,
+    sshHostKey: `${dir}/ssh/ssh_host_ed25519_key`,
+    sshAuthorizedKeys: `${dir}/ssh/authorized_keys`,
+    sshKnownHosts: `${dir}/ssh/known_hosts`,
+    gitServe: `${dir}/ssh/git-serve`,
+    gitRoot: `${dir}/git`,
+  };
+}
+export type PlatformPaths = ReturnType<typeof platformPaths>;
+
+export interface PlatformLayout {
+  paths: PlatformPaths;
+  tools: ToolPaths;
+  ports: PlatformPorts;
+}
+
+/** The binaries each piece runs. */
+export const toolsByPiece: Record<Piece, readonly (keyof ToolPaths)[]> = {
+  kube: ['etcd', 'kubeApiserver', 'kubeControllerManager', 'kubeScheduler', 'kubectl', 'kwok', 'kwokStages', 'istioCrds'],
+  vault: ['bao'],
+  registry: ['dockerRegistry'],
+  git: ['sshd', 'git'],
+};

@@ -1,0 +1,176 @@
+import type { Piece, PlatformLayout } from './layout.js';
+
+/** How to tell that a started process is ready to serve. */
+export type Readiness =
+  | { kind: 'http'; url: string; ok: readonly number[]; auth?: 'admin-token' }
+  | { kind: 'tcp'; port: number };
+
+/** One long-running process of the platform, as data. */
+export interface ProcessSpec {
+  name: string;
+  piece: Piece;
+  command: string;
+  args: string[];
+  /** Extra environment; values may be secrets, so they never go to argv. */
+  env?: Record<string, string>;
+  readiness: Readiness;
+}
+
+const loopback = '127.0.0.1';
+
+/** The processes of the requested pieces, in start order. */
+export function platformProcesses(layout: PlatformLayout, pieces: readonly Piece[]): ProcessSpec[] {
+  const specs: ProcessSpec[] = [];
+  if (pieces.includes('kube')) specs.push(...kubeProcesses(layout));
+  if (pieces.includes('vault')) specs.push(openbaoProcess(layout));
+  if (pieces.includes('registry')) specs.push(registryProcess(layout));
+  if (pieces.includes('git')) specs.push(sshdProcess(layout));
+  return specs;
+}
+
+function kubeProcesses({ paths: p, tools: t, ports }: PlatformLayout): ProcessSpec[] {
+  const etcdClient = `http://${loopback}:${ports.etcdClient}`;
+  const etcdPeer = `http://${loopback}:${ports.etcdPeer}`;
+  const kubeconfigFlags = [
+    `--kubeconfig=${p.kubeconfig}`,
+    `--authentication-kubeconfig=${p.kubeconfig}`,
+    `--authorization-kubeconfig=${p.kubeconfig}`,
+    '--leader-elect=false',
+    `--bind-address=${loopback}`,
+  ];
+  return [
+    {
+      name: 'etcd',
+      piece: 'kube',
+      command: t.etcd,
+      args: [
+        '--name=slipway',
+        `--data-dir=${p.etcdData}`,
+        `--listen-client-urls=${etcdClient}`,
+        `--advertise-client-urls=${etcdClient}`,
+        `--listen-peer-urls=${etcdPeer}`,
+        `--initial-advertise-peer-urls=${etcdPeer}`,
+        `--initial-cluster=slipway=${etcdPeer}`,
+        '--unsafe-no-fsync',
+        '--log-level=warn',
+      ],
+      readiness: { kind: 'http', url: `${etcdClient}/health`, ok: [200] },
+    },
+    {
+      name: 'kube-apiserver',
+      piece: 'kube',
+      command: t.kubeApiserver,
+      args: [
+        `--etcd-servers=${etcdClient}`,
+        `--bind-address=${loopback}`,
+        `--advertise-address=${loopback}`,
+        `--secure-port=${ports.apiserver}`,
+        `--cert-dir=${p.certDir}`,
+        `--token-auth-file=${p.tokenFile}`,
+        '--authorization-mode=RBAC',
+        `--service-account-key-file=${p.serviceAccountKey}`,
+        `--service-account-signing-key-file=${p.serviceAccountKey}`,
+        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+        '--service-cluster-ip-range=10.96.0.0/16',
+        '--endpoint-reconciler-type=none',
+        '--allow-privileged=true',
+        '--profiling=false',
+      ],
+      readiness: {
+        kind: 'http',
+        url: `https://${loopback}:${ports.apiserver}/readyz`,
+        ok: [200],
+        auth: 'admin-token',
+      },
+    },
+    {
+      name: 'kube-controller-manager',
+      piece: 'kube',
+      command: t.kubeControllerManager,
+      args: [
+        ...kubeconfigFlags,
+        `--secure-port=${ports.controllerManager}`,
+        `--service-account-private-key-file=${p.serviceAccountKey}`,
+        `--root-ca-file=${p.caFile}`,
+        '--use-service-account-credentials=true',
+        '--concurrent-deployment-syncs=10',
+        '--concurrent-replicaset-syncs=10',
+      ],
+      readiness: {
+        kind: 'http',
+        url: `https://${loopback}:${ports.controllerManager}/healthz`,
+        ok: [200],
+      },
+    },
+    {
+      name: 'kube-scheduler',
+      piece: 'kube',
+      command: t.kubeScheduler,
+      args: [...kubeconfigFlags, `--secure-port=${ports.scheduler}`],
+      readiness: {
+        kind: 'http',
+        url: `https://${loopback}:${ports.scheduler}/healthz`,
+        ok: [200],
+      },
+    },
+    {
+      name: 'kwok',
+      piece: 'kube',
+      command: t.kwok,
+      args: [
+        `--kubeconfig=${p.kubeconfig}`,
+        '--manage-all-nodes=false',
+        '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+        '--disregard-status-with-annotation-selector=kwok.x-k8s.io/status=custom',
+        '--cidr=10.244.0.1/16',
+        `--node-ip=${loopback}`,
+        `--server-address=${loopback}:${ports.kwok}`,
+        `--config=${t.kwokStages}`,
+      ],
+      readiness: { kind: 'http', url: `http://${loopback}:${ports.kwok}/healthz`, ok: [200] },
+    },
+  ];
+}
+
+function openbaoProcess({ paths: p, tools: t, ports }: PlatformLayout): ProcessSpec {
+  return {
+    name: 'openbao',
+    piece: 'vault',
+    command: t.bao,
+    args: [
+      'server',
+      '-dev',
+      '-dev-no-store-token',
+      `-dev-listen-address=${loopback}:${ports.openbao}`,
+      '-log-level=warn',
+    ],
+    // the root token is set through the environment by the launcher
+    env: { HOME: p.baoHome },
+    readiness: {
+      kind: 'http',
+      url: `http://${loopback}:${ports.openbao}/v1/sys/health`,
+      ok: [200],
+    },
+  };
+}
+
+function registryProcess({ paths: p, tools: t, ports }: PlatformLayout): ProcessSpec {
+  return {
+    name: 'registry',
+    piece: 'registry',
+    command: t.dockerRegistry,
+    args: ['serve', p.registryConfig],
+    // an authenticated registry answers /v2/ with 401 once it serves
+    readiness: { kind: 'http', url: `http://${loopback}:${ports.registry}/v2/`, ok: [401] },
+  };
+}
+
+function sshdProcess({ paths: p, tools: t, ports }: PlatformLayout): ProcessSpec {
+  return {
+    name: 'sshd',
+    piece: 'git',
+    command: t.sshd,
+    args: ['-D', '-e', '-f', p.sshConfig],
+    readiness: { kind: 'tcp', port: ports.sshd },
+  };
+}

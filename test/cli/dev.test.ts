@@ -1,0 +1,73 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { run } from '@slipway/clients';
+import { isAlive } from '../../packages/cli/src/dev/processes.js';
+import { readState } from '../../packages/cli/src/dev/state.js';
+import { toolPath } from '../../packages/cli/src/dev/tools.js';
+import { slipway } from '../support/cli.js';
+
+const portIsFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+describe('slipway dev up | status | env | down', () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'slipway-dev-cli-')), 'state');
+  afterAll(async () => {
+    await slipway(['dev', 'down', '--dir', dir]);
+    rmSync(join(dir, '..'), { recursive: true, force: true });
+  });
+
+  it('brings the whole platform up, refuses a second up, and down leaves no process and no port behind', async () => {
+    const up = await slipway(['dev', 'up', '--dir', dir]);
+    expect(up.stderr).toMatch(/local platform up in/);
+    expect(up.code).toBe(0);
+    expect(up.stdout).toMatch(/kube-apiserver\s+https:\/\/127\.0\.0\.1:\d+/);
+    const state = readState(join(dir, 'state.json'));
+    expect(state).toBeDefined();
+    const pids = Object.values(state?.pids ?? {});
+    expect(Object.keys(state?.pids ?? {}).sort()).toEqual(
+      ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'openbao', 'registry', 'sshd'].sort(),
+    );
+    expect(pids.every(isAlive)).toBe(true);
+
+    const status = await slipway(['dev', 'status', '--dir', dir]);
+    expect(status.code).toBe(0);
+    expect(status.stdout.match(/ running/g)).toHaveLength(8);
+
+    const second = await slipway(['dev', 'up', '--dir', dir]);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/already runs/);
+
+    const env = await slipway(['dev', 'env', '--dir', dir]);
+    expect(env.code).toBe(0);
+    const kubeconfig = /export KUBECONFIG='([^']+)'/.exec(env.stdout)?.[1] ?? '';
+    expect(env.stdout).toMatch(/export VAULT_ADDR='http:\/\/127\.0\.0\.1:\d+'/);
+    const nodes = await run(toolPath('kubectl'), ['get', 'nodes', '-o', 'name'], { env: { ...process.env, KUBECONFIG: kubeconfig } });
+    expect(nodes.stdout.trim().split('\n')).toHaveLength(3);
+
+    const down = await slipway(['dev', 'down', '--dir', dir]);
+    expect(down.code).toBe(0);
+    expect(pids.filter(isAlive)).toEqual([]);
+    const ports = Object.values(state?.ports ?? {});
+    expect(await Promise.all(ports.map(portIsFree))).toEqual(ports.map(() => true));
+    expect(existsSync(dir)).toBe(false);
+
+    const after = await slipway(['dev', 'status', '--dir', dir]);
+    expect(after.code).toBe(1);
+    expect(after.stdout).toMatch(/not running/);
+  });
+
+  it('says to run `make tools` when a tool is missing, and starts nothing', async () => {
+    const other = join(dir, '..', 'no-tools');
+    const up = await slipway(['dev', 'up', '--dir', other], { SLIPWAY_TOOLS_BIN: '/nonexistent/bin' });
+    expect(up.code).toBe(2);
+    expect(up.stderr).toMatch(/run `make tools`/);
+    expect(existsSync(join(other, 'state.json'))).toBe(false);
+  });
+});

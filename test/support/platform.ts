@@ -1,0 +1,60 @@
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { Piece } from '@slipway/core';
+import { kubeConfigFromFile } from '@slipway/clients';
+import { startPlatform, stopPlatform, type Platform } from '../../packages/cli/src/dev/platform.js';
+
+export interface TestPlatform extends Platform {
+  /** A client-node KubeConfig for the suite's own apiserver (admin). */
+  kubeConfig: KubeConfig;
+}
+
+const repoRoot = new URL('../..', import.meta.url).pathname;
+
+/**
+ * Starts an isolated platform (only the pieces the suite needs) on free ports in a temp dir
+ * before the suite, and stops it after, whether tests passed or not. Component logs of a
+ * failed suite are kept under `.test-logs/<suite>/`.
+ */
+export function usePlatform(suite: string, pieces: readonly Piece[], options: { nodes?: number } = {}): () => TestPlatform {
+  const dir = mkdtempSync(join(tmpdir(), `slipway-${suite}-`));
+  let platform: TestPlatform | undefined;
+  let failed = false;
+  const killOnExit = () => {
+    for (const pid of Object.values(platform?.state.pids ?? {})) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  };
+
+  beforeAll(async () => {
+    process.once('exit', killOnExit);
+    const started = await startPlatform({ dir, pieces, ...options });
+    platform = { ...started, kubeConfig: pieces.includes('kube') ? kubeConfigFromFile(started.kube.kubeconfigPath) : (undefined as never) };
+  });
+  afterEach((ctx) => {
+    if (ctx.task.result?.state === 'fail') failed = true;
+  });
+  afterAll(async () => {
+    process.removeListener('exit', killOnExit);
+    await stopPlatform(dir, { keepDir: true });
+    if ((failed || !platform) && existsSync(join(dir, 'logs'))) {
+      const keep = join(repoRoot, '.test-logs', suite);
+      rmSync(keep, { recursive: true, force: true });
+      cpSync(join(dir, 'logs'), keep, { recursive: true });
+      console.error(`component logs of ${suite} kept in ${keep}`);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  return () => {
+    if (!platform) throw new Error(`the ${suite} platform did not start`);
+    return platform;
+  };
+}
