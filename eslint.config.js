@@ -1,7 +1,15 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const ioModules = ['node:fs', 'node:fs/promises', 'node:child_process', 'node:net', 'node:http', 'node:https', '@kubernetes/client-node'];
+const ioModules = [
+  'node:fs',
+  'node:fs/promises',
+  'node:child_process',
+  'node:net',
+  'node:http',
+  'node:https',
+  '@kubernetes/client-node',
+];
 
 export default tseslint.config(
   { ignores: ['**/dist/**', 'node_modules/**', 'bench/results/**', 'charts/**', 'coverage/**'] },
@@ -9,7 +17,7 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { project: ['./tsconfig.eslint.json'], tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -27,7 +35,10 @@ export default tseslint.config(
           patterns: [{ group: ['fs', 'child_process', 'net', 'http', 'https'], message: 'packages/core is pure' }],
         },
       ],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'packages/core is pure: pass config in' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'packages/core is pure: pass config in' },
+      ],
     },
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },

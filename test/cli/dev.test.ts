@@ -32,7 +32,16 @@ describe('slipway dev up | status | env | down', () => {
     expect(state).toBeDefined();
     const pids = Object.values(state?.pids ?? {});
     expect(Object.keys(state?.pids ?? {}).sort()).toEqual(
-      ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'openbao', 'registry', 'sshd'].sort(),
+      [
+        'etcd',
+        'kube-apiserver',
+        'kube-controller-manager',
+        'kube-scheduler',
+        'kwok',
+        'openbao',
+        'registry',
+        'sshd',
+      ].sort(),
     );
     expect(pids.every(isAlive)).toBe(true);
 
@@ -48,7 +57,9 @@ describe('slipway dev up | status | env | down', () => {
     expect(env.code).toBe(0);
     const kubeconfig = /export KUBECONFIG='([^']+)'/.exec(env.stdout)?.[1] ?? '';
     expect(env.stdout).toMatch(/export VAULT_ADDR='http:\/\/127\.0\.0\.1:\d+'/);
-    const nodes = await run(toolPath('kubectl'), ['get', 'nodes', '-o', 'name'], { env: { ...process.env, KUBECONFIG: kubeconfig } });
+    const nodes = await run(toolPath('kubectl'), ['get', 'nodes', '-o', 'name'], {
+      env: { ...process.env, KUBECONFIG: kubeconfig },
+    });
     expect(nodes.stdout.trim().split('\n')).toHaveLength(3);
 
     const down = await slipway(['dev', 'down', '--dir', dir]);

@@ -9,7 +9,9 @@ describe('the local cluster (etcd, apiserver, controller-manager, scheduler, kwo
   it('has three fake kwok nodes that are Ready', async () => {
     const core = platform().kubeConfig.makeApiClient(CoreV1Api);
     const nodes = await core.listNode();
-    const ready = nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    const ready = nodes.items.filter((n) =>
+      n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    );
     expect(ready.map((n) => n.metadata?.name).sort()).toEqual(['kwok-node-0', 'kwok-node-1', 'kwok-node-2']);
     expect(ready.every((n) => n.metadata?.annotations?.['kwok.x-k8s.io/node'] === 'fake')).toBe(true);
   });
@@ -59,9 +61,10 @@ describe('the local cluster (etcd, apiserver, controller-manager, scheduler, kwo
     const rejection = async (name: string, route: object) => {
       const body = { ...valid, metadata: { name }, spec: { hosts: ['smoke'], http: [{ route: [route] }] } };
       // Strict is what kubectl and server-side apply use by default
-      const error = await custom
-        .createNamespacedCustomObject({ ...target, body, fieldValidation: 'Strict' })
-        .then(() => undefined, (e: unknown) => e);
+      const error = await custom.createNamespacedCustomObject({ ...target, body, fieldValidation: 'Strict' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(ApiException);
       return error as ApiException<string>;
     };

@@ -18,7 +18,7 @@ describe('git over SSH on the local platform', () => {
 
   it('clones a repository with its deploy key, and refuses other keys', async () => {
     const git = platform().git;
-    await git.addRepo('payments', { 'README.md': '# payments\n', 'Dockerfile': 'FROM scratch\n' });
+    await git.addRepo('payments', { 'README.md': '# payments\n', Dockerfile: 'FROM scratch\n' });
     await git.addRepo('orders', { 'README.md': '# orders\n' });
     const paymentsKey = await git.addDeployKey('payments');
     const ordersKey = await git.addDeployKey('orders');

@@ -21,7 +21,9 @@ describe('helm from the tools cache', () => {
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  greeting: {{ .Values.greeting | quote }}\n  kube: {{ .Capabilities.KubeVersion.Version | quote }}\n',
     );
     const { stdout } = await run(helm, ['template', 'payments', join(dir, 'chart'), '--set', 'greeting=hi']);
-    const [cm] = parseAllDocuments(stdout).map((d) => d.toJS() as { metadata: { name: string }; data: Record<string, string> });
+    const [cm] = parseAllDocuments(stdout).map(
+      (d) => d.toJS() as { metadata: { name: string }; data: Record<string, string> },
+    );
     expect(cm?.metadata.name).toBe('payments');
     expect(cm?.data['greeting']).toBe('hi');
     // the version ldflags took: helm assumes the Kubernetes minor it was built against

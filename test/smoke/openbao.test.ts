@@ -61,7 +61,9 @@ describe('OpenBao on the local platform', () => {
       namespace: 'payments',
       body: { spec: { audiences: [] } },
     });
-    await expect(new VaultClient({ address: platform().vault.address }).loginKubernetes('payments', other.status?.token ?? '')).rejects.toBeInstanceOf(RemoteError);
+    await expect(
+      new VaultClient({ address: platform().vault.address }).loginKubernetes('payments', other.status?.token ?? ''),
+    ).rejects.toBeInstanceOf(RemoteError);
     // and OpenBao really asked this apiserver: TokenReview agrees the token is valid
     const review = await kc.makeApiClient(AuthenticationV1Api).createTokenReview({ body: { spec: { token: jwt } } });
     expect(review.status?.user?.username).toBe('system:serviceaccount:payments:api');

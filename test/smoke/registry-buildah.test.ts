@@ -27,7 +27,11 @@ describe('buildah and the OCI registry on the local platform', () => {
     const image = `${host}/smoke/tiny:1.0.0`;
     // credentials reach buildah through a private auth file, never argv
     const authfile = join(work, 'auth.json');
-    writeFileSync(authfile, JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${username}:${password}`).toString('base64') } } }), { mode: 0o600 });
+    writeFileSync(
+      authfile,
+      JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${username}:${password}`).toString('base64') } } }),
+      { mode: 0o600 },
+    );
     const buildah = toolPath('buildah');
     try {
       await run(buildah, [...storage, 'bud', '--isolation=chroot', '--quiet', '-t', image, context]);

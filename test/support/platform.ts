@@ -19,7 +19,11 @@ const repoRoot = new URL('../..', import.meta.url).pathname;
  * before the suite, and stops it after, whether tests passed or not. Component logs of a
  * failed suite are kept under `.test-logs/<suite>/`.
  */
-export function usePlatform(suite: string, pieces: readonly Piece[], options: { nodes?: number } = {}): () => TestPlatform {
+export function usePlatform(
+  suite: string,
+  pieces: readonly Piece[],
+  options: { nodes?: number } = {},
+): () => TestPlatform {
   const dir = mkdtempSync(join(tmpdir(), `slipway-${suite}-`));
   let platform: TestPlatform | undefined;
   let failed = false;
@@ -36,7 +40,10 @@ export function usePlatform(suite: string, pieces: readonly Piece[], options: { 
   beforeAll(async () => {
     process.once('exit', killOnExit);
     const started = await startPlatform({ dir, pieces, ...options });
-    platform = { ...started, kubeConfig: pieces.includes('kube') ? kubeConfigFromFile(started.kube.kubeconfigPath) : (undefined as never) };
+    platform = {
+      ...started,
+      kubeConfig: pieces.includes('kube') ? kubeConfigFromFile(started.kube.kubeconfigPath) : (undefined as never),
+    };
   });
   afterEach((ctx) => {
     if (ctx.task.result?.state === 'fail') failed = true;

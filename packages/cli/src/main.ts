@@ -20,7 +20,9 @@ try {
     process.stderr.write(`error: ${error.message}\n`);
     process.exitCode = error.exitCode;
   } else {
-    process.stderr.write(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   }
 }

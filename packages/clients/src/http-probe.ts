@@ -23,11 +23,7 @@ export function probeHttp(url: string, options: ProbeOptions = {}): Promise<numb
         method: 'GET',
         headers: options.bearer ? { authorization: `Bearer ${options.bearer}` } : {},
         timeout: options.timeoutMs ?? 2000,
-        ...(u.protocol === 'https:'
-          ? options.ca
-            ? { ca: options.ca }
-            : { rejectUnauthorized: false }
-          : {}),
+        ...(u.protocol === 'https:' ? (options.ca ? { ca: options.ca } : { rejectUnauthorized: false }) : {}),
       },
       (res) => {
         res.resume();

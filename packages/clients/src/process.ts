@@ -26,8 +26,8 @@ export const run: Runner = (command, args, options = {}) =>
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stdout?.on('data', (b: Buffer) => out.push(b));
+    child.stderr?.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e) => reject(new CommandError(`${command} ${args.join(' ')}`, 127, e.message)));
     child.on('close', (code, signal) => {
       const stdout = Buffer.concat(out).toString('utf8');

@@ -76,7 +76,9 @@ export class RegistryClient {
       return basic;
     }
     if (!/^bearer/i.test(challenge)) throw new RemoteError(`registry sent an unknown challenge: ${challenge}`, 401, '');
-    const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const params: Record<string, string> = Object.fromEntries(
+      [...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']),
+    );
     const realm = params['realm'];
     if (!realm) throw new RemoteError('registry Bearer challenge has no realm', 401, challenge);
     const url = new URL(realm);

@@ -56,10 +56,7 @@ export class VaultClient {
   }
 
   async kvGet(mount: string, path: string): Promise<Record<string, unknown> | undefined> {
-    const res = await this.request<{ data: { data: Record<string, unknown> | null } }>(
-      'GET',
-      `${mount}/data/${path}`,
-    );
+    const res = await this.request<{ data: { data: Record<string, unknown> | null } }>('GET', `${mount}/data/${path}`);
     return res?.data.data ?? undefined;
   }
 

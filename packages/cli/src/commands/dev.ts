@@ -14,7 +14,9 @@ export function defaultDevDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function devCommand(): Command {
-  const dev = new Command('dev').description('the local platform: a real control plane, OpenBao, registry and git server');
+  const dev = new Command('dev').description(
+    'the local platform: a real control plane, OpenBao, registry and git server',
+  );
   const dirOption = ['--dir <path>', 'state dir (config, logs, pids)'] as const;
 
   dev
@@ -32,7 +34,8 @@ export function devCommand(): Command {
       }
       await stopPlatform(dir); // leftovers of a platform that died
       const nodes = Number(opts.nodes);
-      if (!Number.isInteger(nodes) || nodes < 1) throw new InputError(`--nodes must be a positive integer, got ${opts.nodes}`);
+      if (!Number.isInteger(nodes) || nodes < 1)
+        throw new InputError(`--nodes must be a positive integer, got ${opts.nodes}`);
       const t0 = Date.now();
       const platform = await startPlatform({ dir, nodes, onProgress: progress });
       progress(`local platform up in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
@@ -51,7 +54,11 @@ export function devCommand(): Command {
         process.exitCode = 1;
         return;
       }
-      const rows = Object.entries(state.pids).map(([name, pid]) => [name, String(pid), isAlive(pid) ? 'running' : 'stopped']);
+      const rows = Object.entries(state.pids).map(([name, pid]) => [
+        name,
+        String(pid),
+        isAlive(pid) ? 'running' : 'stopped',
+      ]);
       result(table([['COMPONENT', 'PID', 'STATE'], ...rows]));
       result(endpoints(platformFromState(dir, state)));
       if (rows.some((r) => r[2] !== 'running')) process.exitCode = 1;
@@ -64,7 +71,8 @@ export function devCommand(): Command {
     .action((opts) => {
       const dir = opts.dir ?? defaultDevDir();
       const state = runningState(dir);
-      if (!state) throw new InputError(`the local platform is not running (state dir ${dir}); start it with \`slipway dev up\``);
+      if (!state)
+        throw new InputError(`the local platform is not running (state dir ${dir}); start it with \`slipway dev up\``);
       const p = platformFromState(dir, state);
       const vars: [string, string][] = [
         ['KUBECONFIG', p.kube.kubeconfigPath],
@@ -93,13 +101,15 @@ export function devCommand(): Command {
 }
 
 function endpoints(p: ReturnType<typeof platformFromState>): string {
-  return table([
-    ['ENDPOINT', 'ADDRESS'],
-    ['kube-apiserver', p.kube.server],
-    ['kubeconfig', p.kube.kubeconfigPath],
-    ['openbao', `${p.vault.address} (KV v2 at ${p.vault.kvMount}/, auth/kubernetes)`],
-    ['registry', `${p.registry.host} (user ${p.registry.username})`],
-    ['git (ssh)', p.git.url('<repo>')],
-    ['logs', p.paths.logs],
-  ]) + '\n\nNext: eval "$(slipway dev env)"; kubectl get nodes';
+  return (
+    table([
+      ['ENDPOINT', 'ADDRESS'],
+      ['kube-apiserver', p.kube.server],
+      ['kubeconfig', p.kube.kubeconfigPath],
+      ['openbao', `${p.vault.address} (KV v2 at ${p.vault.kvMount}/, auth/kubernetes)`],
+      ['registry', `${p.registry.host} (user ${p.registry.username})`],
+      ['git (ssh)', p.git.url('<repo>')],
+      ['logs', p.paths.logs],
+    ]) + '\n\nNext: eval "$(slipway dev env)"; kubectl get nodes'
+  );
 }

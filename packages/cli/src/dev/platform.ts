@@ -138,7 +138,9 @@ export async function startPlatform(options: StartOptions): Promise<Platform> {
     if (failed) throw failed.reason;
     if (pieces.includes('vault')) {
       await configureVault(layout, state.credentials.vaultRootToken, pieces.includes('kube'));
-      progress(`openbao configured: KV v2 at ${vaultKvMount}/${pieces.includes('kube') ? ', kubernetes auth' : ''} (${seconds(t0)})`);
+      progress(
+        `openbao configured: KV v2 at ${vaultKvMount}/${pieces.includes('kube') ? ', kubernetes auth' : ''} (${seconds(t0)})`,
+      );
     }
   } catch (error) {
     await stopProcesses(Object.values(state.pids));

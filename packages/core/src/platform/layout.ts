@@ -55,7 +55,16 @@ export interface PlatformLayout {
 
 /** The binaries each piece runs. */
 export const toolsByPiece: Record<Piece, readonly (keyof ToolPaths)[]> = {
-  kube: ['etcd', 'kubeApiserver', 'kubeControllerManager', 'kubeScheduler', 'kubectl', 'kwok', 'kwokStages', 'istioCrds'],
+  kube: [
+    'etcd',
+    'kubeApiserver',
+    'kubeControllerManager',
+    'kubeScheduler',
+    'kubectl',
+    'kwok',
+    'kwokStages',
+    'istioCrds',
+  ],
   vault: ['bao'],
   registry: ['dockerRegistry'],
   git: ['sshd', 'git'],

@@ -2,8 +2,7 @@ import type { Piece, PlatformLayout } from './layout.js';
 
 /** How to tell that a started process is ready to serve. */
 export type Readiness =
-  | { kind: 'http'; url: string; ok: readonly number[]; auth?: 'admin-token' }
-  | { kind: 'tcp'; port: number };
+  { kind: 'http'; url: string; ok: readonly number[]; auth?: 'admin-token' } | { kind: 'tcp'; port: number };
 
 /** One long-running process of the platform, as data. */
 export interface ProcessSpec {
