@@ -69,8 +69,9 @@ describe('the local cluster (etcd, apiserver, controller-manager, scheduler, kwo
       return error as ApiException<string>;
     };
     const unknownField = await rejection('typo', { destination: { host: 'smoke' }, wieght: 100 });
-    expect(unknownField.code).toBe(422);
-    expect(String(unknownField.body)).toContain('wieght');
+    // strict field validation answers 400 BadRequest naming the unknown field
+    expect(unknownField.code).toBe(400);
+    expect(String(unknownField.body)).toMatch(/unknown field \\?"spec\.http\[0\]\.route\[0\]\.wieght\\?"/);
     const wrongType = await rejection('wrong-type', { destination: { host: 'smoke' }, weight: 'ten' });
     expect(wrongType.code).toBe(422);
     expect(String(wrongType.body)).toContain('weight');
