@@ -1,10 +1,9 @@
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Piece } from '@slipway/core';
-import { kubeConfigFromFile } from '@slipway/clients';
 import { startPlatform, stopPlatform, type Platform } from '../../packages/cli/src/dev/platform.js';
 
 export interface TestPlatform extends Platform {
@@ -40,10 +39,9 @@ export function usePlatform(
   beforeAll(async () => {
     process.once('exit', killOnExit);
     const started = await startPlatform({ dir, pieces, ...options });
-    platform = {
-      ...started,
-      kubeConfig: pieces.includes('kube') ? kubeConfigFromFile(started.kube.kubeconfigPath) : (undefined as never),
-    };
+    const kubeConfig = new KubeConfig();
+    if (pieces.includes('kube')) kubeConfig.loadFromFile(started.kube.kubeconfigPath);
+    platform = { ...started, kubeConfig };
   });
   afterEach((ctx) => {
     if (ctx.task.result?.state === 'fail') failed = true;

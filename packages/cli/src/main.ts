@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command } from '@commander-js/extra-typings';
 import { SlipwayError } from '@slipway/core';
+import { bakeCommand } from './commands/bake.js';
 import { devCommand } from './commands/dev.js';
+import { validateCommand } from './commands/validate.js';
 
 const program = new Command('slipway')
   .description('one common CI/CD pipeline for microservices on Kubernetes')
@@ -10,6 +12,8 @@ const program = new Command('slipway')
   .exitOverride((err) => {
     process.exit(err.exitCode === 0 ? 0 : 2);
   });
+program.addCommand(validateCommand());
+program.addCommand(bakeCommand());
 program.addCommand(devCommand());
 
 try {

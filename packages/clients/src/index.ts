@@ -1,5 +1,5 @@
 export * from './http-probe.js';
-export * from './kube.js';
 export * from './process.js';
 export * from './registry.js';
 export * from './vault.js';
+export * from './helm.js';

@@ -54,3 +54,10 @@ export class RolloutFailedError extends SlipwayError {
 function lastLines(text: string, n: number): string {
   return text.trim().split('\n').slice(-n).join('\n');
 }
+
+/** Catalog validation failed; carries every issue found. Exit code 2. */
+export class ValidationError extends InputError {
+  constructor(readonly issues: readonly { file: string; line: number; column: number; message: string }[]) {
+    super(`the catalog is invalid: ${issues.length} problem${issues.length === 1 ? '' : 's'}`);
+  }
+}

@@ -1,2 +1,4 @@
+export * from './catalog/index.js';
 export * from './errors.js';
 export * from './platform/index.js';
+export * from './render/index.js';

@@ -13,7 +13,7 @@ export function defaultDevDir(env: NodeJS.ProcessEnv = process.env): string {
   return env['SLIPWAY_DEV_DIR'] ?? join(env['XDG_STATE_HOME'] ?? join(homedir(), '.local', 'state'), 'slipway', 'dev');
 }
 
-export function devCommand(): Command {
+export function devCommand() {
   const dev = new Command('dev').description(
     'the local platform: a real control plane, OpenBao, registry and git server',
   );

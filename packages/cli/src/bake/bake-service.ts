@@ -1,0 +1,85 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { parse } from 'yaml';
+import {
+  bakeValues,
+  checkReleasePolicy,
+  checkValuesPolicy,
+  InputError,
+  PolicyError,
+  formatIssue,
+  type BakeRequest,
+  type Catalog,
+  type CatalogService,
+} from '@slipway/core';
+import { helmTemplate } from '@slipway/clients';
+
+export type ChartName = 'workload' | 'routing';
+export const chartNames: readonly ChartName[] = ['workload', 'routing'];
+
+export interface BakedService {
+  service: string;
+  stack: string;
+  manifests: Record<ChartName, string>;
+}
+
+/** A chart as helm takes it: an oci:// reference, or a local directory checked against the pinned version. */
+export function resolveChart(catalogDir: string, catalog: Catalog, name: ChartName): { chart: string; version: string } {
+  const { ref, version } = catalog.platform.charts[name];
+  if (ref.startsWith('oci://')) return { chart: ref, version };
+  const dir = isAbsolute(ref) ? ref : join(catalogDir, ref);
+  const chartFile = join(dir, 'Chart.yaml');
+  if (!existsSync(chartFile)) {
+    throw new InputError(`slipway.yaml: charts.${name}.ref ${ref} is not a chart directory (no ${chartFile}); fix the path`);
+  }
+  const actual = (parse(readFileSync(chartFile, 'utf8')) as { version?: string }).version;
+  if (actual !== version) {
+    throw new InputError(
+      `slipway.yaml: charts.${name} pins version ${version} but ${chartFile} is version ${String(actual)}; update the pin or the chart`,
+    );
+  }
+  return { chart: dir, version };
+}
+
+/** Policy for this release; a PolicyError lists every broken rule. */
+export function checkBakePolicy(catalog: Catalog, service: CatalogService, request: BakeRequest): void {
+  const issues = [
+    ...checkValuesPolicy(catalog.platform, service, request.stack),
+    ...checkReleasePolicy(catalog.platform, { stack: request.stack, imageTag: request.imageTag }),
+  ];
+  if (issues.length > 0) throw new PolicyError(issues.map(formatIssue).join('\n'));
+}
+
+export function findService(catalog: Catalog, name: string, stack: string): CatalogService {
+  const service = catalog.services.get(name);
+  if (!service) {
+    throw new InputError(`unknown service "${name}"; the catalog has: ${[...catalog.services.keys()].join(', ')}`);
+  }
+  if (!service.config.stacks.includes(stack)) {
+    throw new InputError(`service ${name} does not deploy to stack "${stack}" (its stacks: ${service.config.stacks.join(', ')})`);
+  }
+  return service;
+}
+
+/** Renders both shared charts for one service and stack with real `helm template`. */
+export async function bakeService(
+  helm: string,
+  catalogDir: string,
+  catalog: Catalog,
+  service: CatalogService,
+  request: BakeRequest,
+): Promise<BakedService> {
+  if (request.canary && !service.config.canary) {
+    throw new InputError(`service ${service.config.name} does not allow canary releases; set canary: true in ${service.dir}/service.yaml`);
+  }
+  const values = bakeValues(catalog.platform, service, request);
+  const render = (name: ChartName) =>
+    helmTemplate(helm, {
+      release: service.config.name,
+      namespace: service.config.namespace,
+      ...resolveChart(catalogDir, catalog, name),
+      values,
+    });
+  const [workload, routing] = await Promise.all(chartNames.map(render));
+  return { service: service.config.name, stack: request.stack, manifests: { workload: workload ?? '', routing: routing ?? '' } };
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { validateCatalog, type Catalog } from './catalog.js';
+import { checkReleasePolicy, checkValuesPolicy, isStrict } from './policy.js';
+
+const platform = (extra = '') => `apiVersion: slipway.dev/v1
+kind: Platform
+registry: { host: registry.local, project: microservices }
+charts:
+  workload: { ref: w, version: 0.1.0 }
+  routing: { ref: r, version: 0.1.0 }
+stacks:
+  dev: { cluster: c1 }
+  prod: { cluster: c1, branches: [master] }
+  staging: { cluster: c1, branches: ['master', 'release/*'], strict: true }
+clusters: { c1: {} }
+${extra}`;
+const service = `apiVersion: slipway.dev/v1
+kind: Service
+name: payments
+team: checkout
+namespace: payments
+repository: git@git.local:shop/payments.git
+image: payments
+build: { preset: maven }
+stacks: [dev, prod, staging]
+`;
+const compliant = `replicaCount: 2
+healthCheckPath: /health
+resources:
+  requests: { cpu: 250m, memory: 256Mi }
+  limits: { cpu: 500m, memory: 256Mi }
+nodeSelector: { pool: prod }
+affinity: { podAntiAffinity: {} }
+`;
+
+function load(values: string, prodValues?: string, extra = ''): Catalog {
+  const files = [
+    { path: 'slipway.yaml', text: platform(extra) },
+    { path: 'services/payments/service.yaml', text: service },
+    { path: 'services/payments/values.yaml', text: values },
+    ...(prodValues === undefined ? [] : [{ path: 'services/payments/values-prod.yaml', text: prodValues }]),
+  ];
+  const { catalog, issues } = validateCatalog(files);
+  expect(issues).toEqual([]);
+  return catalog as Catalog;
+}
+
+const prodIssues = (c: Catalog, stack = 'prod') =>
+  checkValuesPolicy(c.platform, c.services.get('payments')!, stack).map((i) => ({ rule: i.rule, stack: i.stack, at: `${i.file}:${i.line}`, message: i.message }));
+
+describe('production policy on values', () => {
+  it('passes compliant values', () => {
+    expect(prodIssues(load(compliant))).toEqual([]);
+  });
+
+  it('does not judge a non-strict stack', () => {
+    expect(prodIssues(load('replicaCount: 1\n'), 'dev')).toEqual([]);
+  });
+
+  it('names the stack and the rule of every missing requirement, at the stack values file', () => {
+    const issues = prodIssues(load('env: { A: b }\n', 'podAnnotations: {}\n'));
+    expect(issues.map((i) => i.rule)).toEqual(['resources', 'resources', 'resources', 'resources', 'nodeSelector', 'affinity', 'replicas', 'healthCheck']);
+    expect(issues.every((i) => i.stack === 'prod' && i.message.startsWith('[prod] '))).toBe(true);
+    expect(issues.every((i) => i.at === 'services/payments/values-prod.yaml:1')).toBe(true);
+    expect(issues[0]?.message).toBe('[prod] resources.requests.cpu is required');
+  });
+
+  it('points at the line of a value that breaks a rule', () => {
+    const issues = prodIssues(load(compliant, 'healthCheckPath: /h\nreplicaCount: 1\n'));
+    expect(issues).toEqual([
+      { rule: 'replicas', stack: 'prod', at: 'services/payments/values-prod.yaml:2', message: '[prod] at least 2 replicas are required (got 1)' },
+    ]);
+  });
+
+  it('accepts autoscaling with enough minimum replicas instead of replicaCount', () => {
+    const scaled = compliant.replace('replicaCount: 2\n', 'autoscaling: { enabled: true, minReplicas: 3 }\n');
+    expect(prodIssues(load(scaled))).toEqual([]);
+    const tooFew = compliant.replace('replicaCount: 2\n', 'autoscaling: { enabled: true, minReplicas: 1 }\n');
+    expect(prodIssues(load(tooFew)).map((i) => i.rule)).toEqual(['replicas']);
+  });
+
+  it('requires each resource request and limit separately', () => {
+    const issues = prodIssues(load(compliant.replace('limits: { cpu: 500m, memory: 256Mi }', 'limits: { cpu: 500m }')));
+    expect(issues).toEqual([expect.objectContaining({ rule: 'resources', at: 'services/payments/values.yaml:5', message: '[prod] resources.limits.memory is required' })]);
+  });
+
+  it('makes strictness configurable per stack and the replica minimum in slipway.yaml', () => {
+    const c = load(compliant, undefined, 'policy: { minReplicas: 3 }\n');
+    expect(isStrict(c.platform, 'staging')).toBe(true);
+    expect(isStrict(c.platform, 'dev')).toBe(false);
+    expect(prodIssues(c, 'staging').map((i) => i.message)).toEqual(['[staging] at least 3 replicas are required (got 2)']);
+  });
+});
+
+describe('release policy on pipeline parameters', () => {
+  const c = load(compliant);
+  const rules = (params: Parameters<typeof checkReleasePolicy>[1]) => checkReleasePolicy(c.platform, params).map((i) => [i.rule, i.path[0], i.message]);
+
+  it('refuses "latest" and tags outside the pattern on strict stacks only', () => {
+    expect(rules({ stack: 'prod', imageTag: 'latest' })).toEqual([['imageTag', '--image-tag', '[prod] the mutable tag "latest" is not allowed']]);
+    expect(rules({ stack: 'prod', imageTag: 'feature-x' })[0]?.[0]).toBe('imageTag');
+    expect(rules({ stack: 'prod', imageTag: '1.4.2' })).toEqual([]);
+    expect(rules({ stack: 'dev', imageTag: 'latest' })).toEqual([]);
+  });
+
+  it('allows only the configured source and values branches, with globs', () => {
+    expect(rules({ stack: 'prod', sourceBranch: 'master', valuesBranch: 'master' })).toEqual([]);
+    expect(rules({ stack: 'prod', sourceBranch: 'feature/x' })).toEqual([
+      ['branch', '--source-branch', '[prod] branch "feature/x" may not deploy to prod (allowed: master)'],
+    ]);
+    expect(rules({ stack: 'prod', valuesBranch: 'develop' })[0]?.slice(0, 2)).toEqual(['branch', '--values-branch']);
+    expect(rules({ stack: 'staging', sourceBranch: 'release/1.4' })).toEqual([]);
+    expect(rules({ stack: 'dev', sourceBranch: 'feature/x' })).toEqual([]);
+  });
+
+  it('refuses branch names that could reach a shell, on every stack', () => {
+    for (const branch of ['master;id', '$(id)', 'a b', '-rf', 'x..y', '`id`']) {
+      expect(rules({ stack: 'dev', sourceBranch: branch })[0]?.[0]).toBe('branchName');
+    }
+  });
+});

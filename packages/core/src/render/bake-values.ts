@@ -1,0 +1,38 @@
+import type { CatalogService } from '../catalog/catalog.js';
+import type { PlatformConfig } from '../catalog/platform-schema.js';
+import { stackValues } from '../catalog/policy.js';
+import { layerValues } from './layer-values.js';
+
+export interface BakeRequest {
+  stack: string;
+  imageTag: string;
+  /** A canary release and its traffic weight in percent. */
+  canary?: { weight: number };
+}
+
+/** Ownership labels on every object slipway renders. */
+export const ownershipLabels = (service: string, stack: string) => ({
+  'slipway.dev/service': service,
+  'slipway.dev/stack': stack,
+});
+
+export function imageRepository(platform: PlatformConfig, service: CatalogService): string {
+  return `${platform.registry.host}/${platform.registry.project}/${service.config.image}`;
+}
+
+/**
+ * The values both charts get: values.yaml → values-<stack>.yaml → what the pipeline computes
+ * (image, canary name and weight, ownership labels). Chart defaults sit below all of them.
+ */
+export function bakeValues(platform: PlatformConfig, service: CatalogService, request: BakeRequest): Record<string, unknown> {
+  const layered = stackValues(service, request.stack);
+  const image = { repository: imageRepository(platform, service), tag: request.imageTag };
+  const computed: Record<string, unknown> = {
+    image,
+    labels: { ...layered.labels, ...ownershipLabels(service.config.name, request.stack) },
+    canary: request.canary
+      ? { enabled: true, weight: request.canary.weight, image }
+      : { enabled: false, weight: 0 },
+  };
+  return layerValues(layered, computed);
+}

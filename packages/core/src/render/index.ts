@@ -1,0 +1,2 @@
+export * from './layer-values.js';
+export * from './bake-values.js';
