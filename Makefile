@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 SLIPWAY := node packages/cli/dist/main.js
 
-.PHONY: test demo tools deps build lint bench clean
+.PHONY: test demo tools deps build lint bench clean schemas
 
 test: deps tools build ## unit, integration and smoke tests against the real local platform
 	npx vitest run
@@ -26,6 +26,9 @@ lint: deps
 	npx tsc -b packages/cli packages/secret-sync test
 	npx eslint .
 	npx prettier --check .
+
+schemas: build ## regenerate schemas/*.json and the charts' values.schema.json from the zod sources
+	node scripts/generate-schemas.mjs
 
 bench: deps tools build
 	@echo "benchmarks arrive with the bake, deploy and secret-sync stages (bench/README.md)"

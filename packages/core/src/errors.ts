@@ -1,3 +1,5 @@
+import { formatIssue, type ValidationIssue } from './catalog/issues.js';
+
 /** The error hierarchy every entry point maps to an exit code and one clear message. */
 export class SlipwayError extends Error {
   /** Process exit code the CLI uses for this error. */
@@ -57,7 +59,7 @@ function lastLines(text: string, n: number): string {
 
 /** Catalog validation failed; carries every issue found. Exit code 2. */
 export class ValidationError extends InputError {
-  constructor(readonly issues: readonly { file: string; line: number; column: number; message: string }[]) {
-    super(`the catalog is invalid: ${issues.length} problem${issues.length === 1 ? '' : 's'}`);
+  constructor(readonly issues: readonly ValidationIssue[]) {
+    super(`the catalog is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issues.map(formatIssue).join('\n')}`);
   }
 }

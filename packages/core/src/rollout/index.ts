@@ -1,0 +1,2 @@
+export * from './pod-failure.js';
+export * from './workload-status.js';
