@@ -8,6 +8,7 @@ export default defineConfig({
     // tests run the TypeScript sources; the build (tsc -b) is only for the installed CLI
     alias: {
       '@slipway/core': src('core'),
+      '@slipway/clients/kube': fileURLToPath(new URL('./packages/clients/src/kube/index.ts', import.meta.url)),
       '@slipway/clients': src('clients'),
       '@slipway/cli': src('cli'),
     },

@@ -2,7 +2,9 @@
 import { Command } from '@commander-js/extra-typings';
 import { SlipwayError } from '@slipway/core';
 import { bakeCommand } from './commands/bake.js';
+import { deployCommand } from './commands/deploy.js';
 import { devCommand } from './commands/dev.js';
+import { canaryCommand, historyCommand, rollbackCommand, statusCommand } from './commands/release.js';
 import { validateCommand } from './commands/validate.js';
 
 const program = new Command('slipway')
@@ -14,6 +16,11 @@ const program = new Command('slipway')
   });
 program.addCommand(validateCommand());
 program.addCommand(bakeCommand());
+program.addCommand(deployCommand());
+program.addCommand(canaryCommand());
+program.addCommand(statusCommand());
+program.addCommand(historyCommand());
+program.addCommand(rollbackCommand());
 program.addCommand(devCommand());
 
 try {

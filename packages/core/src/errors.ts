@@ -60,6 +60,8 @@ function lastLines(text: string, n: number): string {
 /** Catalog validation failed; carries every issue found. Exit code 2. */
 export class ValidationError extends InputError {
   constructor(readonly issues: readonly ValidationIssue[]) {
-    super(`the catalog is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issues.map(formatIssue).join('\n')}`);
+    super(
+      `the catalog is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issues.map(formatIssue).join('\n')}`,
+    );
   }
 }

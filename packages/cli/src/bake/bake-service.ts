@@ -24,13 +24,19 @@ export interface BakedService {
 }
 
 /** A chart as helm takes it: an oci:// reference, or a local directory checked against the pinned version. */
-export function resolveChart(catalogDir: string, catalog: Catalog, name: ChartName): { chart: string; version: string } {
+export function resolveChart(
+  catalogDir: string,
+  catalog: Catalog,
+  name: ChartName,
+): { chart: string; version: string } {
   const { ref, version } = catalog.platform.charts[name];
   if (ref.startsWith('oci://')) return { chart: ref, version };
   const dir = isAbsolute(ref) ? ref : join(catalogDir, ref);
   const chartFile = join(dir, 'Chart.yaml');
   if (!existsSync(chartFile)) {
-    throw new InputError(`slipway.yaml: charts.${name}.ref ${ref} is not a chart directory (no ${chartFile}); fix the path`);
+    throw new InputError(
+      `slipway.yaml: charts.${name}.ref ${ref} is not a chart directory (no ${chartFile}); fix the path`,
+    );
   }
   const actual = (parse(readFileSync(chartFile, 'utf8')) as { version?: string }).version;
   if (actual !== version) {
@@ -56,7 +62,9 @@ export function findService(catalog: Catalog, name: string, stack: string): Cata
     throw new InputError(`unknown service "${name}"; the catalog has: ${[...catalog.services.keys()].join(', ')}`);
   }
   if (!service.config.stacks.includes(stack)) {
-    throw new InputError(`service ${name} does not deploy to stack "${stack}" (its stacks: ${service.config.stacks.join(', ')})`);
+    throw new InputError(
+      `service ${name} does not deploy to stack "${stack}" (its stacks: ${service.config.stacks.join(', ')})`,
+    );
   }
   return service;
 }
@@ -70,7 +78,9 @@ export async function bakeService(
   request: BakeRequest,
 ): Promise<BakedService> {
   if (request.canary && !service.config.canary) {
-    throw new InputError(`service ${service.config.name} does not allow canary releases; set canary: true in ${service.dir}/service.yaml`);
+    throw new InputError(
+      `service ${service.config.name} does not allow canary releases; set canary: true in ${service.dir}/service.yaml`,
+    );
   }
   const values = bakeValues(catalog.platform, service, request);
   const render = (name: ChartName) =>
@@ -81,5 +91,9 @@ export async function bakeService(
       values,
     });
   const [workload, routing] = await Promise.all(chartNames.map(render));
-  return { service: service.config.name, stack: request.stack, manifests: { workload: workload ?? '', routing: routing ?? '' } };
+  return {
+    service: service.config.name,
+    stack: request.stack,
+    manifests: { workload: workload ?? '', routing: routing ?? '' },
+  };
 }

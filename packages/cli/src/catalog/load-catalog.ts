@@ -21,7 +21,10 @@ export function checkCatalog(dir: string): { catalog?: Catalog; issues: Validati
           .flatMap((stack) => checkValuesPolicy(catalog.platform, service, stack)),
       )
     : [];
-  const all = sortIssues([...issues, ...policy]).map((i) => ({ ...i, file: prefix && !prefix.startsWith('..') ? `${prefix}/${i.file}` : i.file }));
+  const all = sortIssues([...issues, ...policy]).map((i) => ({
+    ...i,
+    file: prefix && !prefix.startsWith('..') ? `${prefix}/${i.file}` : i.file,
+  }));
   return all.length === 0 && catalog ? { catalog, issues: [] } : { issues: all };
 }
 

@@ -33,7 +33,8 @@ export function bakeCommand() {
         ? [findService(catalog, name, opts.stack)]
         : [...catalog.services.values()].filter((s) => s.config.stacks.includes(opts.stack));
       const requests = services.map((service) => {
-        const imageTag = opts.imageTag ?? service.values?.values.image?.tag ?? service.stackValues[opts.stack]?.values.image?.tag;
+        const imageTag =
+          opts.imageTag ?? service.values?.values.image?.tag ?? service.stackValues[opts.stack]?.values.image?.tag;
         if (!imageTag) throw new InputError(`no image tag for ${service.config.name}: pass --image-tag`);
         const request: BakeRequest = { stack: opts.stack, imageTag, ...(opts.canary ? { canary: { weight } } : {}) };
         checkBakePolicy(catalog, service, request);

@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   gitServeScript,
+  kwokFailureStages,
   kubeconfigYaml,
   registryConfigYaml,
   sshdConfig,
@@ -29,6 +30,7 @@ export function prepareKube({ paths, ports }: PlatformLayout, state: PlatformSta
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   writePrivate(paths.serviceAccountKey, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
   writePrivate(paths.tokenFile, tokenCsv(state.credentials.kubeToken));
+  writePrivate(paths.kwokFailureStages, kwokFailureStages());
   writePrivate(
     paths.kubeconfig,
     kubeconfigYaml(`https://127.0.0.1:${ports.apiserver}`, paths.caFile, state.credentials.kubeToken),

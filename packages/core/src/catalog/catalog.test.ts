@@ -58,16 +58,24 @@ describe('validateCatalog', () => {
         message: 'YAML syntax error: Nested mappings are not allowed in compact mappings',
       }),
     ]);
-    const duplicate = validateCatalog(files({ 'services/payments/values.yaml': 'healthCheckPath: /h\nhealthCheckPath: /x\n' }));
+    const duplicate = validateCatalog(
+      files({ 'services/payments/values.yaml': 'healthCheckPath: /h\nhealthCheckPath: /x\n' }),
+    );
     expect(duplicate.issues.map((i) => [where(i), i.message])).toEqual([
       ['services/payments/values.yaml:2:1', 'YAML syntax error: Map keys must be unique'],
     ]);
   });
 
   it('reports an unknown key at its line with a "did you mean"', () => {
-    const { issues } = validateCatalog(files({ 'services/payments/values.yaml': 'healthCheckPath: /h\nreplicas: 2\n' }));
+    const { issues } = validateCatalog(
+      files({ 'services/payments/values.yaml': 'healthCheckPath: /h\nreplicas: 2\n' }),
+    );
     expect(issues.map(where)).toEqual(['services/payments/values.yaml:2:1']);
-    expect(issues[0]).toMatchObject({ path: ['replicas'], message: 'unknown key "replicas"', hint: 'did you mean "replicaCount"?' });
+    expect(issues[0]).toMatchObject({
+      path: ['replicas'],
+      message: 'unknown key "replicas"',
+      hint: 'did you mean "replicaCount"?',
+    });
   });
 
   it('lists the allowed keys when nothing is close', () => {
@@ -77,32 +85,65 @@ describe('validateCatalog', () => {
   });
 
   it('reports a wrong type with the offending value', () => {
-    const { issues } = validateCatalog(files({ 'services/payments/values.yaml': 'healthCheckPath: /h\nreplicaCount: two\n' }));
+    const { issues } = validateCatalog(
+      files({ 'services/payments/values.yaml': 'healthCheckPath: /h\nreplicaCount: two\n' }),
+    );
     expect(issues).toEqual([
-      expect.objectContaining({ file: 'services/payments/values.yaml', line: 2, column: 15, message: 'expected number, got string', value: 'two', hint: 'set replicaCount to a number' }),
+      expect.objectContaining({
+        file: 'services/payments/values.yaml',
+        line: 2,
+        column: 15,
+        message: 'expected number, got string',
+        value: 'two',
+        hint: 'set replicaCount to a number',
+      }),
     ]);
   });
 
   it('reports a missing required key at its parent', () => {
-    const { issues } = validateCatalog(files({ 'services/payments/service.yaml': service.replace('team: checkout\n', '') }));
-    expect(issues).toEqual([expect.objectContaining({ path: ['team'], line: 1, message: 'missing required key (expected string)' })]);
+    const { issues } = validateCatalog(
+      files({ 'services/payments/service.yaml': service.replace('team: checkout\n', '') }),
+    );
+    expect(issues).toEqual([
+      expect.objectContaining({ path: ['team'], line: 1, message: 'missing required key (expected string)' }),
+    ]);
   });
 
   it('reports an invalid enum value with the choices', () => {
-    const { issues } = validateCatalog(files({ 'services/payments/service.yaml': service.replace('preset: maven', 'preset: ant') }));
+    const { issues } = validateCatalog(
+      files({ 'services/payments/service.yaml': service.replace('preset: maven', 'preset: ant') }),
+    );
     expect(issues).toEqual([
-      expect.objectContaining({ line: 8, column: 18, path: ['build', 'preset'], value: 'ant', hint: 'use one of: maven, gradle, node, go, python' }),
+      expect.objectContaining({
+        line: 8,
+        column: 18,
+        path: ['build', 'preset'],
+        value: 'ant',
+        hint: 'use one of: maven, gradle, node, go, python',
+      }),
     ]);
   });
 
   it('reports a namespace that is not a DNS-1123 label', () => {
-    const { issues } = validateCatalog(files({ 'services/payments/service.yaml': service.replace('namespace: payments', 'namespace: Payments_NS') }));
-    expect(issues).toEqual([expect.objectContaining({ line: 5, path: ['namespace'], value: 'Payments_NS', message: expect.stringMatching(/DNS-1123/) as unknown })]);
+    const { issues } = validateCatalog(
+      files({ 'services/payments/service.yaml': service.replace('namespace: payments', 'namespace: Payments_NS') }),
+    );
+    expect(issues).toEqual([
+      expect.objectContaining({
+        line: 5,
+        path: ['namespace'],
+        value: 'Payments_NS',
+        message: expect.stringMatching(/DNS-1123/) as unknown,
+      }),
+    ]);
   });
 
   it('reports an unknown stack with a suggestion and a stack listed twice', () => {
     const { issues } = validateCatalog(
-      files({ 'services/payments/service.yaml': service.replace('stacks: [dev, prod]', 'stacks: [dev, prd, dev]'), 'services/payments/values-prod.yaml': undefined }),
+      files({
+        'services/payments/service.yaml': service.replace('stacks: [dev, prod]', 'stacks: [dev, prd, dev]'),
+        'services/payments/values-prod.yaml': undefined,
+      }),
     );
     expect(issues.map((i) => [where(i), i.message, i.hint])).toEqual([
       ['services/payments/service.yaml:9:15', 'unknown stack "prd"', 'did you mean "prod"?'],
@@ -114,25 +155,46 @@ describe('validateCatalog', () => {
     const { issues } = validateCatalog(files({ 'services/payments-v2/service.yaml': service }));
     expect(issues.map((i) => [i.file, i.line, i.message])).toEqual([
       ['services/payments-v2/service.yaml', 3, 'name does not match its directory services/payments-v2/'],
-      ['services/payments-v2/service.yaml', 3, 'service "payments" is listed twice (also in services/payments/service.yaml)'],
+      [
+        'services/payments-v2/service.yaml',
+        3,
+        'service "payments" is listed twice (also in services/payments/service.yaml)',
+      ],
     ]);
   });
 
   it('reports a values file for a stack the service does not use', () => {
     const { issues } = validateCatalog(files({ 'services/payments/values-qa.yaml': 'replicaCount: 1\n' }));
     expect(issues).toEqual([
-      expect.objectContaining({ file: 'services/payments/values-qa.yaml', line: 1, message: 'values file for stack "qa", which the service does not use (stacks: dev, prod)' }),
+      expect.objectContaining({
+        file: 'services/payments/values-qa.yaml',
+        line: 1,
+        message: 'values file for stack "qa", which the service does not use (stacks: dev, prod)',
+      }),
     ]);
   });
 
   it('reports a stack on an unknown cluster', () => {
-    const { issues } = validateCatalog(files({ 'slipway.yaml': platform.replace('prod: { cluster: prod-1', 'prod: { cluster: prod-2') }));
-    expect(issues).toEqual([expect.objectContaining({ file: 'slipway.yaml', line: 9, path: ['stacks', 'prod', 'cluster'], hint: 'did you mean "prod-1"?' })]);
+    const { issues } = validateCatalog(
+      files({ 'slipway.yaml': platform.replace('prod: { cluster: prod-1', 'prod: { cluster: prod-2') }),
+    );
+    expect(issues).toEqual([
+      expect.objectContaining({
+        file: 'slipway.yaml',
+        line: 9,
+        path: ['stacks', 'prod', 'cluster'],
+        hint: 'did you mean "prod-1"?',
+      }),
+    ]);
   });
 
   it('reports a missing slipway.yaml, a service dir without service.yaml and stray files', () => {
     const { catalog: c, issues } = validateCatalog(
-      files({ 'slipway.yaml': undefined, 'services/orders/values.yaml': 'replicaCount: 1\n', 'services/notes.yaml': 'x: 1\n' }),
+      files({
+        'slipway.yaml': undefined,
+        'services/orders/values.yaml': 'replicaCount: 1\n',
+        'services/notes.yaml': 'x: 1\n',
+      }),
     );
     expect(c).toBeUndefined();
     expect(issues.map((i) => [i.file, i.message])).toEqual([
@@ -149,6 +211,10 @@ describe('validateCatalog', () => {
         'services/payments/values.yaml': 'replicaCount: x\nimage: { tagg: 1 }\n',
       }),
     );
-    expect(issues.map(where)).toEqual(['services/payments/values.yaml:1:15', 'services/payments/values.yaml:2:10', 'slipway.yaml:2:7']);
+    expect(issues.map(where)).toEqual([
+      'services/payments/values.yaml:1:15',
+      'services/payments/values.yaml:2:10',
+      'slipway.yaml:2:7',
+    ]);
   });
 });

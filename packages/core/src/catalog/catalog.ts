@@ -45,7 +45,9 @@ export function validateCatalog(files: readonly SourceFile[]): { catalog?: Catal
   const platformSource = files.find((f) => f.path === platformFile);
   let platform: PlatformConfig | undefined;
   if (!platformSource) {
-    issues.push(fileIssue(platformFile, 'missing slipway.yaml (kind Platform)', 'create slipway.yaml at the catalog root'));
+    issues.push(
+      fileIssue(platformFile, 'missing slipway.yaml (kind Platform)', 'create slipway.yaml at the catalog root'),
+    );
   } else {
     const parsed = parse(platformSource);
     if (parsed) {
@@ -61,7 +63,13 @@ export function validateCatalog(files: readonly SourceFile[]): { catalog?: Catal
   for (const [dir, group] of [...byDir].sort(([a], [b]) => a.localeCompare(b))) {
     const serviceFile = group.get('service.yaml');
     if (!serviceFile) {
-      issues.push(fileIssue(`services/${dir}`, 'service directory without service.yaml', `add services/${dir}/service.yaml or remove the directory`));
+      issues.push(
+        fileIssue(
+          `services/${dir}`,
+          'service directory without service.yaml',
+          `add services/${dir}/service.yaml or remove the directory`,
+        ),
+      );
       continue;
     }
     const parsedService = parse(serviceFile);
@@ -72,11 +80,25 @@ export function validateCatalog(files: readonly SourceFile[]): { catalog?: Catal
 
     const nameAt = positionOf(parsedService, ['name']);
     if (config.name !== dir) {
-      issues.push({ file: serviceFile.path, ...nameAt, path: ['name'], message: `name does not match its directory services/${dir}/`, value: config.name, hint: `rename the directory or set name: ${dir}` });
+      issues.push({
+        file: serviceFile.path,
+        ...nameAt,
+        path: ['name'],
+        message: `name does not match its directory services/${dir}/`,
+        value: config.name,
+        hint: `rename the directory or set name: ${dir}`,
+      });
     }
     const twice = services.get(config.name);
     if (twice) {
-      issues.push({ file: serviceFile.path, ...nameAt, path: ['name'], message: `service "${config.name}" is listed twice (also in ${twice.dir}/service.yaml)`, value: config.name, hint: 'give each service one directory and a unique name' });
+      issues.push({
+        file: serviceFile.path,
+        ...nameAt,
+        path: ['name'],
+        message: `service "${config.name}" is listed twice (also in ${twice.dir}/service.yaml)`,
+        value: config.name,
+        hint: 'give each service one directory and a unique name',
+      });
       continue;
     }
     if (platform) issues.push(...checkServiceStacks(config, platform, parsedService));
@@ -94,7 +116,13 @@ export function validateCatalog(files: readonly SourceFile[]): { catalog?: Catal
       const stack = /^values-(.+)\.yaml$/.exec(name)?.[1];
       if (stack === undefined) service.values = { values: data, parsed };
       else if (!config.stacks.includes(stack)) {
-        issues.push(fileIssue(source.path, `values file for stack "${stack}", which the service does not use (stacks: ${config.stacks.join(', ')})`, `add ${stack} to stacks in service.yaml, or delete ${source.path}`));
+        issues.push(
+          fileIssue(
+            source.path,
+            `values file for stack "${stack}", which the service does not use (stacks: ${config.stacks.join(', ')})`,
+            `add ${stack} to stacks in service.yaml, or delete ${source.path}`,
+          ),
+        );
       } else service.stackValues[stack] = { values: data, parsed };
     }
     services.set(config.name, service);
@@ -103,13 +131,22 @@ export function validateCatalog(files: readonly SourceFile[]): { catalog?: Catal
   return { ...(platform ? { catalog: { platform, services } } : {}), issues: sortIssues(issues) };
 }
 
-function groupByServiceDir(files: readonly SourceFile[], issues: ValidationIssue[]): Map<string, Map<string, SourceFile>> {
+function groupByServiceDir(
+  files: readonly SourceFile[],
+  issues: ValidationIssue[],
+): Map<string, Map<string, SourceFile>> {
   const byDir = new Map<string, Map<string, SourceFile>>();
   for (const file of files) {
     if (file.path === platformFile) continue;
     const m = servicePath.exec(file.path);
     if (!m?.[1] || !m[2]) {
-      issues.push(fileIssue(file.path, 'unexpected file in the catalog', 'service files live in services/<name>/ as service.yaml, values.yaml or values-<stack>.yaml'));
+      issues.push(
+        fileIssue(
+          file.path,
+          'unexpected file in the catalog',
+          'service files live in services/<name>/ as service.yaml, values.yaml or values-<stack>.yaml',
+        ),
+      );
       continue;
     }
     const group = byDir.get(m[1]) ?? new Map<string, SourceFile>();
@@ -124,14 +161,18 @@ function checkPlatformReferences(platform: PlatformConfig, parsed: ParsedYaml): 
   return Object.entries(platform.stacks).flatMap(([name, stack]) => {
     if (clusters.includes(stack.cluster)) return [];
     const suggestion = didYouMean(stack.cluster, clusters);
-    return [{
-      file: parsed.file,
-      ...positionOf(parsed, ['stacks', name, 'cluster']),
-      path: ['stacks', name, 'cluster'],
-      message: `unknown cluster "${stack.cluster}"`,
-      value: stack.cluster,
-      hint: suggestion ? `did you mean "${suggestion}"?` : `declare it under clusters (known: ${clusters.join(', ') || 'none'})`,
-    }];
+    return [
+      {
+        file: parsed.file,
+        ...positionOf(parsed, ['stacks', name, 'cluster']),
+        path: ['stacks', name, 'cluster'],
+        message: `unknown cluster "${stack.cluster}"`,
+        value: stack.cluster,
+        hint: suggestion
+          ? `did you mean "${suggestion}"?`
+          : `declare it under clusters (known: ${clusters.join(', ') || 'none'})`,
+      },
+    ];
   });
 }
 
@@ -144,7 +185,15 @@ function checkServiceStacks(config: ServiceConfig, platform: PlatformConfig, par
     seen.add(stack);
     if (known.includes(stack)) return [];
     const suggestion = didYouMean(stack, known);
-    return [{ ...at, message: `unknown stack "${stack}"`, hint: suggestion ? `did you mean "${suggestion}"?` : `use one of the stacks in slipway.yaml: ${known.join(', ')}` }];
+    return [
+      {
+        ...at,
+        message: `unknown stack "${stack}"`,
+        hint: suggestion
+          ? `did you mean "${suggestion}"?`
+          : `use one of the stacks in slipway.yaml: ${known.join(', ')}`,
+      },
+    ];
   });
 }
 

@@ -10,7 +10,9 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
     }
   }
   // else a name that shares all but its last two characters (replicas → replicaCount)
-  return best ?? candidates.find((c) => commonPrefix(word.toLowerCase(), c.toLowerCase()) >= Math.max(4, word.length - 2));
+  return (
+    best ?? candidates.find((c) => commonPrefix(word.toLowerCase(), c.toLowerCase()) >= Math.max(4, word.length - 2))
+  );
 }
 
 function commonPrefix(a: string, b: string): number {

@@ -3,7 +3,10 @@ import { z } from 'zod';
 /** DNS-1123 label: namespaces, service names, stack and cluster names. */
 export const dnsLabel = z
   .string()
-  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS-1123 label: lower-case letters, digits and "-", at most 63');
+  .regex(
+    /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    'must be a DNS-1123 label: lower-case letters, digits and "-", at most 63',
+  );
 
 const chartRef = z.strictObject({
   ref: z.string().min(1).describe('oci://host/path/chart or a local chart directory'),
@@ -13,7 +16,11 @@ const chartRef = z.strictObject({
 const stack = z.strictObject({
   cluster: dnsLabel.describe('cluster this stack deploys to (a key of clusters)'),
   account: z.string().optional().describe('Spinnaker account of the cluster'),
-  branches: z.array(z.string().min(1)).min(1).default(['*']).describe('allowed source and values branches; "*" allows any'),
+  branches: z
+    .array(z.string().min(1))
+    .min(1)
+    .default(['*'])
+    .describe('allowed source and values branches; "*" allows any'),
   strict: z.boolean().optional().describe('production rules apply (default: true for a stack named prod)'),
 });
 

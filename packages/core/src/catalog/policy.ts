@@ -26,14 +26,12 @@ const nonEmpty = (v: unknown) => v !== undefined && v !== null && (typeof v !== 
 
 const valuesRules: Rule[] = [
   ...(['requests', 'limits'] as const).flatMap((kind) =>
-    (['cpu', 'memory'] as const).map(
-      (res): Rule => ({
-        id: 'resources',
-        path: ['resources', kind, res],
-        broken: (v) => (nonEmpty(v.resources?.[kind]?.[res]) ? undefined : `resources.${kind}.${res} is required`),
-        hint: `set resources.${kind}.${res}, e.g. ${res === 'cpu' ? '250m' : '256Mi'}`,
-      }),
-    ),
+    (['cpu', 'memory'] as const).map((res): Rule => ({
+      id: 'resources',
+      path: ['resources', kind, res],
+      broken: (v) => (nonEmpty(v.resources?.[kind]?.[res]) ? undefined : `resources.${kind}.${res} is required`),
+      hint: `set resources.${kind}.${res}, e.g. ${res === 'cpu' ? '250m' : '256Mi'}`,
+    })),
   ),
   {
     id: 'nodeSelector',
@@ -53,7 +51,9 @@ const valuesRules: Rule[] = [
     broken: (v, p) => {
       const min = p.policy.minReplicas;
       const replicas = v.autoscaling?.enabled ? v.autoscaling.minReplicas : v.replicaCount;
-      return replicas !== undefined && replicas >= min ? undefined : `at least ${min} replicas are required (got ${replicas ?? 'the chart default of 1'})`;
+      return replicas !== undefined && replicas >= min
+        ? undefined
+        : `at least ${min} replicas are required${replicas === undefined ? ' (the chart default is 1)' : ''}`;
     },
     hint: 'set replicaCount (or autoscaling.minReplicas) to 2 or more',
   },
@@ -78,7 +78,18 @@ export function checkValuesPolicy(platform: PlatformConfig, service: CatalogServ
     const file = at?.parsed.file ?? `${service.dir}/values-${stack}.yaml`;
     const pos = at ? positionOf(at.parsed, rule.path) : { line: 1, column: 1 };
     const value = valueAt(values, rule.path);
-    return [{ file, ...pos, path: rule.path, message: `[${stack}] ${message}`, ...(value === undefined ? {} : { value }), hint: rule.hint, stack, rule: rule.id }];
+    return [
+      {
+        file,
+        ...pos,
+        path: rule.path,
+        message: `[${stack}] ${message}`,
+        ...(value === undefined ? {} : { value }),
+        hint: rule.hint,
+        stack,
+        rule: rule.id,
+      },
+    ];
   });
 }
 
@@ -94,22 +105,60 @@ export function checkReleasePolicy(platform: PlatformConfig, params: ReleasePara
   const { stack } = params;
   const issues: ValidationIssue[] = [];
   const flag = (name: string, message: string, value: string, hint: string, rule: string) =>
-    issues.push({ file: '(command line)', line: 0, column: 0, path: [name], message: `[${stack}] ${message}`, value, hint, stack, rule });
+    issues.push({
+      file: '(command line)',
+      line: 0,
+      column: 0,
+      path: [name],
+      message: `[${stack}] ${message}`,
+      value,
+      hint,
+      stack,
+      rule,
+    });
   const strict = isStrict(platform, stack);
   const tag = params.imageTag;
   if (strict && tag !== undefined) {
-    if (tag === 'latest') flag('--image-tag', 'the mutable tag "latest" is not allowed', tag, 'release an immutable version tag, e.g. 1.4.2', 'imageTag');
+    if (tag === 'latest')
+      flag(
+        '--image-tag',
+        'the mutable tag "latest" is not allowed',
+        tag,
+        'release an immutable version tag, e.g. 1.4.2',
+        'imageTag',
+      );
     else if (!new RegExp(platform.policy.imageTagPattern).test(tag)) {
-      flag('--image-tag', `image tag does not match ${platform.policy.imageTagPattern}`, tag, 'use a version tag such as 1.4.2', 'imageTag');
+      flag(
+        '--image-tag',
+        `image tag does not match ${platform.policy.imageTagPattern}`,
+        tag,
+        'use a version tag such as 1.4.2',
+        'imageTag',
+      );
     }
   }
   const allowed = platform.stacks[stack]?.branches ?? ['*'];
-  for (const [name, branch] of [['--source-branch', params.sourceBranch], ['--values-branch', params.valuesBranch]] as const) {
+  for (const [name, branch] of [
+    ['--source-branch', params.sourceBranch],
+    ['--values-branch', params.valuesBranch],
+  ] as const) {
     if (branch === undefined) continue;
     if (!new RegExp(platform.policy.branchPattern).test(branch) || branch.includes('..')) {
-      flag(name, `branch name is not safe (must match ${platform.policy.branchPattern})`, branch, 'use a plain branch name: letters, digits, ".", "_", "-", "/"', 'branchName');
+      flag(
+        name,
+        `branch name is not safe (must match ${platform.policy.branchPattern})`,
+        branch,
+        'use a plain branch name: letters, digits, ".", "_", "-", "/"',
+        'branchName',
+      );
     } else if (!allowed.some((pattern) => globMatch(pattern, branch))) {
-      flag(name, `branch "${branch}" may not deploy to ${stack} (allowed: ${allowed.join(', ')})`, branch, `deploy from ${allowed.join(' or ')}`, 'branch');
+      flag(
+        name,
+        `branch "${branch}" may not deploy to ${stack} (allowed: ${allowed.join(', ')})`,
+        branch,
+        `deploy from ${allowed.join(' or ')}`,
+        'branch',
+      );
     }
   }
   return issues;

@@ -15,7 +15,10 @@ export const serviceSchema = z
       .regex(/^(ssh:\/\/[^\s]+|[\w.-]+@[\w.-]+:[^\s]+)$/, 'must be a git SSH URL (git@host:org/repo.git or ssh://…)'),
     image: z
       .string()
-      .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, 'must be an image name without registry or tag'),
+      .regex(
+        /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/,
+        'must be an image name without registry or tag',
+      ),
     build: z
       .strictObject({
         preset: z.enum(buildPresets),
@@ -24,7 +27,9 @@ export const serviceSchema = z
       })
       .describe('how the image is built'),
     stacks: z.array(dnsLabel).min(1),
-    notifications: z.strictObject({ slack: z.string().regex(/^#[\w-]+$/, 'must be a Slack channel like #team-alerts') }).optional(),
+    notifications: z
+      .strictObject({ slack: z.string().regex(/^#[\w-]+$/, 'must be a Slack channel like #team-alerts') })
+      .optional(),
     canary: z.boolean().default(false).describe('the service may be released as a canary'),
   })
   .describe('services/<name>/service.yaml: one microservice');

@@ -49,7 +49,10 @@ export const valuesSchema = z
       .optional(),
     serviceAccount: z.strictObject({ create: z.boolean().optional(), annotations: labelMap.optional() }).optional(),
     podDisruptionBudget: z
-      .strictObject({ enabled: z.boolean().optional(), minAvailable: z.union([z.number().int(), z.string()]).optional() })
+      .strictObject({
+        enabled: z.boolean().optional(),
+        minAvailable: z.union([z.number().int(), z.string()]).optional(),
+      })
       .optional(),
     autoscaling: z
       .strictObject({

@@ -41,7 +41,11 @@ export function parseYaml(source: SourceFile): { parsed?: ParsedYaml; issues: Va
  * Line and column of the deepest node that exists along `path` (for a key that is there, the
  * key itself when `atKey`); line 1 column 1 for an empty document.
  */
-export function positionOf(parsed: ParsedYaml, path: readonly (string | number)[], atKey = false): { line: number; column: number } {
+export function positionOf(
+  parsed: ParsedYaml,
+  path: readonly (string | number)[],
+  atKey = false,
+): { line: number; column: number } {
   let node: unknown = parsed.doc.contents;
   let offset = rangeStart(node) ?? 0;
   for (const segment of path) {

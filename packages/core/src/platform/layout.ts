@@ -27,6 +27,7 @@ export function platformPaths(dir: string) {
     state: `${dir}/state.json`,
     logs: `${dir}/logs`,
     kubeconfig: `${dir}/kubeconfig`,
+    kwokFailureStages: `${dir}/kube/kwok-failure-stages.yaml`,
     certDir: `${dir}/kube/certs`,
     /** The apiserver's self-signed serving cert; it carries its own CA. */
     caFile: `${dir}/kube/certs/apiserver.crt`,

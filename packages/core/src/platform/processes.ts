@@ -125,6 +125,7 @@ function kubeProcesses({ paths: p, tools: t, ports }: PlatformLayout): ProcessSp
         `--node-ip=${loopback}`,
         `--server-address=${loopback}:${ports.kwok}`,
         `--config=${t.kwokStages}`,
+        `--config=${p.kwokFailureStages}`,
       ],
       readiness: { kind: 'http', url: `http://${loopback}:${ports.kwok}/healthz`, ok: [200] },
     },

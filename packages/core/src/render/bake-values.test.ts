@@ -27,7 +27,10 @@ stacks: [dev, prod]
 canary: true
 `,
   },
-  { path: 'services/orders/values.yaml', text: 'replicaCount: 1\nimage: { tag: old, pullPolicy: Always }\nlabels: { team: checkout }\n' },
+  {
+    path: 'services/orders/values.yaml',
+    text: 'replicaCount: 1\nimage: { tag: old, pullPolicy: Always }\nlabels: { team: checkout }\n',
+  },
   { path: 'services/orders/values-prod.yaml', text: 'replicaCount: 4\n' },
 ];
 const { catalog } = validateCatalog(files) as { catalog: Catalog };
@@ -45,7 +48,11 @@ describe('bakeValues', () => {
 
   it('sets the canary image and weight for a canary release', () => {
     const values = bakeValues(catalog.platform, orders, { stack: 'dev', imageTag: '1.5.0', canary: { weight: 25 } });
-    expect(values['canary']).toEqual({ enabled: true, weight: 25, image: { repository: 'harbor.local/microservices/shop/orders', tag: '1.5.0' } });
+    expect(values['canary']).toEqual({
+      enabled: true,
+      weight: 25,
+      image: { repository: 'harbor.local/microservices/shop/orders', tag: '1.5.0' },
+    });
     expect(values['replicaCount']).toBe(1);
   });
 });

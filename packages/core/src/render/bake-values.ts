@@ -24,15 +24,17 @@ export function imageRepository(platform: PlatformConfig, service: CatalogServic
  * The values both charts get: values.yaml → values-<stack>.yaml → what the pipeline computes
  * (image, canary name and weight, ownership labels). Chart defaults sit below all of them.
  */
-export function bakeValues(platform: PlatformConfig, service: CatalogService, request: BakeRequest): Record<string, unknown> {
+export function bakeValues(
+  platform: PlatformConfig,
+  service: CatalogService,
+  request: BakeRequest,
+): Record<string, unknown> {
   const layered = stackValues(service, request.stack);
   const image = { repository: imageRepository(platform, service), tag: request.imageTag };
   const computed: Record<string, unknown> = {
     image,
     labels: { ...layered.labels, ...ownershipLabels(service.config.name, request.stack) },
-    canary: request.canary
-      ? { enabled: true, weight: request.canary.weight, image }
-      : { enabled: false, weight: 0 },
+    canary: request.canary ? { enabled: true, weight: request.canary.weight, image } : { enabled: false, weight: 0 },
   };
   return layerValues(layered, computed);
 }

@@ -1,2 +1,3 @@
 export * from './layer-values.js';
 export * from './bake-values.js';
+export * from './manifests.js';

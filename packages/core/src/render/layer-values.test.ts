@@ -3,9 +3,18 @@ import { layerValues } from './layer-values.js';
 
 describe('layerValues', () => {
   it('merges maps deeply, replaces lists and scalars, and lets null delete a key (helm semantics)', () => {
-    const common = { replicaCount: 1, env: { A: 'a', B: 'b' }, tolerations: [{ key: 'x' }], podAnnotations: { keep: 'me' } };
+    const common = {
+      replicaCount: 1,
+      env: { A: 'a', B: 'b' },
+      tolerations: [{ key: 'x' }],
+      podAnnotations: { keep: 'me' },
+    };
     const prod = { replicaCount: 3, env: { B: 'prod' }, tolerations: [{ key: 'y' }], podAnnotations: null };
-    expect(layerValues(common, prod)).toEqual({ replicaCount: 3, env: { A: 'a', B: 'prod' }, tolerations: [{ key: 'y' }] });
+    expect(layerValues(common, prod)).toEqual({
+      replicaCount: 3,
+      env: { A: 'a', B: 'prod' },
+      tolerations: [{ key: 'y' }],
+    });
   });
 
   it('leaves its inputs untouched and skips missing layers', () => {

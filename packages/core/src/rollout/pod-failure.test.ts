@@ -3,13 +3,22 @@ import { podFailure, readinessGraceMs } from './pod-failure.js';
 
 const waiting = (reason: string) => ({
   metadata: { name: 'web-1' },
-  status: { phase: 'Pending', containerStatuses: [{ name: 'app', state: { waiting: { reason, message: 'details' } } }] },
+  status: {
+    phase: 'Pending',
+    containerStatuses: [{ name: 'app', state: { waiting: { reason, message: 'details' } } }],
+  },
 });
 
 describe('podFailure', () => {
-  it.each(['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError'])('fails fast on %s', (reason) => {
-    expect(podFailure(waiting(reason), 0)).toEqual({ reason, message: `pod web-1 container app: ${reason} (details)` });
-  });
+  it.each(['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError'])(
+    'fails fast on %s',
+    (reason) => {
+      expect(podFailure(waiting(reason), 0)).toEqual({
+        reason,
+        message: `pod web-1 container app: ${reason} (details)`,
+      });
+    },
+  );
 
   it('ignores transient waiting reasons', () => {
     expect(podFailure(waiting('ContainerCreating'), 0)).toBeUndefined();
@@ -18,13 +27,23 @@ describe('podFailure', () => {
   it('fails an unready running pod only after its readiness grace window', () => {
     const pod = {
       metadata: { name: 'web-1' },
-      spec: { containers: [{ name: 'app', readinessProbe: { initialDelaySeconds: 5, periodSeconds: 2, failureThreshold: 3 } }] },
-      status: { phase: 'Running', startTime: new Date(1_000_000).toISOString(), conditions: [{ type: 'Ready', status: 'False' }] },
+      spec: {
+        containers: [
+          { name: 'app', readinessProbe: { initialDelaySeconds: 5, periodSeconds: 2, failureThreshold: 3 } },
+        ],
+      },
+      status: {
+        phase: 'Running',
+        startTime: new Date(1_000_000).toISOString(),
+        conditions: [{ type: 'Ready', status: 'False' }],
+      },
     };
     expect(readinessGraceMs(pod)).toBe(16_000);
     expect(podFailure(pod, 1_000_000 + 15_999)).toBeUndefined();
     expect(podFailure(pod, 1_000_000 + 16_000)?.reason).toBe('ReadinessProbeFailed');
     const ready = { ...pod, status: { ...pod.status, conditions: [{ type: 'Ready', status: 'True' }] } };
     expect(podFailure(ready, 1_000_000 + 60_000)).toBeUndefined();
+    // without a readiness probe, unreadiness is left to the progress deadline
+    expect(podFailure({ ...pod, spec: { containers: [{ name: 'app' }] } }, 1_000_000 + 60_000)).toBeUndefined();
   });
 });

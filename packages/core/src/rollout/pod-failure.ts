@@ -1,11 +1,20 @@
 /** Pod states that mean a rollout cannot succeed, so tracking fails fast with the reason. */
 
-export const fatalWaitingReasons = ['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError', 'InvalidImageName'] as const;
+export const fatalWaitingReasons = [
+  'CrashLoopBackOff',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'CreateContainerConfigError',
+  'InvalidImageName',
+] as const;
 
 export interface PodObject {
   metadata?: { name?: string; labels?: Record<string, string> };
   spec?: {
-    containers?: { name: string; readinessProbe?: { initialDelaySeconds?: number; periodSeconds?: number; failureThreshold?: number } }[];
+    containers?: {
+      name: string;
+      readinessProbe?: { initialDelaySeconds?: number; periodSeconds?: number; failureThreshold?: number };
+    }[];
   };
   status?: {
     phase?: string;
@@ -46,19 +55,26 @@ export function podFailure(pod: PodObject, now: number): PodFailure | undefined 
   for (const c of pod.status?.containerStatuses ?? []) {
     const reason = c.state?.waiting?.reason;
     if (reason && (fatalWaitingReasons as readonly string[]).includes(reason)) {
-      return { reason, message: `pod ${name} container ${c.name}: ${reason}${c.state?.waiting?.message ? ` (${c.state.waiting.message})` : ''}` };
+      return {
+        reason,
+        message: `pod ${name} container ${c.name}: ${reason}${c.state?.waiting?.message ? ` (${c.state.waiting.message})` : ''}`,
+      };
     }
   }
   const deadline = readinessDeadline(pod);
   if (deadline !== undefined && now >= deadline) {
-    return { reason: 'ReadinessProbeFailed', message: `pod ${name} is running but not ready after its readiness grace window (${readinessGraceMs(pod) / 1000}s)` };
+    return {
+      reason: 'ReadinessProbeFailed',
+      message: `pod ${name} is running but not ready after its readiness grace window (${readinessGraceMs(pod) / 1000}s)`,
+    };
   }
   return undefined;
 }
 
-/** When an unready running pod will be judged failed; undefined when it is ready or not running. */
+/** When an unready running pod will be judged failed; undefined when it is ready, not running or has no probe. */
 export function readinessDeadline(pod: PodObject): number | undefined {
   if (pod.status?.phase !== 'Running') return undefined;
+  if (!(pod.spec?.containers ?? []).some((c) => c.readinessProbe)) return undefined;
   if (pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return undefined;
   const started = pod.status.startTime;
   if (!started) return undefined;

@@ -41,19 +41,29 @@ export function deploymentStatus(d: WorkloadObject): RolloutStatus {
   }
   const progressing = s.conditions?.find((c) => c.type === 'Progressing');
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
-    return { state: 'failed', reason: 'ProgressDeadlineExceeded', message: `${name} exceeded its progress deadline${progressing.message ? `: ${progressing.message}` : ''}` };
+    return {
+      state: 'failed',
+      reason: 'ProgressDeadlineExceeded',
+      message: `${name} exceeded its progress deadline${progressing.message ? `: ${progressing.message}` : ''}`,
+    };
   }
   const replicaFailure = s.conditions?.find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
   if (replicaFailure) {
-    return { state: 'failed', reason: replicaFailure.reason ?? 'ReplicaFailure', message: `${name}: ${replicaFailure.message ?? 'pods cannot be created'}` };
+    return {
+      state: 'failed',
+      reason: replicaFailure.reason ?? 'ReplicaFailure',
+      message: `${name}: ${replicaFailure.message ?? 'pods cannot be created'}`,
+    };
   }
   const desired = d.spec?.replicas ?? 1;
   const updated = s.updatedReplicas ?? 0;
   const replicas = s.replicas ?? 0;
   const available = s.availableReplicas ?? 0;
   if (updated < desired) return { state: 'progressing', message: `${updated} of ${desired} new replicas updated` };
-  if (replicas > updated) return { state: 'progressing', message: `${replicas - updated} old replicas pending termination` };
-  if (available < updated) return { state: 'progressing', message: `${available} of ${updated} updated replicas available` };
+  if (replicas > updated)
+    return { state: 'progressing', message: `${replicas - updated} old replicas pending termination` };
+  if (available < updated)
+    return { state: 'progressing', message: `${available} of ${updated} updated replicas available` };
   return { state: 'done', message: `${name} rolled out: ${available} of ${desired} replicas available` };
 }
 
@@ -72,13 +82,20 @@ export function statefulSetStatus(sts: WorkloadObject): RolloutStatus {
   const partition = sts.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
   if (partition > 0) {
     const updated = s.updatedReplicas ?? 0;
-    if (updated < desired - partition) return { state: 'progressing', message: `${updated} of ${desired - partition} partitioned pods updated` };
+    if (updated < desired - partition)
+      return { state: 'progressing', message: `${updated} of ${desired - partition} partitioned pods updated` };
     return { state: 'done', message: `${name}: partitioned roll out complete (${updated} pods updated)` };
   }
   if (s.updateRevision !== s.currentRevision) {
-    return { state: 'progressing', message: `${s.updatedReplicas ?? 0} of ${desired} pods at revision ${s.updateRevision ?? '?'}` };
+    return {
+      state: 'progressing',
+      message: `${s.updatedReplicas ?? 0} of ${desired} pods at revision ${s.updateRevision ?? '?'}`,
+    };
   }
-  return { state: 'done', message: `${name} rolled out: ${ready} of ${desired} pods ready at revision ${s.currentRevision ?? '?'}` };
+  return {
+    state: 'done',
+    message: `${name} rolled out: ${ready} of ${desired} pods ready at revision ${s.currentRevision ?? '?'}`,
+  };
 }
 
 export function workloadStatus(w: WorkloadObject): RolloutStatus {

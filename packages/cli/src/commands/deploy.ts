@@ -1,0 +1,37 @@
+import { Command, Option } from '@commander-js/extra-typings';
+
+export function outputOption() {
+  return new Option('--output <format>', 'text or json (one JSON event per line)')
+    .choices(['text', 'json'] as const)
+    .default('text' as const);
+}
+
+export function deployCommand() {
+  return new Command('deploy')
+    .description('run the pipeline for a service and stack: preconditions → build → bake → deploy → track → routing')
+    .argument('[service]', 'service name (or --all)')
+    .requiredOption('--stack <stack>', 'stack to deploy to')
+    .requiredOption('--image-tag <tag>', 'image tag to deploy')
+    .option('--source-branch <branch>', 'branch the image was built from')
+    .option('--values-branch <branch>', 'branch of the catalog values')
+    .option('--canary', 'deploy <name>-canary with the new image')
+    .option('--canary-weight <percent>', 'canary traffic weight', '10')
+    .option('--skip-build', 'only check that the image tag exists in the registry')
+    .addOption(
+      new Option('--dry-run <mode>', 'client: render only; server: apply with dry-run').choices([
+        'client',
+        'server',
+      ] as const),
+    )
+    .option('--timeout <duration>', 'rollout timeout', '300s')
+    .option('--rollback-on-failure', 'restore the previous revision when the rollout fails (default on strict stacks)')
+    .option('--no-rollback-on-failure', 'leave a failed rollout as it is')
+    .option('--all', 'deploy every service of the stack concurrently')
+    .option('--catalog <dir>', 'catalog directory', '.')
+    .option('--kubeconfig <file>', 'kubeconfig to use instead of the stack cluster context')
+    .addOption(outputOption())
+    .action(async (name, opts) => {
+      const { runDeploy } = await import('../deploy/run-deploy.js');
+      await runDeploy(name, opts);
+    });
+}

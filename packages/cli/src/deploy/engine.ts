@@ -1,0 +1,268 @@
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import {
+  bakeValues,
+  chartKinds,
+  manifestDigest,
+  ownership,
+  parseManifests,
+  prepareForApply,
+  pruneCandidates,
+  RolloutFailedError,
+  type BakeRequest,
+  type Catalog,
+  type CatalogService,
+  type ChartName,
+  type K8sObject,
+  type ReleaseRecord,
+  type Track,
+} from '@slipway/core';
+import { helmTemplate } from '@slipway/clients';
+import { Applier, DeployLock, ReleaseStore, trackRollout, type ObjectChange } from '@slipway/clients/kube';
+import { resolveChart } from '../bake/bake-service.js';
+import { stage, type Reporter } from './reporter.js';
+
+/** What the engine talks to. The catalog is only needed to bake; rollbacks use the records. */
+export interface EngineContext {
+  kc: KubeConfig;
+  report: Reporter;
+  user: string;
+  timeoutMs: number;
+  dryRun?: 'server' | 'client';
+  bake?: { catalogDir: string; catalog: Catalog; helm: string };
+}
+
+/** A service × stack in its namespace. */
+export interface Target {
+  service: string;
+  namespace: string;
+  stack: string;
+}
+
+export interface ReleaseParams extends BakeRequest {
+  sourceBranch?: string | undefined;
+  valuesBranch?: string | undefined;
+  rollbackOnFailure: boolean;
+  origin?: string;
+}
+
+export interface DeploySummary {
+  service: string;
+  stack: string;
+  revision: number;
+  track: Track;
+  result: 'succeeded' | 'failed';
+  changes: ObjectChange[];
+  rollout: string;
+  reason?: string;
+  rolledBackTo?: number;
+  elapsedMs: number;
+}
+
+export const targetOf = (service: CatalogService, stack: string): Target => ({
+  service: service.config.name,
+  namespace: service.config.namespace,
+  stack,
+});
+
+/** Runs `fn` holding the service × stack deploy lock (a Lease in the service's namespace). */
+export async function withDeployLock<T>(ctx: EngineContext, target: Target, fn: () => Promise<T>): Promise<T> {
+  if (ctx.dryRun) return fn();
+  await new Applier(ctx.kc).apply([
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: target.namespace, labels: { 'app.kubernetes.io/managed-by': 'slipway' } },
+    },
+  ]);
+  const ttlSeconds = Number(process.env['SLIPWAY_LOCK_TTL_SECONDS'] ?? 30);
+  const lock = new DeployLock(ctx.kc, {
+    namespace: target.namespace,
+    name: `slipway-deploy-${target.service}-${target.stack}`,
+    holder: ctx.user,
+    ttlSeconds,
+  });
+  await lock.acquire();
+  try {
+    return await fn();
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Bakes both charts for a release of a catalog service. */
+export async function bakeRelease(
+  ctx: EngineContext,
+  service: CatalogService,
+  params: ReleaseParams,
+): Promise<Omit<ReleaseRecord, 'revision'>> {
+  if (!ctx.bake) throw new Error('baking needs the catalog');
+  const { catalog, catalogDir, helm } = ctx.bake;
+  const name = service.config.name;
+  const values = bakeValues(catalog.platform, service, params);
+  const render = (chart: ChartName) =>
+    helmTemplate(helm, {
+      release: name,
+      namespace: service.config.namespace,
+      ...resolveChart(catalogDir, catalog, chart),
+      values,
+    });
+  const manifests = await stage(ctx.report, name, 'bake', async () => {
+    const [workload, routing] = await Promise.all([render('workload'), render('routing')]);
+    return {
+      value: { workload, routing },
+      detail: `workload ${parseManifests(workload).length} objects, routing ${parseManifests(routing).length} objects`,
+    };
+  });
+  return {
+    service: name,
+    namespace: service.config.namespace,
+    stack: params.stack,
+    track: params.canary ? 'canary' : 'stable',
+    imageTag: params.imageTag,
+    ...(params.canary ? { canaryWeight: params.canary.weight } : {}),
+    result: 'succeeded',
+    deployedBy: ctx.user,
+    deployedAt: new Date().toISOString(),
+    ...(params.sourceBranch ? { sourceBranch: params.sourceBranch } : {}),
+    ...(params.valuesBranch ? { valuesBranch: params.valuesBranch } : {}),
+    digest: manifestDigest(manifests, values),
+    origin: params.origin ?? 'deploy',
+    values,
+    manifests,
+  };
+}
+
+/**
+ * Deploys a baked release, lock held by the caller: revision (an identical re-deploy keeps its
+ * revision), apply + prune + track the workload, then routing; on a failed rollout records the
+ * failure and, when asked, restores the previous successful revision.
+ */
+export async function deployRelease(
+  ctx: EngineContext,
+  target: Target,
+  baked: Omit<ReleaseRecord, 'revision'>,
+  rollbackOnFailure: boolean,
+): Promise<DeploySummary> {
+  const t0 = Date.now();
+  const store = new ReleaseStore(ctx.kc);
+  const history = ctx.dryRun ? [] : await store.list(target.namespace, target.service, target.stack);
+  const latest = history.find((r) => r.result === 'succeeded' && r.track === baked.track);
+  const revision =
+    latest?.digest === baked.digest ? latest.revision : Math.max(0, ...history.map((r) => r.revision)) + 1;
+  const record: ReleaseRecord = { ...baked, revision };
+  const changes: ObjectChange[] = [];
+  const base = { service: target.service, stack: target.stack, revision, track: record.track, changes };
+  try {
+    const rollout = await applyRecord(ctx, target, record, changes);
+    if (!ctx.dryRun) await store.save(target.namespace, record);
+    return { ...base, result: 'succeeded', rollout, elapsedMs: Date.now() - t0 };
+  } catch (error) {
+    if (!(error instanceof RolloutFailedError) || ctx.dryRun) throw error;
+    await store.save(target.namespace, { ...record, result: 'failed', reason: error.reason });
+    const previous = history.find((r) => r.result === 'succeeded' && r.track === 'stable' && r.revision !== revision);
+    let rolledBackTo: number | undefined;
+    if (rollbackOnFailure && record.track === 'stable' && previous) {
+      await stage(ctx.report, target.service, `rollback to revision ${previous.revision}`, async () => {
+        const restored = await applyRecord(ctx, target, previous, []);
+        return { value: undefined, detail: restored };
+      });
+      rolledBackTo = previous.revision;
+    } else if (record.track === 'canary') {
+      ctx.report({
+        type: 'progress',
+        service: target.service,
+        message: 'the canary failed; stable traffic is untouched. Remove it with `slipway canary abort`',
+      });
+    }
+    return {
+      ...base,
+      result: 'failed',
+      rollout: error.message,
+      reason: error.reason,
+      ...(rolledBackTo ? { rolledBackTo } : {}),
+      elapsedMs: Date.now() - t0,
+    };
+  }
+}
+
+/** Applies a record's manifests: workload (tracked until stable), then routing; prunes leftovers of each. */
+export async function applyRecord(
+  ctx: EngineContext,
+  target: Target,
+  record: ReleaseRecord,
+  changes: ObjectChange[],
+): Promise<string> {
+  const applier = new Applier(ctx.kc, ctx.dryRun === 'server' ? 'server' : undefined);
+  const labels = (chart: ChartName, track: Track) => ({
+    ...ownership(target.service, target.stack, chart, track),
+    'slipway.dev/revision': String(record.revision),
+  });
+  const workload = prepareForApply(
+    parseManifests(record.manifests.workload),
+    target.namespace,
+    labels('workload', record.track),
+  );
+  await stage(ctx.report, target.service, 'deploy workload', async () => {
+    const applied = await applyScope(ctx, applier, target, 'workload', record.track, workload);
+    changes.push(...applied);
+    return { value: undefined, detail: describeChanges(applied) };
+  });
+  const rollout = await trackWorkload(ctx, target, workload);
+  const routing = prepareForApply(
+    parseManifests(record.manifests.routing),
+    target.namespace,
+    labels('routing', 'stable'),
+  );
+  await stage(ctx.report, target.service, 'deploy routing', async () => {
+    const applied = await applyScope(ctx, applier, target, 'routing', 'stable', routing);
+    changes.push(...applied);
+    return { value: undefined, detail: describeChanges(applied) };
+  });
+  return rollout;
+}
+
+/** Applies the objects of one chart × track, then prunes what an earlier revision applied and this one does not render. */
+export async function applyScope(
+  ctx: EngineContext,
+  applier: Applier,
+  target: Target,
+  chart: ChartName,
+  track: Track,
+  objects: readonly K8sObject[],
+): Promise<ObjectChange[]> {
+  if (ctx.dryRun === 'client')
+    return objects.map((o) => ({ kind: o.kind, name: o.metadata.name, action: 'configured' }));
+  const applied = await applier.apply(objects as readonly KubernetesObject[]);
+  const existing = await applier.list(
+    target.namespace,
+    chartKinds[chart],
+    ownership(target.service, target.stack, chart, track),
+  );
+  return [...applied, ...(await applier.delete(pruneCandidates(existing, objects)))];
+}
+
+async function trackWorkload(ctx: EngineContext, target: Target, objects: readonly K8sObject[]): Promise<string> {
+  const workload = objects.find((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
+  if (!workload || ctx.dryRun) return 'not tracked (dry run)';
+  return stage(ctx.report, target.service, `rollout ${workload.kind}/${workload.metadata.name}`, async () => {
+    const status = await trackRollout(ctx.kc, {
+      kind: workload.kind as 'Deployment' | 'StatefulSet',
+      name: workload.metadata.name,
+      namespace: target.namespace,
+      timeoutMs: ctx.timeoutMs,
+      onProgress: (message) => ctx.report({ type: 'progress', service: target.service, message }),
+      onWarning: (message) => ctx.report({ type: 'warning', service: target.service, message }),
+    });
+    if (status.state === 'failed')
+      throw new RolloutFailedError(
+        `${target.service}: rollout failed: ${status.reason}: ${status.message}`,
+        status.reason,
+      );
+    return { value: status.message, detail: status.message };
+  });
+}
+
+export function describeChanges(changes: readonly ObjectChange[]): string {
+  const count = (a: string) => changes.filter((c) => c.action === a).length;
+  return ['created', 'configured', 'unchanged', 'pruned'].map((a) => `${count(a)} ${a}`).join(', ');
+}

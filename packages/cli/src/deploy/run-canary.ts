@@ -1,0 +1,119 @@
+import { InputError, type ReleaseRecord } from '@slipway/core';
+import { Applier, ReleaseStore } from '@slipway/clients/kube';
+import { loadCatalog } from '../catalog/load-catalog.js';
+import { findService } from '../bake/bake-service.js';
+import { toolPath } from '../dev/tools.js';
+import { deployer, kubeConfigForStack } from './cluster.js';
+import {
+  applyScope,
+  bakeRelease,
+  deployRelease,
+  describeChanges,
+  targetOf,
+  withDeployLock,
+  type DeploySummary,
+  type EngineContext,
+  type Target,
+} from './engine.js';
+import { parseManifests, prepareForApply, ownership } from '@slipway/core';
+import { jsonReporter, stage, textReporter } from './reporter.js';
+import { summarise } from './run-deploy.js';
+
+export interface CanaryOptions {
+  stack: string;
+  catalog: string;
+  kubeconfig?: string;
+  timeout: string;
+  output: 'text' | 'json';
+}
+
+/**
+ * `canary promote`: stable gets the canary's image and rolls out, routing goes 100 % to stable,
+ * then the canary is deleted (the disable-canary stage). `canary abort`: routing 100 % to stable,
+ * then the canary is deleted.
+ */
+export async function runCanary(action: 'promote' | 'abort', name: string, opts: CanaryOptions): Promise<void> {
+  const report = opts.output === 'json' ? jsonReporter() : textReporter();
+  const catalog = loadCatalog(opts.catalog);
+  const service = findService(catalog, name, opts.stack);
+  const { parseDuration } = await import('./run-deploy.js');
+  const ctx: EngineContext = {
+    kc: kubeConfigForStack(catalog, opts.stack, opts.kubeconfig),
+    report,
+    user: deployer(),
+    timeoutMs: parseDuration(opts.timeout),
+    bake: { catalogDir: opts.catalog, catalog, helm: toolPath('helm') },
+  };
+  const target = targetOf(service, opts.stack);
+  const t0 = Date.now();
+  const summary = await withDeployLock(ctx, target, async (): Promise<DeploySummary> => {
+    const records = await new ReleaseStore(ctx.kc).list(target.namespace, target.service, target.stack);
+    const canary = records.find((r) => r.track === 'canary' && r.result === 'succeeded');
+    const running = await new Applier(ctx.kc).list(
+      target.namespace,
+      [
+        { apiVersion: 'apps/v1', kind: 'Deployment' },
+        { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+      ],
+      ownership(target.service, target.stack, 'workload', 'canary'),
+    );
+    if (!canary || running.length === 0)
+      throw new InputError(
+        `no canary of ${name} runs on ${opts.stack}; deploy one with \`slipway deploy ${name} --stack ${opts.stack} --canary\``,
+      );
+    if (action === 'promote') {
+      const baked = await bakeRelease(ctx, service, {
+        stack: opts.stack,
+        imageTag: canary.imageTag,
+        rollbackOnFailure: true,
+        origin: `promote canary revision ${canary.revision}`,
+      });
+      const promoted = await deployRelease(ctx, target, baked, true);
+      if (promoted.result !== 'succeeded') return promoted;
+      promoted.changes.push(...(await removeCanary(ctx, target)));
+      return promoted;
+    }
+    const stable = records.find((r) => r.track === 'stable' && r.result === 'succeeded');
+    if (!stable) throw new InputError(`${name} has no stable revision on ${opts.stack} to route to`);
+    const changes = await stage(report, name, 'route 100% to stable', async () => {
+      const applied = await routeToStable(ctx, target, stable);
+      return { value: applied, detail: describeChanges(applied) };
+    });
+    changes.push(...(await removeCanary(ctx, target)));
+    return {
+      service: name,
+      stack: opts.stack,
+      revision: stable.revision,
+      track: 'stable',
+      result: 'succeeded',
+      changes,
+      rollout: `canary revision ${canary.revision} aborted`,
+      elapsedMs: Date.now() - t0,
+    };
+  });
+  summarise(report, opts.output, [summary], Date.now() - t0);
+  if (summary.result !== 'succeeded') process.exitCode = 1;
+}
+
+function routeToStable(ctx: EngineContext, target: Target, stable: ReleaseRecord) {
+  const labels = {
+    ...ownership(target.service, target.stack, 'routing', 'stable'),
+    'slipway.dev/revision': String(stable.revision),
+  };
+  return applyScope(
+    ctx,
+    new Applier(ctx.kc),
+    target,
+    'routing',
+    'stable',
+    prepareForApply(parseManifests(stable.manifests.routing), target.namespace, labels),
+  );
+}
+
+/** The disable-canary stage: deletes every canary object (traffic already left it). */
+function removeCanary(ctx: EngineContext, target: Target) {
+  return stage(ctx.report, target.service, 'disable canary', async () => {
+    const pruned = await applyScope(ctx, new Applier(ctx.kc), target, 'workload', 'canary', []);
+    return { value: pruned, detail: describeChanges(pruned) };
+  });
+}

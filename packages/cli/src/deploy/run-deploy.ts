@@ -1,0 +1,170 @@
+import { availableParallelism } from 'node:os';
+import { chartKinds, InputError, isStrict, ownership, SlipwayError, type Catalog } from '@slipway/core';
+import { Applier, ReleaseStore } from '@slipway/clients/kube';
+import { loadCatalog } from '../catalog/load-catalog.js';
+import { mapConcurrent } from '../concurrency.js';
+import { toolPath } from '../dev/tools.js';
+import { result } from '../report.js';
+import { deployer, kubeConfigForStack } from './cluster.js';
+import {
+  bakeRelease,
+  deployRelease,
+  describeChanges,
+  targetOf,
+  withDeployLock,
+  type DeploySummary,
+  type EngineContext,
+  type ReleaseParams,
+} from './engine.js';
+import { checkImageExists } from './image-check.js';
+import { checkPreconditions } from './preconditions.js';
+import { jsonReporter, stage, textReporter, type Reporter } from './reporter.js';
+
+export interface DeployOptions {
+  stack: string;
+  imageTag: string;
+  sourceBranch?: string;
+  valuesBranch?: string;
+  canary?: true;
+  canaryWeight: string;
+  skipBuild?: true;
+  dryRun?: 'client' | 'server';
+  timeout: string;
+  rollbackOnFailure?: boolean;
+  all?: true;
+  catalog: string;
+  kubeconfig?: string;
+  output: 'text' | 'json';
+}
+
+export function parseDuration(text: string): number {
+  const m = /^(\d+)(ms|s|m)?$/.exec(text);
+  if (!m) throw new InputError(`--timeout must be a duration like 300s or 5m, got ${text}`);
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
+}
+
+/** `slipway deploy`: preconditions for every service first, then the pipeline per service (bounded). */
+export async function runDeploy(name: string | undefined, opts: DeployOptions): Promise<void> {
+  if (!name && !opts.all) throw new InputError('name a service, or pass --all');
+  const weight = Number(opts.canaryWeight);
+  if (!Number.isInteger(weight) || weight < 1 || weight > 100)
+    throw new InputError(`--canary-weight must be an integer from 1 to 100, got ${opts.canaryWeight}`);
+  const report = opts.output === 'json' ? jsonReporter() : textReporter();
+  const catalog = loadCatalog(opts.catalog);
+  const stack = opts.stack;
+  const params: ReleaseParams = {
+    stack,
+    imageTag: opts.imageTag,
+    sourceBranch: opts.sourceBranch,
+    valuesBranch: opts.valuesBranch,
+    rollbackOnFailure: opts.rollbackOnFailure ?? isStrict(catalog.platform, stack),
+    ...(opts.canary ? { canary: { weight } } : {}),
+  };
+  const names = name
+    ? [name]
+    : [...catalog.services.values()].filter((s) => s.config.stacks.includes(stack)).map((s) => s.config.name);
+  // preconditions for every service first: nothing external is touched when one fails
+  const services = names.map((n) =>
+    stageSync(report, n, 'preconditions', () => checkPreconditions(catalog, n, params)),
+  );
+  const ctx: EngineContext = {
+    bake: { catalogDir: opts.catalog, catalog, helm: toolPath('helm') },
+    kc: kubeConfigForStack(catalog, stack, opts.kubeconfig),
+    report,
+    user: deployer(),
+    timeoutMs: parseDuration(opts.timeout),
+    ...(opts.dryRun ? { dryRun: opts.dryRun } : {}),
+  };
+  const t0 = Date.now();
+  const summaries = await mapConcurrent(services, Math.max(4, availableParallelism() * 4), async (service) => {
+    try {
+      await stage(report, service.config.name, 'build', async () => {
+        if (!opts.skipBuild)
+          throw new InputError(
+            'the build stage is not available yet: build and push the image, then pass --skip-build',
+          );
+        return { value: undefined, detail: await checkImageExists(catalog, service, params.imageTag), skipped: true };
+      });
+      if (opts.canary && !opts.dryRun) await refuseSecondCanary(ctx, catalog, service.config.name, stack);
+      const target = targetOf(service, stack);
+      return await withDeployLock(ctx, target, async () =>
+        deployRelease(ctx, target, await bakeRelease(ctx, service, params), params.rollbackOnFailure),
+      );
+    } catch (error) {
+      if (!name) return failedSummary(service.config.name, stack, error);
+      throw error;
+    }
+  });
+  summarise(report, opts.output, summaries, Date.now() - t0);
+  if (summaries.some((s) => s.result !== 'succeeded')) process.exitCode = 1;
+}
+
+async function refuseSecondCanary(ctx: EngineContext, catalog: Catalog, name: string, stack: string): Promise<void> {
+  const service = catalog.services.get(name);
+  if (!service) return;
+  const running = await new Applier(ctx.kc).list(
+    service.config.namespace,
+    chartKinds.workload,
+    ownership(name, stack, 'workload', 'canary'),
+  );
+  if (running.length > 0) {
+    const records = await new ReleaseStore(ctx.kc).list(service.config.namespace, name, stack);
+    const canary = records.find((r) => r.track === 'canary');
+    throw new InputError(
+      `a canary of ${name} already runs on ${stack}${canary ? ` (image ${canary.imageTag}, ${canary.canaryWeight ?? '?'}% of traffic, since ${canary.deployedAt})` : ''}; run \`slipway canary promote ${name} --stack ${stack}\` or \`slipway canary abort ${name} --stack ${stack}\` first`,
+    );
+  }
+}
+
+function stageSync<T>(report: Reporter, service: string, name: string, fn: () => T): T {
+  const t0 = Date.now();
+  try {
+    const value = fn();
+    report({ type: 'stage', service, stage: name, state: 'succeeded', elapsedMs: Date.now() - t0 });
+    return value;
+  } catch (error) {
+    report({
+      type: 'stage',
+      service,
+      stage: name,
+      state: 'failed',
+      elapsedMs: Date.now() - t0,
+      detail: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
+    });
+    throw error;
+  }
+}
+
+function failedSummary(service: string, stack: string, error: unknown): DeploySummary {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    service,
+    stack,
+    revision: 0,
+    track: 'stable',
+    result: 'failed',
+    changes: [],
+    rollout: message,
+    reason: error instanceof SlipwayError ? error.name : 'Error',
+    elapsedMs: 0,
+  };
+}
+
+export function summarise(
+  report: Reporter,
+  output: 'text' | 'json',
+  summaries: readonly DeploySummary[],
+  elapsedMs: number,
+): void {
+  if (output === 'json') {
+    report({ type: 'summary', elapsedMs, services: summaries });
+    return;
+  }
+  const lines = summaries.map((s) => {
+    const mark = s.result === 'succeeded' ? '✓' : '✗';
+    const rollback = s.rolledBackTo ? `; rolled back to revision ${s.rolledBackTo}` : '';
+    return `${mark} ${s.service} → ${s.stack} revision ${s.revision} (${s.track}): ${s.result}${s.changes.length ? ` — ${describeChanges(s.changes)}` : ''}\n    rollout: ${s.rollout}${rollback}`;
+  });
+  result(`${lines.join('\n')}\ntotal ${(elapsedMs / 1000).toFixed(1)}s`);
+}

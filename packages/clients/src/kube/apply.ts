@@ -1,0 +1,119 @@
+import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { RemoteError } from '@slipway/core';
+import { apiStatus } from './kube-config.js';
+
+export type ApplyAction = 'created' | 'configured' | 'unchanged' | 'pruned';
+
+export interface ObjectChange {
+  kind: string;
+  name: string;
+  action: ApplyAction;
+}
+
+export interface KindRef {
+  apiVersion: string;
+  kind: string;
+}
+
+export const fieldManager = 'slipway';
+
+/** Server-side apply and prune through the apiserver, with field manager `slipway`. */
+export class Applier {
+  readonly #api: KubernetesObjectApi;
+  constructor(
+    kc: KubeConfig,
+    private readonly dryRun?: 'server',
+  ) {
+    this.#api = KubernetesObjectApi.makeApiClient(kc);
+  }
+
+  /** Applies objects in the given order; reports created / configured / unchanged per object. */
+  async apply(objects: readonly KubernetesObject[]): Promise<ObjectChange[]> {
+    const changes: ObjectChange[] = [];
+    for (const object of objects) changes.push(await this.#applyOne(object));
+    return changes;
+  }
+
+  async #applyOne(object: KubernetesObject): Promise<ObjectChange> {
+    const kind = object.kind ?? '?';
+    const name = object.metadata?.name ?? '?';
+    const before = await this.#api
+      .read({
+        apiVersion: object.apiVersion ?? '',
+        kind,
+        metadata: { name, namespace: object.metadata?.namespace ?? '' },
+      })
+      .catch((e: unknown) => {
+        if (apiStatus(e) === 404) return undefined;
+        throw wrap(e, `read ${kind}/${name}`);
+      });
+    const after = await this.#api
+      .patch(
+        object,
+        undefined,
+        this.dryRun === 'server' ? 'All' : undefined,
+        fieldManager,
+        true,
+        PatchStrategy.ServerSideApply,
+      )
+      .catch((e: unknown) => {
+        throw wrap(e, `apply ${kind}/${name}`);
+      });
+    const action: ApplyAction = !before
+      ? 'created'
+      : before.metadata?.resourceVersion === after.metadata?.resourceVersion
+        ? 'unchanged'
+        : 'configured';
+    return { kind, name, action };
+  }
+
+  /** Objects of the given kinds in a namespace that carry all the labels. */
+  async list(
+    namespace: string,
+    kinds: readonly KindRef[],
+    labels: Record<string, string>,
+  ): Promise<KubernetesObject[]> {
+    const selector = Object.entries(labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+    const lists = await Promise.all(
+      kinds.map((k) =>
+        this.#api.list(k.apiVersion, k.kind, namespace, undefined, undefined, undefined, undefined, selector).then(
+          (l) => l.items.map((o) => ({ ...o, apiVersion: k.apiVersion, kind: k.kind })),
+          (e: unknown) => {
+            if (apiStatus(e) === 404) return []; // the kind is not served (e.g. CRD missing)
+            throw wrap(e, `list ${k.kind}`);
+          },
+        ),
+      ),
+    );
+    return lists.flat();
+  }
+
+  async delete(objects: readonly KubernetesObject[]): Promise<ObjectChange[]> {
+    const changes: ObjectChange[] = [];
+    for (const o of objects) {
+      await this.#api
+        .delete(o, undefined, this.dryRun === 'server' ? 'All' : undefined, undefined, undefined, 'Background')
+        .catch((e: unknown) => {
+          if (apiStatus(e) !== 404) throw wrap(e, `delete ${o.kind}/${o.metadata?.name}`);
+        });
+      changes.push({ kind: o.kind ?? '?', name: o.metadata?.name ?? '?', action: 'pruned' });
+    }
+    return changes;
+  }
+}
+
+function wrap(error: unknown, what: string): RemoteError {
+  const status = apiStatus(error) ?? 0;
+  const body = (error as { body?: unknown }).body;
+  const text = typeof body === 'string' ? body : JSON.stringify(body ?? '');
+  const message = (() => {
+    try {
+      return (JSON.parse(text) as { message?: string }).message ?? text;
+    } catch {
+      return text || String(error);
+    }
+  })();
+  return new RemoteError(`kubernetes ${what} failed (${status}): ${message}`, status, text, { cause: error });
+}

@@ -1,0 +1,84 @@
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { decodeRecord, encodeRecord, recordsToForget, RemoteError, type ReleaseRecord } from '@slipway/core';
+import { apiStatus } from './kube-config.js';
+
+const recordType = 'slipway.dev/release.v1';
+
+/**
+ * Release history in the cluster, like helm's release Secrets: one Secret per record, labelled
+ * per service × stack, so any machine with the kubeconfig can read it.
+ */
+export class ReleaseStore {
+  readonly #core: CoreV1Api;
+  constructor(kc: KubeConfig) {
+    this.#core = kc.makeApiClient(CoreV1Api);
+  }
+
+  /** All records of a service × stack, newest first. */
+  async list(namespace: string, service: string, stack: string): Promise<ReleaseRecord[]> {
+    const secrets = await this.#core
+      .listNamespacedSecret({
+        namespace,
+        labelSelector: `slipway.dev/release=true,slipway.dev/service=${service},slipway.dev/stack=${stack}`,
+      })
+      .catch((e: unknown) => {
+        if (apiStatus(e) === 404) return { items: [] };
+        throw new RemoteError(`kubernetes list release history failed`, apiStatus(e) ?? 0, String(e), { cause: e });
+      });
+    return secrets.items
+      .filter((s) => s.type === recordType && s.data?.['release'])
+      .map((s) => decodeRecord(s.data?.['release'] ?? ''))
+      .sort((a, b) => b.revision - a.revision || b.deployedAt.localeCompare(a.deployedAt));
+  }
+
+  /** Every record in the cluster, optionally of one service and stack, newest first. */
+  async listAll(filter: { service?: string | undefined; stack?: string | undefined } = {}): Promise<ReleaseRecord[]> {
+    const selector = [
+      'slipway.dev/release=true',
+      ...(filter.service ? [`slipway.dev/service=${filter.service}`] : []),
+      ...(filter.stack ? [`slipway.dev/stack=${filter.stack}`] : []),
+    ];
+    const secrets = await this.#core
+      .listSecretForAllNamespaces({ labelSelector: selector.join(',') })
+      .catch((e: unknown) => {
+        throw new RemoteError(`kubernetes list release history failed`, apiStatus(e) ?? 0, String(e), { cause: e });
+      });
+    return secrets.items
+      .filter((s) => s.type === recordType && s.data?.['release'])
+      .map((s) => decodeRecord(s.data?.['release'] ?? ''))
+      .sort((a, b) => b.revision - a.revision || b.deployedAt.localeCompare(a.deployedAt));
+  }
+
+  /** Saves a record, then forgets what exceeds the history limit. */
+  async save(namespace: string, record: ReleaseRecord): Promise<void> {
+    const name = secretName(record);
+    const body = {
+      metadata: {
+        name,
+        namespace,
+        labels: {
+          'slipway.dev/release': 'true',
+          'slipway.dev/service': record.service,
+          'slipway.dev/stack': record.stack,
+          'slipway.dev/revision': String(record.revision),
+          'slipway.dev/result': record.result,
+        },
+      },
+      type: recordType,
+      data: { release: encodeRecord(record) },
+    };
+    await this.#core.createNamespacedSecret({ namespace, body }).catch(async (e: unknown) => {
+      if (apiStatus(e) !== 409)
+        throw new RemoteError(`kubernetes save release record failed`, apiStatus(e) ?? 0, String(e), { cause: e });
+      await this.#core.replaceNamespacedSecret({ name, namespace, body });
+    });
+    const all = await this.list(namespace, record.service, record.stack);
+    for (const old of recordsToForget(all)) {
+      await this.#core.deleteNamespacedSecret({ name: secretName(old), namespace }).catch(() => undefined);
+    }
+  }
+}
+
+function secretName(r: ReleaseRecord): string {
+  return `slipway.${r.service}.${r.stack}.${r.track}.v${r.revision}${r.result === 'failed' ? '.failed' : ''}`;
+}

@@ -1,0 +1,77 @@
+import { parseAllDocuments } from 'yaml';
+
+/** A rendered Kubernetes object. */
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+export type ChartName = 'workload' | 'routing';
+export type Track = 'stable' | 'canary';
+
+/** The kinds each shared chart renders: what a deploy applies and may prune. */
+export const chartKinds: Record<ChartName, readonly { apiVersion: string; kind: string }[]> = {
+  workload: [
+    { apiVersion: 'v1', kind: 'ServiceAccount' },
+    { apiVersion: 'v1', kind: 'ConfigMap' },
+    { apiVersion: 'apps/v1', kind: 'Deployment' },
+    { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+    { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
+    { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' },
+  ],
+  routing: [
+    { apiVersion: 'v1', kind: 'Service' },
+    { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule' },
+    { apiVersion: 'networking.istio.io/v1', kind: 'Gateway' },
+    { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' },
+  ],
+};
+
+/** Parses `helm template` output into objects. */
+export function parseManifests(text: string): K8sObject[] {
+  return parseAllDocuments(text)
+    .map((d) => d.toJS() as K8sObject | null)
+    .filter((o): o is K8sObject => o !== null && typeof o === 'object' && typeof o.kind === 'string');
+}
+
+/** Labels that tie an applied object to its service, stack, chart, track and revision. */
+export function ownership(service: string, stack: string, chart: ChartName, track: Track): Record<string, string> {
+  return {
+    'slipway.dev/service': service,
+    'slipway.dev/stack': stack,
+    'slipway.dev/chart': chart,
+    'slipway.dev/track': track,
+  };
+}
+
+/**
+ * Objects ready for server-side apply: namespaced, labelled (metadata only, so pods don't roll
+ * for a new revision), in make-before-break order: a DestinationRule's subsets exist before
+ * the VirtualService that routes to them.
+ */
+export function prepareForApply(
+  objects: readonly K8sObject[],
+  namespace: string,
+  labels: Record<string, string>,
+): K8sObject[] {
+  const order = [...chartKinds.workload, ...chartKinds.routing].map((k) => k.kind);
+  return objects
+    .map((o) => ({ ...o, metadata: { ...o.metadata, namespace, labels: { ...o.metadata.labels, ...labels } } }))
+    .sort((a, b) => rank(order, a.kind) - rank(order, b.kind) || a.metadata.name.localeCompare(b.metadata.name));
+}
+
+function rank(order: readonly string[], kind: string): number {
+  const i = order.indexOf(kind);
+  return i === -1 ? order.length : i;
+}
+
+/** Applied objects of this scope that the current render no longer contains. */
+export function pruneCandidates<T extends { kind?: string; metadata?: { name?: string } }>(
+  existing: readonly T[],
+  rendered: readonly K8sObject[],
+): T[] {
+  const keep = new Set(rendered.map((o) => `${o.kind}/${o.metadata.name}`));
+  return existing.filter((o) => !keep.has(`${o.kind}/${o.metadata?.name}`));
+}

@@ -1,0 +1,63 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { Platform } from '../../packages/cli/src/dev/platform.js';
+
+const charts = new URL('../../charts', import.meta.url).pathname;
+
+export interface TestService {
+  name: string;
+  namespace?: string;
+  canary?: boolean;
+  stacks?: string[];
+  values?: Record<string, unknown>;
+  stackValues?: Record<string, Record<string, unknown>>;
+}
+
+/** A catalog in a temp dir whose registry and cluster are the test platform's. */
+export class TestCatalog {
+  readonly dir = mkdtempSync(join(tmpdir(), 'slipway-catalog-'));
+  constructor(
+    platform: Platform,
+    services: readonly TestService[],
+  ) {
+    const slipway = {
+      apiVersion: 'slipway.dev/v1',
+      kind: 'Platform',
+      registry: { host: platform.registry.host, project: 'microservices', insecure: true },
+      charts: { workload: { ref: `${charts}/workload`, version: '0.1.0' }, routing: { ref: `${charts}/routing`, version: '0.1.0' } },
+      stacks: { dev: { cluster: 'local', branches: ['*'] }, prod: { cluster: 'local', branches: ['master'] } },
+      clusters: { local: { kubeconfig: platform.kube.kubeconfigPath } },
+    };
+    writeFileSync(join(this.dir, 'slipway.yaml'), stringify(slipway));
+    for (const s of services) this.write(s);
+  }
+
+  /** Writes (or rewrites) a service's files. */
+  write(s: TestService): void {
+    const dir = join(this.dir, 'services', s.name);
+    mkdirSync(dir, { recursive: true });
+    const service = {
+      apiVersion: 'slipway.dev/v1',
+      kind: 'Service',
+      name: s.name,
+      team: 'test',
+      namespace: s.namespace ?? s.name,
+      repository: `git@git.local:shop/${s.name}.git`,
+      image: s.name,
+      build: { preset: 'node' },
+      stacks: s.stacks ?? ['dev'],
+      canary: s.canary ?? false,
+    };
+    writeFileSync(join(dir, 'service.yaml'), stringify(service));
+    writeFileSync(join(dir, 'values.yaml'), stringify(s.values ?? {}));
+    for (const [stack, values] of Object.entries(s.stackValues ?? {})) writeFileSync(join(dir, `values-${stack}.yaml`), stringify(values));
+  }
+}
+
+/** Env for the CLI: registry credentials of the test platform. */
+export const registryEnv = (platform: Platform) => ({
+  SLIPWAY_REGISTRY_USERNAME: platform.registry.username,
+  SLIPWAY_REGISTRY_PASSWORD: platform.registry.password,
+});
