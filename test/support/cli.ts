@@ -9,11 +9,12 @@ export interface CliResult {
 }
 
 /** Runs the built `slipway` CLI as a separate process (a user's shell, or a second machine). */
-export function slipway(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export function slipway(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [slipwayBin, ...args], {
       env: { ...process.env, NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(cwd ? { cwd } : {}),
     });
     let stdout = '';
     let stderr = '';

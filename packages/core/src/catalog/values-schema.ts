@@ -14,6 +14,12 @@ export const valuesSchema = z
   .strictObject({
     kind: z.enum(['Deployment', 'StatefulSet']).optional().describe('workload kind'),
     replicaCount: z.number().int().min(0).optional(),
+    progressDeadlineSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('Deployment: seconds without progress before the rollout counts as failed'),
     image: z
       .strictObject({
         repository: z.string().optional(),

@@ -1,0 +1,107 @@
+{{/*
+Names. The release name is the service name; a canary release renders <name>-canary objects.
+*/}}
+{{- define "workload.name" -}}
+{{- .Release.Name -}}
+{{- end -}}
+
+{{/* "canary" for a canary release, else "stable": the pods' version label and Istio subset. */}}
+{{- define "workload.track" -}}
+{{- if .Values.canary.enabled -}}canary{{- else -}}stable{{- end -}}
+{{- end -}}
+
+{{- define "workload.fullname" -}}
+{{- include "workload.name" . -}}{{- if .Values.canary.enabled -}}-canary{{- end -}}
+{{- end -}}
+
+{{- define "workload.configName" -}}
+{{- include "workload.fullname" . -}}-config
+{{- end -}}
+
+{{/*
+The image of this release. A canary takes canary.image.repository/tag, each falling back to
+image.repository/tag. Fails when either ends up empty: there is no sensible default image.
+*/}}
+{{- define "workload.imageRepository" -}}
+{{- $repo := .Values.image.repository | default "" | toString -}}
+{{- if .Values.canary.enabled -}}{{- $repo = get (.Values.canary.image | default dict) "repository" | default $repo | toString -}}{{- end -}}
+{{- if not $repo -}}
+{{- fail (printf "image.repository is empty%s: set it to the image to deploy, e.g. registry.local/team/service" (ternary " (and so is canary.image.repository)" "" (.Values.canary.enabled | default false))) -}}
+{{- end -}}
+{{- $repo -}}
+{{- end -}}
+
+{{- define "workload.imageTag" -}}
+{{- $tag := .Values.image.tag | default "" | toString -}}
+{{- if .Values.canary.enabled -}}{{- $tag = get (.Values.canary.image | default dict) "tag" | default $tag | toString -}}{{- end -}}
+{{- if not $tag -}}
+{{- fail (printf "image.tag is empty%s: set it to the tag of the image to deploy, e.g. 1.4.2" (ternary " (and so is canary.image.tag)" "" (.Values.canary.enabled | default false))) -}}
+{{- end -}}
+{{- $tag -}}
+{{- end -}}
+
+{{- define "workload.image" -}}
+{{- include "workload.imageRepository" . -}}:{{- include "workload.imageTag" . -}}
+{{- end -}}
+
+{{/*
+Labels on every object: the standard ones (which .Values.labels cannot override) plus .Values.labels.
+app.kubernetes.io/version is the image tag, cut to a valid label value.
+*/}}
+{{- define "workload.labels" -}}
+{{- $std := dict
+  "app.kubernetes.io/name" (include "workload.name" .)
+  "app.kubernetes.io/instance" .Release.Name
+  "app.kubernetes.io/version" (include "workload.imageTag" . | trunc 63 | trimAll "-_.")
+  "app.kubernetes.io/managed-by" "slipway"
+  "app.kubernetes.io/part-of" "slipway" -}}
+{{- toYaml (merge $std (.Values.labels | default dict)) -}}
+{{- end -}}
+
+{{/* Selector of this release's pods: stable and canary pods never select each other. */}}
+{{- define "workload.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "workload.name" . }}
+version: {{ include "workload.track" . }}
+{{- end -}}
+
+{{/* Pod labels: the selector labels and instance (which podLabels cannot override) plus podLabels. */}}
+{{- define "workload.podLabels" -}}
+{{- $pod := dict
+  "app.kubernetes.io/name" (include "workload.name" .)
+  "app.kubernetes.io/instance" .Release.Name
+  "version" (include "workload.track" .) -}}
+{{- toYaml (merge $pod (.Values.podLabels | default dict)) -}}
+{{- end -}}
+
+{{/* An httpGet probe on healthCheckPath; call with the root context. */}}
+{{- define "workload.probe" -}}
+httpGet:
+  path: {{ get .Values "healthCheckPath" | quote }}
+  port: {{ .Values.service.portName }}
+initialDelaySeconds: {{ .Values.probes.initialDelaySeconds }}
+periodSeconds: {{ .Values.probes.periodSeconds }}
+failureThreshold: {{ .Values.probes.failureThreshold }}
+{{- end -}}
+
+{{/* Fails on values that are valid one by one but not together. */}}
+{{- define "workload.validate" -}}
+{{- if not (has .Values.kind (list "Deployment" "StatefulSet")) -}}
+{{- fail (printf "kind must be Deployment or StatefulSet, not %v" .Values.kind) -}}
+{{- end -}}
+{{- if and .Values.persistence.enabled (ne .Values.kind "StatefulSet") -}}
+{{- fail "persistence.enabled needs kind: StatefulSet (a Deployment has no volume claim templates)" -}}
+{{- end -}}
+{{- range $name, $_ := .Values.secretEnv -}}
+{{- if hasKey $.Values.env $name -}}
+{{- fail (printf "%s is set in both env and secretEnv: keep one" $name) -}}
+{{- end -}}
+{{- end -}}
+{{- if .Values.autoscaling.enabled -}}
+{{- if gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas) -}}
+{{- fail (printf "autoscaling.minReplicas (%v) is above autoscaling.maxReplicas (%v)" .Values.autoscaling.minReplicas .Values.autoscaling.maxReplicas) -}}
+{{- end -}}
+{{- if not (dig "requests" "cpu" "" (.Values.resources | default dict)) -}}
+{{- fail "autoscaling.enabled scales on CPU utilization, which needs resources.requests.cpu: set it" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}

@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+/** Rendering the shared charts with the pinned helm, for the chart tests. */
+
+export const repo = new URL('../..', import.meta.url).pathname;
+export const toolsBin =
+  process.env['SLIPWAY_TOOLS_BIN'] ?? join(homedir(), '.cache', 'slipway', 'tools', 'current', 'bin');
+export const helm = join(toolsBin, 'helm');
+
+export const charts = ['workload', 'routing'] as const;
+export type Chart = (typeof charts)[number];
+export const fixtures = ['typical-deployment', 'statefulset', 'canary', 'hpa-gateway', 'minimal'] as const;
+export type Fixture = (typeof fixtures)[number];
+
+export const fixturePath = (fixture: Fixture) => join(repo, 'test/charts/fixtures', `${fixture}.yaml`);
+export const goldenPath = (fixture: Fixture, chart: Chart) =>
+  join(repo, 'test/charts/golden', `${fixture}.${chart}.yaml`);
+
+/** `helm template payments <chart> --namespace payments -f <fixture> [args]`; throws with helm's stderr. */
+export function render(
+  chart: Chart,
+  fixture: Fixture,
+  args: readonly string[] = [],
+  chartDir = join(repo, 'charts', chart),
+): string {
+  return execFileSync(
+    helm,
+    ['template', 'payments', chartDir, '--namespace', 'payments', '-f', fixturePath(fixture), ...args],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+}
+
+/** helm's stderr of a render that must fail (throws if it renders). */
+export function renderError(chart: Chart, fixture: Fixture, args: readonly string[] = []): string {
+  try {
+    render(chart, fixture, args);
+  } catch (e) {
+    return String((e as { stderr?: unknown }).stderr);
+  }
+  throw new Error(`${chart} rendered ${fixture} ${args.join(' ')} but should have failed`);
+}
+
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  spec?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export const objects = (yaml: string): K8sObject[] =>
+  parseAllDocuments(yaml)
+    .map((d) => d.toJS() as K8sObject | null)
+    .filter((o): o is K8sObject => o !== null);
