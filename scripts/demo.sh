@@ -1,27 +1,74 @@
 #!/usr/bin/env bash
-# make demo: the local platform up, what runs, and what to try next.
+# make demo: the local platform up, the example catalog validated, baked and deployed to the
+# dev stack (one canary promoted), then `slipway status`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-slipway() { node packages/cli/dist/main.js "$@"; }
+root=$PWD
+slipway() { node "$root/packages/cli/dist/main.js" "$@"; }
+bin=${SLIPWAY_TOOLS_BIN:-$HOME/.cache/slipway/tools/current/bin}
+step() { printf '\n== %s\n' "$*"; }
 
 if slipway dev status >/dev/null 2>&1; then
-  echo "== the local platform already runs"
+  step "the local platform already runs"
 else
-  echo "== slipway dev up"
+  step "slipway dev up"
   slipway dev up
 fi
-echo
-echo "== slipway dev status"
-slipway dev status
 eval "$(slipway dev env)"
-echo
-echo "== kubectl get nodes (kwok fake nodes)"
-"${SLIPWAY_TOOLS_BIN:-$HOME/.cache/slipway/tools/current/bin}/kubectl" get nodes
-cat <<'NEXT'
+step "slipway dev status"
+slipway dev status
+
+step "slipway validate examples/catalog"
+slipway validate examples/catalog
+
+out=$(mktemp -d)
+step "slipway bake --all --stack dev (examples/catalog → $out/baked)"
+slipway bake --all --stack dev --image-tag 1.0.0 --catalog examples/catalog --out "$out/baked"
+
+# the example catalog, pointed at this platform's registry and cluster
+demo=$(mktemp -d)/catalog
+cp -r examples/catalog "$demo"
+sed -i -e "s|^  host: registry.slipway.local:5000|  host: '$SLIPWAY_REGISTRY'\\n  insecure: true|" \
+  -e "s|\.\./\.\./charts|$root/charts|g" \
+  -e "s|{ context: slipway-dev }|{ kubeconfig: '$KUBECONFIG' }|g" "$demo/slipway.yaml"
+
+step "build and push the example images with buildah (a busybox rootfs: nothing is pulled)"
+build=$(mktemp -d)
+trap 'rm -rf "$build"' EXIT
+mkdir -p "$build/ctx/rootfs/bin"
+cp "$bin/busybox" "$build/ctx/rootfs/bin/busybox"
+ln -s busybox "$build/ctx/rootfs/bin/sh"
+printf 'FROM scratch\nCOPY rootfs/ /\nUSER 10001\nCMD ["/bin/sh", "-c", "sleep 3600"]\n' >"$build/ctx/Dockerfile"
+auth=$(printf '%s:%s' "$SLIPWAY_REGISTRY_USERNAME" "$SLIPWAY_REGISTRY_PASSWORD" | base64 -w0)
+(umask 077; printf '{"auths":{"%s":{"auth":"%s"}}}' "$SLIPWAY_REGISTRY" "$auth" >"$build/auth.json")
+storage=(--storage-driver=vfs --root="$build/storage" --runroot="$build/run")
+"$bin/buildah" "${storage[@]}" bud --quiet --isolation=chroot -t demo:latest "$build/ctx" >/dev/null
+for image in payments orders inventory recommendations; do
+  for tag in 1.0.0 1.1.0; do
+    "$bin/buildah" "${storage[@]}" push --quiet --tls-verify=false --authfile="$build/auth.json" demo:latest "$SLIPWAY_REGISTRY/microservices/$image:$tag"
+  done
+  echo "pushed microservices/$image:1.0.0 and :1.1.0"
+done
+
+step "slipway deploy --all --stack dev --image-tag 1.0.0 --skip-build"
+slipway deploy --all --stack dev --image-tag 1.0.0 --skip-build --catalog "$demo"
+
+step "slipway deploy orders --canary --canary-weight 20 (image 1.1.0)"
+slipway deploy orders --stack dev --image-tag 1.1.0 --skip-build --canary --canary-weight 20 --catalog "$demo"
+slipway status orders
+
+step "slipway canary promote orders (the disable-canary stage)"
+slipway canary promote orders --stack dev --catalog "$demo"
+
+step "slipway status"
+slipway status
+
+cat <<NEXT
 
 Try next:
-  eval "$(node packages/cli/dist/main.js dev env)"    # KUBECONFIG, VAULT_ADDR/BAO_ADDR, registry
-  kubectl create deployment hello --image=hello:1.0 --replicas=3 && kubectl rollout status deploy/hello
-  bao kv put k8s-secret/dev-1/default/hello greeting=hi  # bao is in ~/.cache/slipway/tools/current/bin
-  node packages/cli/dist/main.js dev down              # stops everything and removes the state dir
+  eval "\$(node packages/cli/dist/main.js dev env)"     # KUBECONFIG, VAULT_ADDR/BAO_ADDR, registry
+  node packages/cli/dist/main.js history orders --stack dev
+  node packages/cli/dist/main.js rollback orders --stack dev
+  node packages/cli/dist/main.js deploy payments --stack dev --image-tag 1.1.0 --skip-build --catalog $demo
+  node packages/cli/dist/main.js dev down               # stops everything and removes the state dir
 NEXT

@@ -1,0 +1,3 @@
+module shop/inventory
+
+go 1.22
