@@ -11,15 +11,16 @@ import {
   type BakeRequest,
   type Catalog,
   type CatalogService,
+  type ChartName,
 } from '@slipway/core';
 import { helmTemplate } from '@slipway/clients';
 
-export type ChartName = 'workload' | 'routing';
 export const chartNames: readonly ChartName[] = ['workload', 'routing'];
 
 export interface BakedService {
   service: string;
   stack: string;
+  values: Record<string, unknown>;
   manifests: Record<ChartName, string>;
 }
 
@@ -69,7 +70,34 @@ export function findService(catalog: Catalog, name: string, stack: string): Cata
   return service;
 }
 
-/** Renders both shared charts for one service and stack with real `helm template`. */
+/** Renders both shared charts with real `helm template`, one after the other (parallelism is per service). */
+export async function renderCharts(
+  helm: string,
+  catalogDir: string,
+  catalog: Catalog,
+  service: CatalogService,
+  values: Record<string, unknown>,
+): Promise<Record<ChartName, string>> {
+  const render = (chart: ChartName) =>
+    helmTemplate(helm, {
+      release: service.config.name,
+      namespace: service.config.namespace,
+      ...resolveChart(catalogDir, catalog, chart),
+      values,
+    });
+  const workload = await render('workload');
+  return { workload, routing: await render('routing') };
+}
+
+export function assertCanaryAllowed(service: CatalogService, request: BakeRequest): void {
+  if (request.canary && !service.config.canary) {
+    throw new InputError(
+      `service ${service.config.name} does not allow canary releases; set canary: true in ${service.dir}/service.yaml`,
+    );
+  }
+}
+
+/** Bakes one service for one stack: the computed values, then both charts. */
 export async function bakeService(
   helm: string,
   catalogDir: string,
@@ -77,23 +105,8 @@ export async function bakeService(
   service: CatalogService,
   request: BakeRequest,
 ): Promise<BakedService> {
-  if (request.canary && !service.config.canary) {
-    throw new InputError(
-      `service ${service.config.name} does not allow canary releases; set canary: true in ${service.dir}/service.yaml`,
-    );
-  }
+  assertCanaryAllowed(service, request);
   const values = bakeValues(catalog.platform, service, request);
-  const render = (name: ChartName) =>
-    helmTemplate(helm, {
-      release: service.config.name,
-      namespace: service.config.namespace,
-      ...resolveChart(catalogDir, catalog, name),
-      values,
-    });
-  const [workload, routing] = await Promise.all(chartNames.map(render));
-  return {
-    service: service.config.name,
-    stack: request.stack,
-    manifests: { workload: workload ?? '', routing: routing ?? '' },
-  };
+  const manifests = await renderCharts(helm, catalogDir, catalog, service, values);
+  return { service: service.config.name, stack: request.stack, values, manifests };
 }

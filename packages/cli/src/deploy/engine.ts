@@ -1,6 +1,5 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import {
-  bakeValues,
   chartKinds,
   manifestDigest,
   ownership,
@@ -16,9 +15,8 @@ import {
   type ReleaseRecord,
   type Track,
 } from '@slipway/core';
-import { helmTemplate } from '@slipway/clients';
 import { Applier, DeployLock, ReleaseStore, trackRollout, type ObjectChange } from '@slipway/clients/kube';
-import { resolveChart } from '../bake/bake-service.js';
+import { bakeService } from '../bake/bake-service.js';
 import { stage, type Reporter } from './reporter.js';
 
 /** What the engine talks to. The catalog is only needed to bake; rollbacks use the records. */
@@ -98,20 +96,10 @@ export async function bakeRelease(
   if (!ctx.bake) throw new Error('baking needs the catalog');
   const { catalog, catalogDir, helm } = ctx.bake;
   const name = service.config.name;
-  const values = bakeValues(catalog.platform, service, params);
-  const render = (chart: ChartName) =>
-    helmTemplate(helm, {
-      release: name,
-      namespace: service.config.namespace,
-      ...resolveChart(catalogDir, catalog, chart),
-      values,
-    });
-  const manifests = await stage(ctx.report, name, 'bake', async () => {
-    const [workload, routing] = await Promise.all([render('workload'), render('routing')]);
-    return {
-      value: { workload, routing },
-      detail: `workload ${parseManifests(workload).length} objects, routing ${parseManifests(routing).length} objects`,
-    };
+  const { values, manifests } = await stage(ctx.report, name, 'bake', async () => {
+    const baked = await bakeService(helm, catalogDir, catalog, service, params);
+    const count = (chart: ChartName) => parseManifests(baked.manifests[chart]).length;
+    return { value: baked, detail: `workload ${count('workload')} objects, routing ${count('routing')} objects` };
   });
   return {
     service: name,

@@ -2,22 +2,17 @@ import {
   checkReleasePolicy,
   checkValuesPolicy,
   formatIssue,
-  InputError,
   PolicyError,
   type Catalog,
   type CatalogService,
 } from '@slipway/core';
-import { findService } from '../bake/bake-service.js';
+import { assertCanaryAllowed, findService } from '../bake/bake-service.js';
 import type { ReleaseParams } from './engine.js';
 
 /** Policy, branch rules and validation: all checked before anything external is touched. */
 export function checkPreconditions(catalog: Catalog, name: string, params: ReleaseParams): CatalogService {
   const service = findService(catalog, name, params.stack);
-  if (params.canary && !service.config.canary) {
-    throw new InputError(
-      `service ${name} does not allow canary releases; set canary: true in ${service.dir}/service.yaml`,
-    );
-  }
+  assertCanaryAllowed(service, params);
   const issues = [
     ...checkValuesPolicy(catalog.platform, service, params.stack),
     ...checkReleasePolicy(catalog.platform, params),

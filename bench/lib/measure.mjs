@@ -1,0 +1,55 @@
+// Small helpers shared by the benchmarks: run a command, time it, summarise repetitions.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+
+export const repoRoot = new URL('../..', import.meta.url).pathname;
+export const slipwayBin = `${repoRoot}packages/cli/dist/main.js`;
+export const toolsBin = process.env.SLIPWAY_TOOLS_BIN ?? `${process.env.HOME}/.cache/slipway/tools/current/bin`;
+
+/** Runs a command to completion; rejects on a non-zero exit with its stderr. */
+export function run(command, args, { input, env } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b) => (stdout += b));
+    child.stderr.on('data', (b) => (stderr += b));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve({ stdout, stderr }) : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}`))));
+    child.stdin.end(input ?? '');
+  });
+}
+
+/** Wall time of fn in milliseconds. */
+export async function time(fn) {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Runs each variant `reps` times, interleaved so that drift hits all of them alike. */
+export async function compare(variants, reps) {
+  const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  for (let i = 0; i < reps; i++) {
+    for (const [name, fn] of Object.entries(variants)) samples[name].push(await time(fn));
+  }
+  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, { medianMs: Math.round(median(v)), samplesMs: v.map(Math.round) }]));
+}
+
+export function machine() {
+  return { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+}
+
+export function writeResult(name, result) {
+  mkdirSync(`${repoRoot}bench/results`, { recursive: true });
+  const path = `${repoRoot}bench/results/${name}.json`;
+  writeFileSync(path, JSON.stringify({ date: new Date().toISOString(), machine: machine(), ...result }, null, 2) + '\n');
+  console.log(`wrote ${path}`);
+}
