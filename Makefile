@@ -1,7 +1,7 @@
 # slipway — every target installs what it needs by itself, starting from a fresh clone.
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
-SLIPWAY := node packages/cli/dist/main.js
+SLIPWAY := node packages/cli/dist/slipway.mjs
 
 .PHONY: test demo tools deps build lint bench clean schemas
 
@@ -20,7 +20,7 @@ node_modules/.package-lock.json: package.json package-lock.json packages/*/packa
 	npm ci --no-audit --no-fund
 
 build: deps
-	npx tsc -b packages/cli packages/secret-sync
+	npm run build
 
 lint: deps
 	npx tsc -b packages/cli packages/secret-sync test

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-slipway() { node "$root/packages/cli/dist/main.js" "$@"; }
+slipway() { node "$root/packages/cli/dist/slipway.mjs" "$@"; }
 bin=${SLIPWAY_TOOLS_BIN:-$HOME/.cache/slipway/tools/current/bin}
 step() { printf '\n== %s\n' "$*"; }
 
@@ -66,9 +66,9 @@ slipway status
 cat <<NEXT
 
 Try next:
-  eval "\$(node packages/cli/dist/main.js dev env)"     # KUBECONFIG, VAULT_ADDR/BAO_ADDR, registry
-  node packages/cli/dist/main.js history orders --stack dev
-  node packages/cli/dist/main.js rollback orders --stack dev
-  node packages/cli/dist/main.js deploy payments --stack dev --image-tag 1.1.0 --skip-build --catalog $demo
-  node packages/cli/dist/main.js dev down               # stops everything and removes the state dir
+  eval "\$(node packages/cli/dist/slipway.mjs dev env)"     # KUBECONFIG, VAULT_ADDR/BAO_ADDR, registry
+  node packages/cli/dist/slipway.mjs history orders --stack dev
+  node packages/cli/dist/slipway.mjs rollback orders --stack dev
+  node packages/cli/dist/slipway.mjs deploy payments --stack dev --image-tag 1.1.0 --skip-build --catalog $demo
+  node packages/cli/dist/slipway.mjs dev down               # stops everything and removes the state dir
 NEXT

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
 export const repoRoot = new URL('../..', import.meta.url).pathname;
-export const slipwayBin = `${repoRoot}packages/cli/dist/main.js`;
+export const slipwayBin = `${repoRoot}packages/cli/dist/slipway.mjs`;
 export const toolsBin = process.env.SLIPWAY_TOOLS_BIN ?? `${process.env.HOME}/.cache/slipway/tools/current/bin`;
 
 /** Runs a command to completion; rejects on a non-zero exit with its stderr. */

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,12 +8,24 @@ import { readState } from '../../packages/cli/src/dev/state.js';
 import { toolPath } from '../../packages/cli/src/dev/tools.js';
 import { slipway } from '../support/cli.js';
 
-const portIsFree = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
+/**
+ * Pids of the processes listening on a TCP port (from `ss`). Other suites start platforms at the
+ * same time and may take a port as soon as it is free, so "left behind" means: held by one of
+ * the stopped platform's process groups.
+ */
+async function listeners(port: number): Promise<number[]> {
+  const { stdout } = await run('ss', ['-Hltnp', `sport = :${port}`]);
+  return [...stdout.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
+}
+
+function processGroup(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  } catch {
+    return undefined;
+  }
+}
 
 describe('slipway dev up | status | env | down', () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'slipway-dev-cli-')), 'state');
@@ -66,7 +77,8 @@ describe('slipway dev up | status | env | down', () => {
     expect(down.code).toBe(0);
     expect(pids.filter(isAlive)).toEqual([]);
     const ports = Object.values(state?.ports ?? {});
-    expect(await Promise.all(ports.map(portIsFree))).toEqual(ports.map(() => true));
+    const holders = (await Promise.all(ports.map(listeners))).flat();
+    expect(holders.filter((pid) => pids.includes(processGroup(pid) ?? -1))).toEqual([]);
     expect(existsSync(dir)).toBe(false);
 
     const after = await slipway(['dev', 'status', '--dir', dir]);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 
-export const slipwayBin = new URL('../../packages/cli/dist/main.js', import.meta.url).pathname;
+export const slipwayBin = new URL('../../packages/cli/dist/slipway.mjs', import.meta.url).pathname;
 
 export interface CliResult {
   code: number;

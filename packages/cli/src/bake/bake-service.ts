@@ -70,13 +70,17 @@ export function findService(catalog: Catalog, name: string, stack: string): Cata
   return service;
 }
 
-/** Renders both shared charts with real `helm template`, one after the other (parallelism is per service). */
+/**
+ * Renders both shared charts with real `helm template`: one after the other for `bake --all`
+ * (its parallelism is per service), side by side for a single deploy.
+ */
 export async function renderCharts(
   helm: string,
   catalogDir: string,
   catalog: Catalog,
   service: CatalogService,
   values: Record<string, unknown>,
+  parallel = false,
 ): Promise<Record<ChartName, string>> {
   const render = (chart: ChartName) =>
     helmTemplate(helm, {
@@ -85,6 +89,10 @@ export async function renderCharts(
       ...resolveChart(catalogDir, catalog, chart),
       values,
     });
+  if (parallel) {
+    const [workload, routing] = await Promise.all([render('workload'), render('routing')]);
+    return { workload, routing };
+  }
   const workload = await render('workload');
   return { workload, routing: await render('routing') };
 }
@@ -104,9 +112,10 @@ export async function bakeService(
   catalog: Catalog,
   service: CatalogService,
   request: BakeRequest,
+  parallel = false,
 ): Promise<BakedService> {
   assertCanaryAllowed(service, request);
   const values = bakeValues(catalog.platform, service, request);
-  const manifests = await renderCharts(helm, catalogDir, catalog, service, values);
+  const manifests = await renderCharts(helm, catalogDir, catalog, service, values, parallel);
   return { service: service.config.name, stack: request.stack, values, manifests };
 }

@@ -6,6 +6,7 @@ import {
   parseManifests,
   prepareForApply,
   pruneCandidates,
+  RemoteError,
   RolloutFailedError,
   type BakeRequest,
   type Catalog,
@@ -65,13 +66,6 @@ export const targetOf = (service: CatalogService, stack: string): Target => ({
 /** Runs `fn` holding the service × stack deploy lock (a Lease in the service's namespace). */
 export async function withDeployLock<T>(ctx: EngineContext, target: Target, fn: () => Promise<T>): Promise<T> {
   if (ctx.dryRun) return fn();
-  await new Applier(ctx.kc).apply([
-    {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: target.namespace, labels: { 'app.kubernetes.io/managed-by': 'slipway' } },
-    },
-  ]);
   const ttlSeconds = Number(process.env['SLIPWAY_LOCK_TTL_SECONDS'] ?? 30);
   const lock = new DeployLock(ctx.kc, {
     namespace: target.namespace,
@@ -79,7 +73,18 @@ export async function withDeployLock<T>(ctx: EngineContext, target: Target, fn: 
     holder: ctx.user,
     ttlSeconds,
   });
-  await lock.acquire();
+  await lock.acquire().catch(async (error: unknown) => {
+    // a service's first deploy: its namespace does not exist yet
+    if (!(error instanceof RemoteError && error.status === 404)) throw error;
+    await new Applier(ctx.kc).apply([
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: target.namespace, labels: { 'app.kubernetes.io/managed-by': 'slipway' } },
+      },
+    ]);
+    await lock.acquire();
+  });
   try {
     return await fn();
   } finally {
@@ -97,7 +102,7 @@ export async function bakeRelease(
   const { catalog, catalogDir, helm } = ctx.bake;
   const name = service.config.name;
   const { values, manifests } = await stage(ctx.report, name, 'bake', async () => {
-    const baked = await bakeService(helm, catalogDir, catalog, service, params);
+    const baked = await bakeService(helm, catalogDir, catalog, service, params, true);
     const count = (chart: ChartName) => parseManifests(baked.manifests[chart]).length;
     return { value: baked, detail: `workload ${count('workload')} objects, routing ${count('routing')} objects` };
   });
@@ -220,12 +225,12 @@ export async function applyScope(
 ): Promise<ObjectChange[]> {
   if (ctx.dryRun === 'client')
     return objects.map((o) => ({ kind: o.kind, name: o.metadata.name, action: 'configured' }));
-  const applied = await applier.apply(objects as readonly KubernetesObject[]);
   const existing = await applier.list(
     target.namespace,
     chartKinds[chart],
     ownership(target.service, target.stack, chart, track),
   );
+  const applied = await applier.apply(objects as readonly KubernetesObject[], existing);
   return [...applied, ...(await applier.delete(pruneCandidates(existing, objects)))];
 }
 

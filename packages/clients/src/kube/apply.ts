@@ -27,26 +27,37 @@ export class Applier {
     this.#api = KubernetesObjectApi.makeApiClient(kc);
   }
 
-  /** Applies objects in the given order; reports created / configured / unchanged per object. */
-  async apply(objects: readonly KubernetesObject[]): Promise<ObjectChange[]> {
-    const changes: ObjectChange[] = [];
-    for (const object of objects) changes.push(await this.#applyOne(object));
-    return changes;
+  /**
+   * Applies objects, all at once except VirtualServices, which go last (make-before-break: the
+   * DestinationRule subsets they route to exist first). `known` (objects listed just before)
+   * tells created / configured / unchanged without reading each object again.
+   */
+  async apply(objects: readonly KubernetesObject[], known: readonly KubernetesObject[] = []): Promise<ObjectChange[]> {
+    const versions = new Map(known.map((o) => [`${o.kind}/${o.metadata?.name}`, o.metadata?.resourceVersion]));
+    const first = objects.filter((o) => o.kind !== 'VirtualService');
+    const last = objects.filter((o) => o.kind === 'VirtualService');
+    const changes = await Promise.all(first.map((o) => this.#applyOne(o, versions)));
+    return [...changes, ...(await Promise.all(last.map((o) => this.#applyOne(o, versions))))];
   }
 
-  async #applyOne(object: KubernetesObject): Promise<ObjectChange> {
+  async #applyOne(object: KubernetesObject, versions: ReadonlyMap<string, string | undefined>): Promise<ObjectChange> {
     const kind = object.kind ?? '?';
     const name = object.metadata?.name ?? '?';
-    const before = await this.#api
-      .read({
-        apiVersion: object.apiVersion ?? '',
-        kind,
-        metadata: { name, namespace: object.metadata?.namespace ?? '' },
-      })
-      .catch((e: unknown) => {
-        if (apiStatus(e) === 404) return undefined;
-        throw wrap(e, `read ${kind}/${name}`);
-      });
+    const before = versions.has(`${kind}/${name}`)
+      ? versions.get(`${kind}/${name}`)
+      : await this.#api
+          .read({
+            apiVersion: object.apiVersion ?? '',
+            kind,
+            metadata: { name, namespace: object.metadata?.namespace ?? '' },
+          })
+          .then(
+            (o) => o.metadata?.resourceVersion,
+            (e: unknown) => {
+              if (apiStatus(e) === 404) return undefined;
+              throw wrap(e, `read ${kind}/${name}`);
+            },
+          );
     const after = await this.#api
       .patch(
         object,
@@ -61,7 +72,7 @@ export class Applier {
       });
     const action: ApplyAction = !before
       ? 'created'
-      : before.metadata?.resourceVersion === after.metadata?.resourceVersion
+      : before === after.metadata?.resourceVersion
         ? 'unchanged'
         : 'configured';
     return { kind, name, action };

@@ -70,6 +70,11 @@ export async function trackRollout(kc: KubeConfig, options: TrackOptions): Promi
 
     const refreshRevisionLabel = async () => {
       if (!workload) return;
+      // until the controller has seen this generation, its revision bookkeeping is the old one
+      if ((workload.status?.observedGeneration ?? 0) < (workload.metadata?.generation ?? 0)) {
+        currentPodLabel = undefined;
+        return;
+      }
       if (kind === 'StatefulSet') {
         const rev = workload.status?.updateRevision;
         currentPodLabel = rev ? ['controller-revision-hash', rev] : undefined;
@@ -116,36 +121,39 @@ export async function trackRollout(kc: KubeConfig, options: TrackOptions): Promi
 
     void (async () => {
       try {
-        await start(
-          `/apis/apps/v1/namespaces/${namespace}/${plural}`,
-          { fieldSelector: `metadata.name=${name}` },
-          (phase, obj) => {
-            if (phase === 'DELETED')
-              return finish({ state: 'failed', reason: 'Deleted', message: `${kind} ${name} was deleted` });
-            workload = obj as typeof workload;
-            void refreshRevisionLabel().then(evaluate);
-          },
-        );
-        await start(`/api/v1/namespaces/${namespace}/pods`, {}, (phase, obj) => {
-          const pod = obj as V1Pod;
-          const key = pod.metadata?.name ?? '';
-          if (phase === 'DELETED') pods.delete(key);
-          else pods.set(key, pod);
-          evaluate();
-        });
-        await start(`/api/v1/namespaces/${namespace}/events`, { fieldSelector: 'type=Warning' }, (phase, obj) => {
-          const event = obj as CoreV1Event;
-          const involved = event.involvedObject.name ?? '';
-          const id = event.metadata.uid ?? `${involved}/${event.reason}/${event.count}`;
-          const at = new Date(
-            event.lastTimestamp ?? event.eventTime ?? event.metadata.creationTimestamp ?? 0,
-          ).getTime();
-          if (phase === 'DELETED' || seenEvents.has(id) || !ownedNames.has(involved) || at < startedAt - 1000) return;
-          seenEvents.add(id);
-          options.onWarning?.(
-            `${event.involvedObject.kind}/${involved}: ${event.reason}: ${event.message ?? ''}`.trim(),
-          );
-        });
+        // the three watches open side by side
+        await Promise.all([
+          start(
+            `/apis/apps/v1/namespaces/${namespace}/${plural}`,
+            { fieldSelector: `metadata.name=${name}` },
+            (phase, obj) => {
+              if (phase === 'DELETED')
+                return finish({ state: 'failed', reason: 'Deleted', message: `${kind} ${name} was deleted` });
+              workload = obj as typeof workload;
+              void refreshRevisionLabel().then(evaluate);
+            },
+          ),
+          start(`/api/v1/namespaces/${namespace}/pods`, {}, (phase, obj) => {
+            const pod = obj as V1Pod;
+            const key = pod.metadata?.name ?? '';
+            if (phase === 'DELETED') pods.delete(key);
+            else pods.set(key, pod);
+            evaluate();
+          }),
+          start(`/api/v1/namespaces/${namespace}/events`, { fieldSelector: 'type=Warning' }, (phase, obj) => {
+            const event = obj as CoreV1Event;
+            const involved = event.involvedObject.name ?? '';
+            const id = event.metadata.uid ?? `${involved}/${event.reason}/${event.count}`;
+            const at = new Date(
+              event.lastTimestamp ?? event.eventTime ?? event.metadata.creationTimestamp ?? 0,
+            ).getTime();
+            if (phase === 'DELETED' || seenEvents.has(id) || !ownedNames.has(involved) || at < startedAt - 1000) return;
+            seenEvents.add(id);
+            options.onWarning?.(
+              `${event.involvedObject.kind}/${involved}: ${event.reason}: ${event.message ?? ''}`.trim(),
+            );
+          }),
+        ]);
       } catch (error) {
         finish({
           state: 'failed',

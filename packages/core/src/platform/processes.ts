@@ -124,6 +124,9 @@ function kubeProcesses({ paths: p, tools: t, ports }: PlatformLayout): ProcessSp
         '--cidr=10.244.0.1/16',
         `--node-ip=${loopback}`,
         `--server-address=${loopback}:${ports.kwok}`,
+        // node leases keep fake nodes Ready: the heartbeat stage alone renews status only every
+        // ~10 minutes, past the node monitor grace period, and every pod would turn NotReady
+        '--node-lease-duration-seconds=40',
         `--config=${t.kwokStages}`,
         `--config=${p.kwokFailureStages}`,
       ],

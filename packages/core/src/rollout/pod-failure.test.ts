@@ -34,8 +34,10 @@ describe('podFailure', () => {
       },
       status: {
         phase: 'Running',
-        startTime: new Date(1_000_000).toISOString(),
+        startTime: new Date(0).toISOString(),
         conditions: [{ type: 'Ready', status: 'False' }],
+        // the window counts from when the containers run, not from when the pod was created
+        containerStatuses: [{ name: 'app', state: { running: { startedAt: new Date(1_000_000).toISOString() } } }],
       },
     };
     expect(readinessGraceMs(pod)).toBe(16_000);
@@ -43,6 +45,10 @@ describe('podFailure', () => {
     expect(podFailure(pod, 1_000_000 + 16_000)?.reason).toBe('ReadinessProbeFailed');
     const ready = { ...pod, status: { ...pod.status, conditions: [{ type: 'Ready', status: 'True' }] } };
     expect(podFailure(ready, 1_000_000 + 60_000)).toBeUndefined();
+    const starting = { ...pod, status: { ...pod.status, containerStatuses: [{ name: 'app', state: { waiting: { reason: 'ContainerCreating' } } }] } };
+    expect(podFailure(starting, 1_000_000 + 60_000)).toBeUndefined();
+    const leaving = { ...pod, metadata: { ...pod.metadata, deletionTimestamp: new Date(0).toISOString() } };
+    expect(podFailure(leaving, 1_000_000 + 60_000)).toBeUndefined();
     // without a readiness probe, unreadiness is left to the progress deadline
     expect(podFailure({ ...pod, spec: { containers: [{ name: 'app' }] } }, 1_000_000 + 60_000)).toBeUndefined();
   });

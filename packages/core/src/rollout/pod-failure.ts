@@ -9,7 +9,7 @@ export const fatalWaitingReasons = [
 ] as const;
 
 export interface PodObject {
-  metadata?: { name?: string; labels?: Record<string, string> };
+  metadata?: { name?: string; labels?: Record<string, string>; deletionTimestamp?: Date | string };
   spec?: {
     containers?: {
       name: string;
@@ -51,6 +51,7 @@ export function readinessGraceMs(pod: PodObject): number {
  * a running pod still unready after its readiness grace window (judged at `now`).
  */
 export function podFailure(pod: PodObject, now: number): PodFailure | undefined {
+  if (pod.metadata?.deletionTimestamp) return undefined; // leaving anyway
   const name = pod.metadata?.name ?? 'pod';
   for (const c of pod.status?.containerStatuses ?? []) {
     const reason = c.state?.waiting?.reason;
@@ -71,12 +72,16 @@ export function podFailure(pod: PodObject, now: number): PodFailure | undefined 
   return undefined;
 }
 
-/** When an unready running pod will be judged failed; undefined when it is ready, not running or has no probe. */
+/**
+ * When an unready pod will be judged failed: its probe window counted from the moment its
+ * containers all run. Undefined when it is ready, has no readiness probe, or is still starting.
+ */
 export function readinessDeadline(pod: PodObject): number | undefined {
-  if (pod.status?.phase !== 'Running') return undefined;
+  if (pod.status?.phase !== 'Running' || pod.metadata?.deletionTimestamp) return undefined;
   if (!(pod.spec?.containers ?? []).some((c) => c.readinessProbe)) return undefined;
   if (pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return undefined;
-  const started = pod.status.startTime;
-  if (!started) return undefined;
-  return new Date(started).getTime() + readinessGraceMs(pod);
+  const statuses = pod.status.containerStatuses ?? [];
+  const started = statuses.map((c) => c.state?.running?.startedAt);
+  if (statuses.length === 0 || started.some((t) => t === undefined)) return undefined;
+  return Math.max(...started.map((t) => new Date(t ?? 0).getTime())) + readinessGraceMs(pod);
 }

@@ -1,0 +1,171 @@
+// bench/deploy: `slipway deploy --skip-build` against what a user would otherwise run on the same
+// local cluster, in one run: the raw script (helm template | kubectl apply --server-side, then
+// kubectl rollout status) and `helm upgrade --install --wait`. Also `--all` for 20 services
+// against sequential `helm --wait`, and how long after the Deployment became available slipway
+// reports success.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
+import { compare, median, repoRoot, run, slipwayBin, toolsBin, writeResult } from '../lib/measure.mjs';
+
+const reps = Number(process.env.REPS ?? 5);
+const fleet = Number(process.env.SERVICES ?? 20);
+const work = mkdtempSync(join(tmpdir(), 'slipway-bench-deploy-'));
+const devDir = join(work, 'platform');
+const slipway = (args, env = {}) => run(process.execPath, [slipwayBin, ...args], { env });
+const kubectl = `${toolsBin}/kubectl`;
+const helm = `${toolsBin}/helm`;
+
+console.log('starting the local platform …');
+await slipway(['dev', 'up', '--dir', devDir]);
+try {
+  const env = Object.fromEntries(
+    (await slipway(['dev', 'env', '--dir', devDir])).stdout
+      .trim()
+      .split('\n')
+      .map((l) => /^export (\w+)='(.*)'$/.exec(l).slice(1, 3)),
+  );
+  Object.assign(process.env, env);
+
+  // one tiny image, pushed under every tag the runs use
+  const build = join(work, 'build');
+  mkdirSync(join(build, 'ctx/rootfs/bin'), { recursive: true });
+  await run('cp', [`${toolsBin}/busybox`, join(build, 'ctx/rootfs/bin/busybox')]);
+  writeFileSync(join(build, 'ctx/Dockerfile'), 'FROM scratch\nCOPY rootfs/ /\nUSER 10001\n');
+  const auth = Buffer.from(`${env.SLIPWAY_REGISTRY_USERNAME}:${env.SLIPWAY_REGISTRY_PASSWORD}`).toString('base64');
+  writeFileSync(join(build, 'auth.json'), JSON.stringify({ auths: { [env.SLIPWAY_REGISTRY]: { auth } } }), { mode: 0o600 });
+  const storage = ['--storage-driver=vfs', `--root=${build}/storage`, `--runroot=${build}/run`];
+  await run(`${toolsBin}/buildah`, [...storage, 'bud', '--quiet', '--isolation=chroot', '-t', 'bench:latest', join(build, 'ctx')]);
+  const tags = Array.from({ length: reps + 2 }, (_, i) => `1.0.${i}`);
+  for (const tag of tags) {
+    await run(`${toolsBin}/buildah`, [...storage, 'push', '--quiet', '--tls-verify=false', `--authfile=${build}/auth.json`, 'bench:latest', `${env.SLIPWAY_REGISTRY}/microservices/bench:${tag}`]);
+  }
+
+  // a catalog of `fleet` services that all use that image
+  const catalog = join(work, 'catalog');
+  const values = { replicaCount: 2, healthCheckPath: '/health', probes: { initialDelaySeconds: 0, periodSeconds: 1 } };
+  mkdirSync(catalog, { recursive: true });
+  writeFileSync(
+    join(catalog, 'slipway.yaml'),
+    stringify({
+      apiVersion: 'slipway.dev/v1',
+      kind: 'Platform',
+      registry: { host: env.SLIPWAY_REGISTRY, project: 'microservices', insecure: true },
+      charts: { workload: { ref: `${repoRoot}charts/workload`, version: '0.1.0' }, routing: { ref: `${repoRoot}charts/routing`, version: '0.1.0' } },
+      stacks: { dev: { cluster: 'local' } },
+      clusters: { local: { kubeconfig: env.KUBECONFIG } },
+    }),
+  );
+  const names = Array.from({ length: fleet }, (_, i) => `svc-${String(i + 1).padStart(2, '0')}`);
+  for (const name of names) {
+    mkdirSync(join(catalog, 'services', name), { recursive: true });
+    writeFileSync(
+      join(catalog, 'services', name, 'service.yaml'),
+      stringify({ apiVersion: 'slipway.dev/v1', kind: 'Service', name, team: 'bench', namespace: `slipway-${name}`, repository: `git@git.local:bench/${name}.git`, image: 'bench', build: { preset: 'go' }, stacks: ['dev'] }),
+    );
+    writeFileSync(join(catalog, 'services', name, 'values.yaml'), stringify(values));
+  }
+  writeFileSync(join(work, 'values.yaml'), stringify(values));
+  const image = (tag) => ['--set', `image.repository=${env.SLIPWAY_REGISTRY}/microservices/bench`, '--set', `image.tag=${tag}`];
+  for (const ns of ['raw-svc-01', ...names.map((n) => `helm-${n}`)]) await run(kubectl, ['create', 'namespace', ns]);
+
+  // the raw script a user would write: render, apply server-side, wait, then routing
+  const rawDeploy = async (name, ns, tag) => {
+    const render = (chart) => run(helm, ['template', name, `${repoRoot}charts/${chart}`, '-n', ns, '-f', join(work, 'values.yaml'), ...image(tag)]);
+    await run(kubectl, ['apply', '--server-side', '--field-manager=bench', '-n', ns, '-f', '-'], { input: (await render('workload')).stdout });
+    await run(kubectl, ['rollout', 'status', `deployment/${name}`, '-n', ns, '--timeout=120s']);
+    await run(kubectl, ['apply', '--server-side', '--field-manager=bench', '-n', ns, '-f', '-'], { input: (await render('routing')).stdout });
+  };
+  const helmDeploy = async (name, ns, tag) => {
+    for (const chart of ['workload', 'routing']) {
+      await run(helm, ['upgrade', '--install', `${name}-${chart}`, `${repoRoot}charts/${chart}`, '-n', ns, '-f', join(work, 'values.yaml'), ...image(tag), '--wait', '--timeout=120s']);
+    }
+  };
+
+  // first rollouts (creation) are not what is measured: create everything once
+  await slipway(['deploy', '--all', '--stack', 'dev', '--image-tag', tags[0], '--skip-build', '--catalog', catalog]);
+  await rawDeploy('svc-01', 'raw-svc-01', tags[0]);
+  for (const name of names) await helmDeploy(name, `helm-${name}`, tags[0]);
+
+  // one service: each rep rolls out a new tag
+  let rep = 1;
+  const delays = [];
+  const one = await compare(
+    {
+      slipway: async () => delays.push(await slipwayTimed('svc-01', 'slipway-svc-01', tags[rep])),
+      rawKubectlScript: () => rawDeploy('svc-01', 'raw-svc-01', tags[rep]),
+      helmUpgradeWait: async () => {
+        await helmDeploy('svc-01', 'helm-svc-01', tags[rep]);
+        rep++;
+      },
+    },
+    reps,
+  );
+
+  // the fleet: slipway deploy --all against sequential helm --wait
+  let fleetRep = 0;
+  const fleetTags = [tags[reps], tags[reps + 1]];
+  const many = await compare(
+    {
+      slipwayAll: () => slipway(['deploy', '--all', '--stack', 'dev', '--image-tag', fleetTags[fleetRep % 2], '--skip-build', '--catalog', catalog]),
+      helmWaitSequential: async () => {
+        for (const name of names) await helmDeploy(name, `helm-${name}`, fleetTags[fleetRep % 2]);
+        fleetRep++;
+      },
+    },
+    Math.min(reps, 2),
+  );
+
+  const result = {
+    what: 'slipway deploy --skip-build vs. the raw kubectl script and helm upgrade --install --wait, same charts, values and cluster (kwok nodes), one run; each rep rolls out a new image tag',
+    oneService: { ...one, ratios: { slipwayVsRawKubectl: ratio(one.slipway, one.rawKubectlScript), slipwayVsHelmWait: ratio(one.slipway, one.helmUpgradeWait) } },
+    fleet: { services: fleet, ...many, speedupVsSequentialHelmWait: ratio(many.helmWaitSequential, many.slipwayAll) },
+    reportDelayAfterAvailableMs: { median: Math.round(median(delays)), samples: delays.map(Math.round) },
+    targets: { oneService: '≤ 1.1× raw kubectl script', fleet: '≥ 3× faster than sequential helm --wait', reportDelay: '≤ 500 ms' },
+  };
+  console.log(JSON.stringify({ one: result.oneService.ratios, fleetSpeedup: result.fleet.speedupVsSequentialHelmWait, delay: result.reportDelayAfterAvailableMs }, null, 2));
+  writeResult('deploy', result);
+} finally {
+  if (process.env.KEEP) console.log(`platform kept in ${devDir}`);
+  else {
+    await slipway(['dev', 'down', '--dir', devDir]).catch(() => undefined);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function ratio(a, b) {
+  return Number((a.medianMs / b.medianMs).toFixed(2));
+}
+
+/**
+ * Deploys with --output json while this process watches the Deployment itself: returns how long
+ * after the Deployment became available (kubectl's rule, seen by our own watch) slipway reported
+ * the rollout stage as succeeded.
+ */
+async function slipwayTimed(name, namespace, tag) {
+  const kc = new KubeConfig();
+  kc.loadFromDefault();
+  let availableAt;
+  let generation = Infinity;
+  const abort = await new Watch(kc).watch(`/apis/apps/v1/namespaces/${namespace}/deployments`, { fieldSelector: `metadata.name=${name}` }, (_type, d) => {
+    const s = d.status ?? {};
+    const image = d.spec.template.spec.containers[0].image;
+    if (!image.endsWith(`:${tag}`)) return;
+    generation = Math.min(generation, d.metadata.generation);
+    const done = s.observedGeneration >= d.metadata.generation && s.updatedReplicas === d.spec.replicas && s.replicas === s.updatedReplicas && s.availableReplicas === s.updatedReplicas;
+    if (done && availableAt === undefined) availableAt = performance.now();
+  }, () => {});
+  let reportedAt;
+  const child = spawn(process.execPath, [slipwayBin, 'deploy', name, '--stack', 'dev', '--image-tag', tag, '--skip-build', '--catalog', join(work, 'catalog'), '--output', 'json'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  for await (const line of createInterface({ input: child.stdout })) {
+    const e = JSON.parse(line);
+    if (e.type === 'stage' && e.stage.startsWith('rollout ') && e.state === 'succeeded') reportedAt ??= performance.now();
+  }
+  abort.abort();
+  if (availableAt === undefined || reportedAt === undefined) throw new Error('no availability or report seen');
+  return reportedAt - availableAt;
+}

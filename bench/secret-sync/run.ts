@@ -1,0 +1,254 @@
+// bench/secret-sync: 10,000 secrets in 200 namespaces on the local platform (real apiserver, real
+// OpenBao). Measures the controller as a separate process: initial convergence, steady cycle time,
+// Vault requests and Kubernetes writes per steady cycle (per listing mode), peak RSS.
+//   npx tsc -b packages/cli packages/secret-sync && npx tsc -p bench/secret-sync && node bench/secret-sync/dist/run.js
+// Environment: NAMESPACES (200), PER_NAMESPACE (50), STEADY_CYCLES (3), MODES (scan,list-detailed,list)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { startPlatform, stopPlatform, type Platform } from '@slipway/cli';
+import { VaultClient } from '@slipway/clients';
+
+const here = new URL('.', import.meta.url).pathname;
+const root = here.slice(0, here.indexOf('bench/secret-sync/'));
+const bin = `${root}packages/secret-sync/dist/main.js`;
+const namespaces = Number(process.env['NAMESPACES'] ?? 200);
+const perNamespace = Number(process.env['PER_NAMESPACE'] ?? 50);
+const steadyCycles = Number(process.env['STEADY_CYCLES'] ?? 3);
+const modes = (process.env['MODES'] ?? 'scan,list-detailed,list').split(',');
+const cluster = 'bench';
+const total = namespaces * perNamespace;
+
+function log(message: string): void {
+  console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++] as T);
+    }),
+  );
+}
+
+/** Prometheus text → sum of the samples of a metric whose labels contain all of `labels`. */
+function metric(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const m = /^([a-z_]+)(\{[^}]*\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const l = m[2] ?? '';
+    if (Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`))) sum += Number(m[3]);
+  }
+  return sum;
+}
+
+interface Running {
+  child: ChildProcess;
+  port: number;
+  metrics(): Promise<string>;
+  peakRssMiB(): number;
+  stop(): Promise<void>;
+}
+
+async function startController(p: Platform, listing: string, interval: string): Promise<Running> {
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      `--cluster=${cluster}`,
+      '--role=secret-sync',
+      '--token-request-sa=devops/secret-sync',
+      `--kubeconfig=${p.kube.kubeconfigPath}`,
+      `--listing=${listing}`,
+      '--no-leader-elect',
+      `--interval=${interval}`,
+      '--jitter=0',
+      '--concurrency=16',
+      '--port=0',
+      '--bind=127.0.0.1',
+      '--log-level=info',
+    ],
+    { env: { ...process.env, VAULT_ADDR: p.vault.address }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    let buf = '';
+    child.stderr?.on('data', (b: Buffer) => {
+      buf += b.toString('utf8');
+      const line = buf.split('\n').find((l) => l.includes('secret-sync started'));
+      if (line) resolve((JSON.parse(line) as { port: number }).port);
+    });
+    child.on('exit', (code) => reject(new Error(`secret-sync exited ${code}: ${buf.slice(-2000)}`)));
+  });
+  let peak = 0;
+  const pid = child.pid ?? 0;
+  const sample = () => {
+    try {
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (hwm) peak = Math.max(peak, Number(hwm[1]) / 1024);
+    } catch {
+      // exited
+    }
+  };
+  const sampler = setInterval(sample, 500);
+  return {
+    child,
+    port,
+    metrics: async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
+    peakRssMiB: () => {
+      sample();
+      return Math.round(peak);
+    },
+    stop: async () => {
+      clearInterval(sampler);
+      sample();
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+async function waitForCycles(c: Running, n: number, timeoutMs = 30 * 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await c.metrics();
+    if (metric(text, 'slipway_secret_sync_cycles_total') >= n) return text;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${n} cycles`);
+    await sleep(200);
+  }
+}
+
+async function secretVersions(kc: KubeConfig): Promise<Map<string, string>> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const out = new Map<string, string>();
+  let cont: string | undefined;
+  do {
+    const page = await core.listSecretForAllNamespaces({ limit: 2000, ...(cont ? { _continue: cont } : {}) });
+    for (const s of page.items)
+      out.set(`${s.metadata?.namespace}/${s.metadata?.name}`, s.metadata?.resourceVersion ?? '');
+    cont = page.metadata?._continue || undefined;
+  } while (cont);
+  return out;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'slipway-bench-secret-sync-'));
+log(`starting the local platform (kube + OpenBao) in ${dir}`);
+const p = await startPlatform({ dir, pieces: ['kube', 'vault'], nodes: 1, onProgress: log });
+const result: Record<string, unknown> = {};
+try {
+  const kc = new KubeConfig();
+  kc.loadFromFile(p.kube.kubeconfigPath);
+  const core = kc.makeApiClient(CoreV1Api);
+  const vault = new VaultClient({ address: p.vault.address, token: p.vault.rootToken });
+
+  await core.createNamespace({ body: { metadata: { name: 'devops' } } });
+  await core.createNamespacedServiceAccount({ namespace: 'devops', body: { metadata: { name: 'secret-sync' } } });
+  await vault.request('PUT', 'sys/policies/acl/secret-sync', {
+    policy: ['detailed-metadata', 'metadata']
+      .map((kind) => `path "k8s-secret/${kind}/${cluster}/*" { capabilities = ["list", "scan", "read"] }`)
+      .concat(`path "k8s-secret/data/${cluster}/*" { capabilities = ["read"] }`)
+      .join('\n'),
+  });
+  await vault.request('POST', 'auth/kubernetes/role/secret-sync', {
+    bound_service_account_names: ['secret-sync'],
+    bound_service_account_namespaces: ['devops'],
+    token_policies: ['secret-sync'],
+    token_ttl: '1h',
+  });
+
+  const nsNames = Array.from({ length: namespaces }, (_, i) => `bench-${String(i).padStart(3, '0')}`);
+  log(`creating ${namespaces} namespaces and writing ${total} KV v2 entries`);
+  await mapLimit(nsNames, 16, (name) => core.createNamespace({ body: { metadata: { name } } }));
+  const t0 = Date.now();
+  const paths = nsNames.flatMap((ns) => Array.from({ length: perNamespace }, (_, j) => `${cluster}/${ns}/secret-${j}`));
+  await mapLimit(paths, 32, (path) =>
+    vault.kvPut('k8s-secret', path, {
+      username: `user-${path}`,
+      password: `pw-${Math.random().toString(36).slice(2)}`,
+      port: 5432,
+    }),
+  );
+  log(`wrote ${total} entries in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+
+  // initial convergence: empty cluster → every Secret, one controller process (scan mode)
+  const startedAt = Date.now();
+  const first = await startController(p, modes[0] ?? 'scan', '15s');
+  const afterFirst = await waitForCycles(first, 1);
+  const convergenceMs = Date.now() - startedAt;
+  const created = metric(afterFirst, 'slipway_secret_sync_secrets', { outcome: 'created' });
+  log(
+    `initial convergence: ${created} Secrets created in ${(convergenceMs / 1000).toFixed(1)}s (process start to first cycle done)`,
+  );
+  result.initial = {
+    listing: modes[0],
+    secrets: total,
+    created,
+    convergenceSeconds: +(convergenceMs / 1000).toFixed(2),
+    cycleSeconds: +metric(afterFirst, 'slipway_secret_sync_cycle_duration_seconds_sum').toFixed(2),
+    vaultRequests: metric(afterFirst, 'slipway_secret_sync_vault_requests_total'),
+    kubeWrites: metric(afterFirst, 'slipway_secret_sync_kube_writes_total', { resource: 'secrets' }),
+    peakRssMiB: first.peakRssMiB(),
+  };
+  await first.stop();
+
+  // steady state per listing mode: nothing changes between cycles
+  const steady: Record<string, unknown> = {};
+  for (const mode of modes) {
+    const c = await startController(p, mode, '2s');
+    const warm = await waitForCycles(c, 1);
+    const before = await secretVersions(kc);
+    const base = {
+      cycles: metric(warm, 'slipway_secret_sync_cycles_total'),
+      seconds: metric(warm, 'slipway_secret_sync_cycle_duration_seconds_sum'),
+      vault: metric(warm, 'slipway_secret_sync_vault_requests_total'),
+      writes: metric(warm, 'slipway_secret_sync_kube_writes_total'),
+    };
+    const end = await waitForCycles(c, base.cycles + steadyCycles);
+    const n = metric(end, 'slipway_secret_sync_cycles_total') - base.cycles;
+    const after = await secretVersions(kc);
+    const serverWrites =
+      [...after].filter(([k, rv]) => before.get(k) !== rv).length +
+      [...before.keys()].filter((k) => !after.has(k)).length;
+    steady[mode] = {
+      cycles: n,
+      cycleSeconds: +((metric(end, 'slipway_secret_sync_cycle_duration_seconds_sum') - base.seconds) / n).toFixed(3),
+      vaultRequestsPerCycle: (metric(end, 'slipway_secret_sync_vault_requests_total') - base.vault) / n,
+      kubeWritesPerCycle: (metric(end, 'slipway_secret_sync_kube_writes_total') - base.writes) / n,
+      secretsChangedOnServer: serverWrites,
+      unchanged: metric(end, 'slipway_secret_sync_secrets', { outcome: 'unchanged' }),
+      peakRssMiB: c.peakRssMiB(),
+    };
+    log(`steady (${mode}): ${JSON.stringify(steady[mode])}`);
+    await c.stop();
+  }
+  result.steady = steady;
+} finally {
+  await stopPlatform(dir);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const out = {
+  date: new Date().toISOString(),
+  machine: {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  },
+  setup: {
+    namespaces,
+    perNamespace,
+    secrets: total,
+    openbao: 'bao server -dev (in-memory)',
+    comparison: 'External Secrets Operator not run: see README',
+  },
+  ...result,
+};
+mkdirSync(`${root}bench/results`, { recursive: true });
+writeFileSync(`${root}bench/results/secret-sync.json`, `${JSON.stringify(out, null, 2)}\n`);
+log(`wrote ${root}bench/results/secret-sync.json`);
