@@ -30,8 +30,9 @@ lint: deps
 schemas: build ## regenerate schemas/*.json and the charts' values.schema.json from the zod sources
 	node scripts/generate-schemas.mjs
 
-bench: deps tools build
-	@echo "benchmarks arrive with the bake, deploy and secret-sync stages (bench/README.md)"
+bench: deps tools build ## slipway vs. raw helm/kubectl, results in bench/results/
+	node bench/bake/run.mjs
+	node bench/deploy/run.mjs
 
 clean:
 	rm -rf packages/*/dist .test-logs

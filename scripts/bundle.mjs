@@ -11,15 +11,17 @@ for (const [entry, out] of [
 ]) {
   if (!existsSync(root + entry)) continue;
   await build({
-      entryPoints: [root + entry],
-      outfile: root + out,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      sourcemap: 'linked',
-      logLevel: 'warning',
-      // some dependencies are CommonJS and call require()
-      banner: { js: "import { createRequire as __slipwayRequire } from 'node:module'; const require = __slipwayRequire(import.meta.url);" },
+    entryPoints: [root + entry],
+    outfile: root + out,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    // some dependencies are CommonJS and call require()
+    banner: {
+      js: "import { createRequire as __slipwayRequire } from 'node:module'; const require = __slipwayRequire(import.meta.url);",
+    },
   });
 }

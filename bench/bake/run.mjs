@@ -17,7 +17,10 @@ const out = join(work, 'out');
 function makeCatalog(copies) {
   const dir = join(work, `catalog-${copies}`);
   cpSync(`${repoRoot}examples/catalog`, dir, { recursive: true });
-  writeFileSync(`${dir}/slipway.yaml`, readFileSync(`${dir}/slipway.yaml`, 'utf8').replaceAll('../../charts', `${repoRoot}charts`));
+  writeFileSync(
+    `${dir}/slipway.yaml`,
+    readFileSync(`${dir}/slipway.yaml`, 'utf8').replaceAll('../../charts', `${repoRoot}charts`),
+  );
   if (copies > 1) {
     for (const name of readdirSync(`${dir}/services`)) {
       for (let i = 1; i < copies; i++) {
@@ -39,21 +42,51 @@ async function bench(catalog) {
   // what a user scripts by hand: two helm template calls per service with the same layering
   const rawHelm = async () => {
     for (const s of services) {
-      const files = [`${catalog}/services/${s.dir}/values.yaml`, `${catalog}/services/${s.dir}/values-${stack}.yaml`].filter(existsSync);
+      const files = [
+        `${catalog}/services/${s.dir}/values.yaml`,
+        `${catalog}/services/${s.dir}/values-${stack}.yaml`,
+      ].filter(existsSync);
       for (const chart of ['workload', 'routing']) {
         await run(helm, [
-          'template', s.name, `${repoRoot}charts/${chart}`, '--namespace', s.namespace,
+          'template',
+          s.name,
+          `${repoRoot}charts/${chart}`,
+          '--namespace',
+          s.namespace,
           ...files.flatMap((f) => ['-f', f]),
-          '--set', `image.repository=${platform.registry.host}/${platform.registry.project}/${s.image}`,
-          '--set', `image.tag=${tag}`,
-          '--set', `labels.slipway\\.dev/service=${s.name}`, '--set', `labels.slipway\\.dev/stack=${stack}`,
+          '--set',
+          `image.repository=${platform.registry.host}/${platform.registry.project}/${s.image}`,
+          '--set',
+          `image.tag=${tag}`,
+          '--set',
+          `labels.slipway\\.dev/service=${s.name}`,
+          '--set',
+          `labels.slipway\\.dev/stack=${stack}`,
         ]);
       }
     }
   };
-  const slipway = (...extra) => () =>
-    run(process.execPath, [slipwayBin, 'bake', '--all', '--stack', stack, '--image-tag', tag, '--catalog', catalog, '--out', out, ...extra]);
-  const results = await compare({ rawHelmSequential: rawHelm, slipwaySequential: slipway('--concurrency', '1'), slipwayParallel: slipway() }, reps);
+  const slipway =
+    (...extra) =>
+    () =>
+      run(process.execPath, [
+        slipwayBin,
+        'bake',
+        '--all',
+        '--stack',
+        stack,
+        '--image-tag',
+        tag,
+        '--catalog',
+        catalog,
+        '--out',
+        out,
+        ...extra,
+      ]);
+  const results = await compare(
+    { rawHelmSequential: rawHelm, slipwaySequential: slipway('--concurrency', '1'), slipwayParallel: slipway() },
+    reps,
+  );
   const raw = results.rawHelmSequential.medianMs;
   return {
     services: services.length,
@@ -74,5 +107,7 @@ const summary = {
   note: 'slipway pays a fixed ~0.2 s per invocation (Node start, loading zod/yaml, validating and policy-checking the whole catalog); it shows on the 4-service example and vanishes at company size.',
 };
 rmSync(work, { recursive: true, force: true });
-console.log(JSON.stringify({ example: summary.exampleCatalog.ratios, company48: summary.companyCatalog48.ratios }, null, 2));
+console.log(
+  JSON.stringify({ example: summary.exampleCatalog.ratios, company48: summary.companyCatalog48.ratios }, null, 2),
+);
 writeResult('bake', summary);

@@ -37,12 +37,30 @@ try {
   await run('cp', [`${toolsBin}/busybox`, join(build, 'ctx/rootfs/bin/busybox')]);
   writeFileSync(join(build, 'ctx/Dockerfile'), 'FROM scratch\nCOPY rootfs/ /\nUSER 10001\n');
   const auth = Buffer.from(`${env.SLIPWAY_REGISTRY_USERNAME}:${env.SLIPWAY_REGISTRY_PASSWORD}`).toString('base64');
-  writeFileSync(join(build, 'auth.json'), JSON.stringify({ auths: { [env.SLIPWAY_REGISTRY]: { auth } } }), { mode: 0o600 });
+  writeFileSync(join(build, 'auth.json'), JSON.stringify({ auths: { [env.SLIPWAY_REGISTRY]: { auth } } }), {
+    mode: 0o600,
+  });
   const storage = ['--storage-driver=vfs', `--root=${build}/storage`, `--runroot=${build}/run`];
-  await run(`${toolsBin}/buildah`, [...storage, 'bud', '--quiet', '--isolation=chroot', '-t', 'bench:latest', join(build, 'ctx')]);
+  await run(`${toolsBin}/buildah`, [
+    ...storage,
+    'bud',
+    '--quiet',
+    '--isolation=chroot',
+    '-t',
+    'bench:latest',
+    join(build, 'ctx'),
+  ]);
   const tags = Array.from({ length: reps + 2 }, (_, i) => `1.0.${i}`);
   for (const tag of tags) {
-    await run(`${toolsBin}/buildah`, [...storage, 'push', '--quiet', '--tls-verify=false', `--authfile=${build}/auth.json`, 'bench:latest', `${env.SLIPWAY_REGISTRY}/microservices/bench:${tag}`]);
+    await run(`${toolsBin}/buildah`, [
+      ...storage,
+      'push',
+      '--quiet',
+      '--tls-verify=false',
+      `--authfile=${build}/auth.json`,
+      'bench:latest',
+      `${env.SLIPWAY_REGISTRY}/microservices/bench:${tag}`,
+    ]);
   }
 
   // a catalog of `fleet` services that all use that image
@@ -55,7 +73,10 @@ try {
       apiVersion: 'slipway.dev/v1',
       kind: 'Platform',
       registry: { host: env.SLIPWAY_REGISTRY, project: 'microservices', insecure: true },
-      charts: { workload: { ref: `${repoRoot}charts/workload`, version: '0.1.0' }, routing: { ref: `${repoRoot}charts/routing`, version: '0.1.0' } },
+      charts: {
+        workload: { ref: `${repoRoot}charts/workload`, version: '0.1.0' },
+        routing: { ref: `${repoRoot}charts/routing`, version: '0.1.0' },
+      },
       stacks: { dev: { cluster: 'local' } },
       clusters: { local: { kubeconfig: env.KUBECONFIG } },
     }),
@@ -65,24 +86,65 @@ try {
     mkdirSync(join(catalog, 'services', name), { recursive: true });
     writeFileSync(
       join(catalog, 'services', name, 'service.yaml'),
-      stringify({ apiVersion: 'slipway.dev/v1', kind: 'Service', name, team: 'bench', namespace: `slipway-${name}`, repository: `git@git.local:bench/${name}.git`, image: 'bench', build: { preset: 'go' }, stacks: ['dev'] }),
+      stringify({
+        apiVersion: 'slipway.dev/v1',
+        kind: 'Service',
+        name,
+        team: 'bench',
+        namespace: `slipway-${name}`,
+        repository: `git@git.local:bench/${name}.git`,
+        image: 'bench',
+        build: { preset: 'go' },
+        stacks: ['dev'],
+      }),
     );
     writeFileSync(join(catalog, 'services', name, 'values.yaml'), stringify(values));
   }
   writeFileSync(join(work, 'values.yaml'), stringify(values));
-  const image = (tag) => ['--set', `image.repository=${env.SLIPWAY_REGISTRY}/microservices/bench`, '--set', `image.tag=${tag}`];
+  const image = (tag) => [
+    '--set',
+    `image.repository=${env.SLIPWAY_REGISTRY}/microservices/bench`,
+    '--set',
+    `image.tag=${tag}`,
+  ];
   for (const ns of ['raw-svc-01', ...names.map((n) => `helm-${n}`)]) await run(kubectl, ['create', 'namespace', ns]);
 
   // the raw script a user would write: render, apply server-side, wait, then routing
   const rawDeploy = async (name, ns, tag) => {
-    const render = (chart) => run(helm, ['template', name, `${repoRoot}charts/${chart}`, '-n', ns, '-f', join(work, 'values.yaml'), ...image(tag)]);
-    await run(kubectl, ['apply', '--server-side', '--field-manager=bench', '-n', ns, '-f', '-'], { input: (await render('workload')).stdout });
+    const render = (chart) =>
+      run(helm, [
+        'template',
+        name,
+        `${repoRoot}charts/${chart}`,
+        '-n',
+        ns,
+        '-f',
+        join(work, 'values.yaml'),
+        ...image(tag),
+      ]);
+    await run(kubectl, ['apply', '--server-side', '--field-manager=bench', '-n', ns, '-f', '-'], {
+      input: (await render('workload')).stdout,
+    });
     await run(kubectl, ['rollout', 'status', `deployment/${name}`, '-n', ns, '--timeout=120s']);
-    await run(kubectl, ['apply', '--server-side', '--field-manager=bench', '-n', ns, '-f', '-'], { input: (await render('routing')).stdout });
+    await run(kubectl, ['apply', '--server-side', '--field-manager=bench', '-n', ns, '-f', '-'], {
+      input: (await render('routing')).stdout,
+    });
   };
   const helmDeploy = async (name, ns, tag) => {
     for (const chart of ['workload', 'routing']) {
-      await run(helm, ['upgrade', '--install', `${name}-${chart}`, `${repoRoot}charts/${chart}`, '-n', ns, '-f', join(work, 'values.yaml'), ...image(tag), '--wait', '--timeout=120s']);
+      await run(helm, [
+        'upgrade',
+        '--install',
+        `${name}-${chart}`,
+        `${repoRoot}charts/${chart}`,
+        '-n',
+        ns,
+        '-f',
+        join(work, 'values.yaml'),
+        ...image(tag),
+        '--wait',
+        '--timeout=120s',
+      ]);
     }
   };
 
@@ -111,7 +173,18 @@ try {
   const fleetTags = [tags[reps], tags[reps + 1]];
   const many = await compare(
     {
-      slipwayAll: () => slipway(['deploy', '--all', '--stack', 'dev', '--image-tag', fleetTags[fleetRep % 2], '--skip-build', '--catalog', catalog]),
+      slipwayAll: () =>
+        slipway([
+          'deploy',
+          '--all',
+          '--stack',
+          'dev',
+          '--image-tag',
+          fleetTags[fleetRep % 2],
+          '--skip-build',
+          '--catalog',
+          catalog,
+        ]),
       helmWaitSequential: async () => {
         for (const name of names) await helmDeploy(name, `helm-${name}`, fleetTags[fleetRep % 2]);
         fleetRep++;
@@ -122,12 +195,32 @@ try {
 
   const result = {
     what: 'slipway deploy --skip-build vs. the raw kubectl script and helm upgrade --install --wait, same charts, values and cluster (kwok nodes), one run; each rep rolls out a new image tag',
-    oneService: { ...one, ratios: { slipwayVsRawKubectl: ratio(one.slipway, one.rawKubectlScript), slipwayVsHelmWait: ratio(one.slipway, one.helmUpgradeWait) } },
+    oneService: {
+      ...one,
+      ratios: {
+        slipwayVsRawKubectl: ratio(one.slipway, one.rawKubectlScript),
+        slipwayVsHelmWait: ratio(one.slipway, one.helmUpgradeWait),
+      },
+    },
     fleet: { services: fleet, ...many, speedupVsSequentialHelmWait: ratio(many.helmWaitSequential, many.slipwayAll) },
     reportDelayAfterAvailableMs: { median: Math.round(median(delays)), samples: delays.map(Math.round) },
-    targets: { oneService: '≤ 1.1× raw kubectl script', fleet: '≥ 3× faster than sequential helm --wait', reportDelay: '≤ 500 ms' },
+    targets: {
+      oneService: '≤ 1.1× raw kubectl script',
+      fleet: '≥ 3× faster than sequential helm --wait',
+      reportDelay: '≤ 500 ms',
+    },
   };
-  console.log(JSON.stringify({ one: result.oneService.ratios, fleetSpeedup: result.fleet.speedupVsSequentialHelmWait, delay: result.reportDelayAfterAvailableMs }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        one: result.oneService.ratios,
+        fleetSpeedup: result.fleet.speedupVsSequentialHelmWait,
+        delay: result.reportDelayAfterAvailableMs,
+      },
+      null,
+      2,
+    ),
+  );
   writeResult('deploy', result);
 } finally {
   if (process.env.KEEP) console.log(`platform kept in ${devDir}`);
@@ -151,19 +244,46 @@ async function slipwayTimed(name, namespace, tag) {
   kc.loadFromDefault();
   let availableAt;
   let generation = Infinity;
-  const abort = await new Watch(kc).watch(`/apis/apps/v1/namespaces/${namespace}/deployments`, { fieldSelector: `metadata.name=${name}` }, (_type, d) => {
-    const s = d.status ?? {};
-    const image = d.spec.template.spec.containers[0].image;
-    if (!image.endsWith(`:${tag}`)) return;
-    generation = Math.min(generation, d.metadata.generation);
-    const done = s.observedGeneration >= d.metadata.generation && s.updatedReplicas === d.spec.replicas && s.replicas === s.updatedReplicas && s.availableReplicas === s.updatedReplicas;
-    if (done && availableAt === undefined) availableAt = performance.now();
-  }, () => {});
+  const abort = await new Watch(kc).watch(
+    `/apis/apps/v1/namespaces/${namespace}/deployments`,
+    { fieldSelector: `metadata.name=${name}` },
+    (_type, d) => {
+      const s = d.status ?? {};
+      const image = d.spec.template.spec.containers[0].image;
+      if (!image.endsWith(`:${tag}`)) return;
+      generation = Math.min(generation, d.metadata.generation);
+      const done =
+        s.observedGeneration >= d.metadata.generation &&
+        s.updatedReplicas === d.spec.replicas &&
+        s.replicas === s.updatedReplicas &&
+        s.availableReplicas === s.updatedReplicas;
+      if (done && availableAt === undefined) availableAt = performance.now();
+    },
+    () => {},
+  );
   let reportedAt;
-  const child = spawn(process.execPath, [slipwayBin, 'deploy', name, '--stack', 'dev', '--image-tag', tag, '--skip-build', '--catalog', join(work, 'catalog'), '--output', 'json'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(
+    process.execPath,
+    [
+      slipwayBin,
+      'deploy',
+      name,
+      '--stack',
+      'dev',
+      '--image-tag',
+      tag,
+      '--skip-build',
+      '--catalog',
+      join(work, 'catalog'),
+      '--output',
+      'json',
+    ],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
   for await (const line of createInterface({ input: child.stdout })) {
     const e = JSON.parse(line);
-    if (e.type === 'stage' && e.stage.startsWith('rollout ') && e.state === 'succeeded') reportedAt ??= performance.now();
+    if (e.type === 'stage' && e.stage.startsWith('rollout ') && e.state === 'succeeded')
+      reportedAt ??= performance.now();
   }
   abort.abort();
   if (availableAt === undefined || reportedAt === undefined) throw new Error('no availability or report seen');

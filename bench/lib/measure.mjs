@@ -16,7 +16,11 @@ export function run(command, args, { input, env } = {}) {
     child.stdout.on('data', (b) => (stdout += b));
     child.stderr.on('data', (b) => (stderr += b));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve({ stdout, stderr }) : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve({ stdout, stderr })
+        : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}`)),
+    );
     child.stdin.end(input ?? '');
   });
 }
@@ -40,16 +44,26 @@ export async function compare(variants, reps) {
   for (let i = 0; i < reps; i++) {
     for (const [name, fn] of Object.entries(variants)) samples[name].push(await time(fn));
   }
-  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, { medianMs: Math.round(median(v)), samplesMs: v.map(Math.round) }]));
+  return Object.fromEntries(
+    Object.entries(samples).map(([k, v]) => [k, { medianMs: Math.round(median(v)), samplesMs: v.map(Math.round) }]),
+  );
 }
 
 export function machine() {
-  return { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+  return {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
 }
 
 export function writeResult(name, result) {
   mkdirSync(`${repoRoot}bench/results`, { recursive: true });
   const path = `${repoRoot}bench/results/${name}.json`;
-  writeFileSync(path, JSON.stringify({ date: new Date().toISOString(), machine: machine(), ...result }, null, 2) + '\n');
+  writeFileSync(
+    path,
+    JSON.stringify({ date: new Date().toISOString(), machine: machine(), ...result }, null, 2) + '\n',
+  );
   console.log(`wrote ${path}`);
 }

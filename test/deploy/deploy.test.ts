@@ -9,11 +9,17 @@ describe('slipway deploy on the local platform', () => {
   const platform = usePlatform('deploy', ['kube', 'registry']);
   let catalog: TestCatalog;
   const deploy = (service: string, ...args: string[]) =>
-    slipway(['deploy', service, '--stack', 'dev', '--skip-build', '--catalog', catalog.dir, '--timeout', '60s', ...args], registryEnv(platform()));
+    slipway(
+      ['deploy', service, '--stack', 'dev', '--skip-build', '--catalog', catalog.dir, '--timeout', '60s', ...args],
+      registryEnv(platform()),
+    );
 
   beforeAll(async () => {
     catalog = new TestCatalog(platform(), [
-      { name: 'web', values: { replicaCount: 2, healthCheckPath: '/health', config: { data: { MODE: 'a' }, asEnv: true } } },
+      {
+        name: 'web',
+        values: { replicaCount: 2, healthCheckPath: '/health', config: { data: { MODE: 'a' }, asEnv: true } },
+      },
       { name: 'ledger', values: { kind: 'StatefulSet', replicaCount: 2 } },
       {
         name: 'guarded',
@@ -27,7 +33,12 @@ describe('slipway deploy on the local platform', () => {
         },
       },
     ]);
-    for (const [name, tag] of [['web', '1.0.0'], ['web', '1.1.0'], ['ledger', '1.0.0'], ['guarded', '1.0.0']] as const) {
+    for (const [name, tag] of [
+      ['web', '1.0.0'],
+      ['web', '1.1.0'],
+      ['ledger', '1.0.0'],
+      ['guarded', '1.0.0'],
+    ] as const) {
       await pushEmptyImage(platform().registry, `microservices/${name}`, tag);
     }
   });
@@ -36,24 +47,41 @@ describe('slipway deploy on the local platform', () => {
     const r = await deploy('web', '--image-tag', '1.0.0');
     expect(r.stderr).toMatch(/✓ web: rollout Deployment\/web — web rolled out: 2 of 2 replicas available/);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/✓ web → dev revision 1 \(stable\): succeeded — 6 created, 0 configured, 0 unchanged, 0 pruned/);
+    expect(r.stdout).toMatch(
+      /✓ web → dev revision 1 \(stable\): succeeded — 6 created, 0 configured, 0 unchanged, 0 pruned/,
+    );
     const apps = platform().kubeConfig.makeApiClient(AppsV1Api);
     const d = await apps.readNamespacedDeployment({ name: 'web', namespace: 'web' });
     expect(d.status?.readyReplicas).toBe(2);
     expect(d.spec?.template.spec?.containers[0]?.image).toBe(`${platform().registry.host}/microservices/web:1.0.0`);
-    expect(d.metadata?.labels).toMatchObject({ 'slipway.dev/service': 'web', 'slipway.dev/stack': 'dev', 'slipway.dev/revision': '1' });
+    expect(d.metadata?.labels).toMatchObject({
+      'slipway.dev/service': 'web',
+      'slipway.dev/stack': 'dev',
+      'slipway.dev/revision': '1',
+    });
     expect(d.metadata?.managedFields?.map((f) => f.manager)).toContain('slipway');
-    const vs = await platform().kubeConfig.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ group: 'networking.istio.io', version: 'v1', namespace: 'web', plural: 'virtualservices', name: 'web' });
+    const vs: unknown = await platform()
+      .kubeConfig.makeApiClient(CustomObjectsApi)
+      .getNamespacedCustomObject({
+        group: 'networking.istio.io',
+        version: 'v1',
+        namespace: 'web',
+        plural: 'virtualservices',
+        name: 'web',
+      });
     expect(vs).toBeTruthy();
   });
 
   it('changes nothing when the same revision is deployed again', async () => {
     const core = platform().kubeConfig.makeApiClient(CoreV1Api);
-    const before = (await core.readNamespacedConfigMap({ name: 'web-config', namespace: 'web' })).metadata?.resourceVersion;
+    const before = (await core.readNamespacedConfigMap({ name: 'web-config', namespace: 'web' })).metadata
+      ?.resourceVersion;
     const r = await deploy('web', '--image-tag', '1.0.0');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/revision 1 \(stable\): succeeded — 0 created, 0 configured, 6 unchanged, 0 pruned/);
-    expect((await core.readNamespacedConfigMap({ name: 'web-config', namespace: 'web' })).metadata?.resourceVersion).toBe(before);
+    expect(
+      (await core.readNamespacedConfigMap({ name: 'web-config', namespace: 'web' })).metadata?.resourceVersion,
+    ).toBe(before);
   });
 
   it('prunes an object an earlier revision applied and this one no longer renders', async () => {
@@ -62,21 +90,37 @@ describe('slipway deploy on the local platform', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/revision 2 \(stable\): succeeded — .*1 pruned/);
     const core = platform().kubeConfig.makeApiClient(CoreV1Api);
-    await expect(core.readNamespacedConfigMap({ name: 'web-config', namespace: 'web' })).rejects.toMatchObject({ code: 404 });
+    await expect(core.readNamespacedConfigMap({ name: 'web-config', namespace: 'web' })).rejects.toMatchObject({
+      code: 404,
+    });
   });
 
   it('deploys a StatefulSet and tracks it until every pod is ready at the new revision', async () => {
     const r = await deploy('ledger', '--image-tag', '1.0.0');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/ledger rolled out: 2 of 2 pods ready at revision/);
-    const sts = await platform().kubeConfig.makeApiClient(AppsV1Api).readNamespacedStatefulSet({ name: 'ledger', namespace: 'ledger' });
+    const sts = await platform()
+      .kubeConfig.makeApiClient(AppsV1Api)
+      .readNamespacedStatefulSet({ name: 'ledger', namespace: 'ledger' });
     expect(sts.status?.readyReplicas).toBe(2);
     expect(sts.status?.currentRevision).toBe(sts.status?.updateRevision);
   });
 
   it('refuses prod from a non-master branch before touching the cluster', async () => {
     const r = await slipway(
-      ['deploy', 'guarded', '--stack', 'prod', '--skip-build', '--image-tag', '1.0.0', '--source-branch', 'feature/x', '--catalog', catalog.dir],
+      [
+        'deploy',
+        'guarded',
+        '--stack',
+        'prod',
+        '--skip-build',
+        '--image-tag',
+        '1.0.0',
+        '--source-branch',
+        'feature/x',
+        '--catalog',
+        catalog.dir,
+      ],
       registryEnv(platform()),
     );
     expect(r.code).toBe(2);
@@ -86,7 +130,9 @@ describe('slipway deploy on the local platform', () => {
     await expect(kc.makeApiClient(CoreV1Api).readNamespace({ name: 'guarded' })).rejects.toMatchObject({ code: 404 });
     const leases = await kc.makeApiClient(CoordinationV1Api).listLeaseForAllNamespaces({ labelSelector: '' });
     expect(leases.items.filter((l) => l.metadata?.name?.startsWith('slipway-deploy-guarded'))).toEqual([]);
-    const records = await kc.makeApiClient(CoreV1Api).listSecretForAllNamespaces({ labelSelector: 'slipway.dev/service=guarded' });
+    const records = await kc
+      .makeApiClient(CoreV1Api)
+      .listSecretForAllNamespaces({ labelSelector: 'slipway.dev/service=guarded' });
     expect(records.items).toEqual([]);
   });
 

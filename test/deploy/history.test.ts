@@ -19,10 +19,16 @@ describe('status, history and rollback from a second machine (only a kubeconfig,
       { name: 'web', values: { replicaCount: 2 } },
       { name: 'jobs', canary: true, values: { replicaCount: 1 } },
     ]);
-    for (const [name, tag] of [['web', '1.0.0'], ['web', '1.1.0'], ['jobs', '3.0.0'], ['jobs', '3.1.0']] as const) {
+    for (const [name, tag] of [
+      ['web', '1.0.0'],
+      ['web', '1.1.0'],
+      ['jobs', '3.0.0'],
+      ['jobs', '3.1.0'],
+    ] as const) {
       await pushEmptyImage(platform().registry, `microservices/${name}`, tag);
     }
-    const deploy = (...args: string[]) => slipway(['deploy', ...args, '--stack', 'dev', '--skip-build', '--catalog', catalog.dir], registryEnv(platform()));
+    const deploy = (...args: string[]) =>
+      slipway(['deploy', ...args, '--stack', 'dev', '--skip-build', '--catalog', catalog.dir], registryEnv(platform()));
     expect((await deploy('web', '--image-tag', '1.0.0', '--source-branch', 'master')).code).toBe(0);
     expect((await deploy('web', '--image-tag', '1.1.0', '--source-branch', 'feature/login')).code).toBe(0);
     expect((await deploy('jobs', '--image-tag', '3.0.0')).code).toBe(0);
@@ -36,7 +42,10 @@ describe('status, history and rollback from a second machine (only a kubeconfig,
     expect(lines[0]).toMatch(/^SERVICE\s+STACK\s+REVISION\s+IMAGE\s+READY\s+CANARY\s+LAST DEPLOY\s+RESULT$/);
     expect(lines[1]).toMatch(/^jobs\s+dev\s+1\s+3\.0\.0\s+1\/1\s+25%\s+\d{4}-\d\d-\d\d \S+\s+succeeded \(canary\)$/);
     expect(lines[2]).toMatch(/^web\s+dev\s+2\s+1\.1\.0\s+2\/2\s+0%\s+\d{4}-\d\d-\d\d \S+\s+succeeded$/);
-    const json = JSON.parse((await elsewhere(['status', 'web', '--output', 'json'])).stdout) as { service: string; ready: number }[];
+    const json = JSON.parse((await elsewhere(['status', 'web', '--output', 'json'])).stdout) as {
+      service: string;
+      ready: number;
+    }[];
     expect(json.map((s) => [s.service, s.ready])).toEqual([['web', 2]]);
   });
 
@@ -54,10 +63,16 @@ describe('status, history and rollback from a second machine (only a kubeconfig,
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/✓ web → dev revision 3 \(stable\): succeeded/);
     expect(r.stderr).toMatch(/rollout Deployment\/web — web rolled out: 2 of 2 replicas available/);
-    const d = await platform().kubeConfig.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'web', namespace: 'web' });
+    const d = await platform()
+      .kubeConfig.makeApiClient(AppsV1Api)
+      .readNamespacedDeployment({ name: 'web', namespace: 'web' });
     expect(d.spec?.template.spec?.containers[0]?.image).toMatch(/web:1\.0\.0$/);
     const history = await elsewhere(['history', 'web', '--stack', 'dev', '--output', 'json']);
-    expect((JSON.parse(history.stdout) as { revision: number; imageTag: string; origin: string }[])[0]).toMatchObject({ revision: 3, imageTag: '1.0.0', origin: 'rollback to revision 1' });
+    expect((JSON.parse(history.stdout) as { revision: number; imageTag: string; origin: string }[])[0]).toMatchObject({
+      revision: 3,
+      imageTag: '1.0.0',
+      origin: 'rollback to revision 1',
+    });
   });
 
   it('rollback to a revision that is not in the history says which ones are', async () => {

@@ -1,4 +1,4 @@
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import {
   chartKinds,
   manifestDigest,
@@ -230,7 +230,7 @@ export async function applyScope(
     chartKinds[chart],
     ownership(target.service, target.stack, chart, track),
   );
-  const applied = await applier.apply(objects as readonly KubernetesObject[], existing);
+  const applied = await applier.apply(objects, existing);
   return [...applied, ...(await applier.delete(pruneCandidates(existing, objects)))];
 }
 

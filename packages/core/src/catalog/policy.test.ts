@@ -113,9 +113,7 @@ describe('production policy on values', () => {
     const c = load(compliant, undefined, 'policy: { minReplicas: 3 }\n');
     expect(isStrict(c.platform, 'staging')).toBe(true);
     expect(isStrict(c.platform, 'dev')).toBe(false);
-    expect(prodIssues(c, 'staging').map((i) => i.message)).toEqual([
-      '[staging] at least 3 replicas are required',
-    ]);
+    expect(prodIssues(c, 'staging').map((i) => i.message)).toEqual(['[staging] at least 3 replicas are required']);
   });
 });
 

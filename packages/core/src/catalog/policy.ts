@@ -12,7 +12,7 @@ export function isStrict(platform: PlatformConfig, stack: string): boolean {
 
 /** values.yaml then values-<stack>.yaml, merged the way helm merges them. */
 export function stackValues(service: CatalogService, stack: string): ServiceValues {
-  return layerValues(service.values?.values, service.stackValues[stack]?.values) as ServiceValues;
+  return layerValues(service.values?.values, service.stackValues[stack]?.values);
 }
 
 interface Rule {
