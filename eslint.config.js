@@ -12,7 +12,7 @@ const ioModules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'node_modules/**', 'bench/results/**', 'charts/**', 'coverage/**'] },
+  { ignores: ['**/dist/**', 'node_modules/**', 'bench/results/**', 'charts/**', 'coverage/**', 'examples/services/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

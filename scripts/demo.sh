@@ -63,6 +63,21 @@ slipway canary promote orders --stack dev --catalog "$demo"
 step "slipway status"
 slipway status
 
+step "secret-sync: seed k8s-secret/dev-1/<namespace>/<name> in OpenBao (values through stdin)"
+seed() { # seed <namespace>/<name> <key>
+  head -c 18 /dev/urandom | base64 | tr -d '\n' | "$bin/bao" kv put -mount=k8s-secret "dev-1/$1" "$2=-" >/dev/null
+  echo "k8s-secret/dev-1/$1 ($2)"
+}
+seed payments/payments-db password
+seed orders/orders-api API_KEY
+seed inventory/inventory-db password
+
+step "slipway secret-sync run --once (cluster dev-1, token auth with the dev root token)"
+slipway secret-sync run --vault-addr "$VAULT_ADDR" --auth-method token --cluster dev-1 --once --port 0 --log-level warn
+"$bin/kubectl" get secrets -A -l app.kubernetes.io/managed-by=slipway-secret-sync \
+  -o custom-columns='NAMESPACE:.metadata.namespace,NAME:.metadata.name,VAULT PATH:.metadata.annotations.secret-sync\.slipway\.dev/vault-path,KEYS:.data' |
+  sed -E 's/map\[([A-Za-z_]+):[^]]*\]/\1/'
+
 cat <<NEXT
 
 Try next:
@@ -70,5 +85,6 @@ Try next:
   node packages/cli/dist/slipway.mjs history orders --stack dev
   node packages/cli/dist/slipway.mjs rollback orders --stack dev
   node packages/cli/dist/slipway.mjs deploy payments --stack dev --image-tag 1.1.0 --skip-build --catalog $demo
+  node packages/cli/dist/slipway.mjs secret-sync run --vault-addr "\$VAULT_ADDR" --auth-method token --cluster dev-1 --port 0   # keeps syncing every 60 s, repairs drift
   node packages/cli/dist/slipway.mjs dev down               # stops everything and removes the state dir
 NEXT

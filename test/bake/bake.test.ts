@@ -13,7 +13,10 @@ interface K8sObject {
   metadata: { name: string; labels?: Record<string, string> };
   spec?: Record<string, unknown>;
 }
-const objects = (yaml: string) => parseAllDocuments(yaml).map((d) => d.toJS() as K8sObject).filter(Boolean);
+const objects = (yaml: string) =>
+  parseAllDocuments(yaml)
+    .map((d) => d.toJS() as K8sObject)
+    .filter(Boolean);
 
 describe('slipway bake', () => {
   const work = mkdtempSync(join(tmpdir(), 'slipway-bake-'));
@@ -25,13 +28,26 @@ describe('slipway bake', () => {
     expect(r.code).toBe(0);
     const objs = objects(r.stdout);
     expect(objs.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(
-      ['ConfigMap/payments-config', 'Deployment/payments', 'DestinationRule/payments', 'PodDisruptionBudget/payments', 'Service/payments', 'ServiceAccount/payments', 'VirtualService/payments'].sort(),
+      [
+        'ConfigMap/payments-config',
+        'Deployment/payments',
+        'DestinationRule/payments',
+        'PodDisruptionBudget/payments',
+        'Service/payments',
+        'ServiceAccount/payments',
+        'VirtualService/payments',
+      ].sort(),
     );
     const deployment = objs.find((o) => o.kind === 'Deployment') as K8sObject & {
-      spec: { replicas: number; template: { spec: { containers: { image: string }[]; nodeSelector: Record<string, string> } } };
+      spec: {
+        replicas: number;
+        template: { spec: { containers: { image: string }[]; nodeSelector: Record<string, string> } };
+      };
     };
     expect(deployment.spec.replicas).toBe(3); // values-prod.yaml over values.yaml
-    expect(deployment.spec.template.spec.containers[0]?.image).toBe('registry.slipway.local:5000/microservices/payments:1.4.2');
+    expect(deployment.spec.template.spec.containers[0]?.image).toBe(
+      'registry.slipway.local:5000/microservices/payments:1.4.2',
+    );
     expect(deployment.spec.template.spec.nodeSelector).toEqual({ 'node-pool': 'prod' });
     for (const o of objs) {
       expect(o.metadata.labels).toMatchObject({ 'slipway.dev/service': 'payments', 'slipway.dev/stack': 'prod' });
@@ -40,32 +56,77 @@ describe('slipway bake', () => {
 
   it('is deterministic: two bakes of the whole stack are byte-identical', async () => {
     const bake = async (out: string) => {
-      const r = await slipway(['bake', '--all', '--stack', 'prod', '--image-tag', '2.0.0', '--catalog', examples, '--out', join(work, out)]);
+      const r = await slipway([
+        'bake',
+        '--all',
+        '--stack',
+        'prod',
+        '--image-tag',
+        '2.0.0',
+        '--catalog',
+        examples,
+        '--out',
+        join(work, out),
+      ]);
       expect(r.code).toBe(0);
-      return readdirSync(join(work, out)).sort().map((f) => [f, readFileSync(join(work, out, f), 'utf8')]);
+      return readdirSync(join(work, out))
+        .sort()
+        .map((f) => [f, readFileSync(join(work, out, f), 'utf8')]);
     };
     const first = await bake('one');
     expect(first.map(([f]) => f)).toEqual(
-      ['inventory', 'orders', 'payments', 'recommendations'].flatMap((s) => [`${s}-prod-routing.yaml`, `${s}-prod-workload.yaml`]),
+      ['inventory', 'orders', 'payments', 'recommendations'].flatMap((s) => [
+        `${s}-prod-routing.yaml`,
+        `${s}-prod-workload.yaml`,
+      ]),
     );
     expect(await bake('two')).toEqual(first);
   });
 
   it('renders a canary release as <name>-canary with the traffic weight', async () => {
-    const r = await slipway(['bake', 'orders', '--stack', 'dev', '--image-tag', '1.5.0', '--canary', '--canary-weight', '30', '--catalog', examples]);
+    const r = await slipway([
+      'bake',
+      'orders',
+      '--stack',
+      'dev',
+      '--image-tag',
+      '1.5.0',
+      '--canary',
+      '--canary-weight',
+      '30',
+      '--catalog',
+      examples,
+    ]);
     expect(r.code).toBe(0);
     const objs = objects(r.stdout);
     const workloads = objs.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
     expect(workloads).toEqual(['orders-canary']);
-    const vs = objs.find((o) => o.kind === 'VirtualService') as K8sObject & { spec: { http: { route: { destination: { subset: string }; weight: number }[] }[] } };
+    const vs = objs.find((o) => o.kind === 'VirtualService') as K8sObject & {
+      spec: { http: { route: { destination: { subset: string }; weight: number }[] }[] };
+    };
     const weighted = vs.spec.http[vs.spec.http.length - 1]?.route.map((d) => [d.destination.subset, d.weight]);
-    expect(weighted).toEqual([['stable', 70], ['canary', 30]]);
+    expect(weighted).toEqual([
+      ['stable', 70],
+      ['canary', 30],
+    ]);
   });
 
   it('refuses a canary for a service that does not allow one', async () => {
-    const r = await slipway(['bake', 'payments', '--stack', 'dev', '--image-tag', '1.0.0', '--canary', '--catalog', examples]);
+    const r = await slipway([
+      'bake',
+      'payments',
+      '--stack',
+      'dev',
+      '--image-tag',
+      '1.0.0',
+      '--canary',
+      '--catalog',
+      examples,
+    ]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/payments does not allow canary releases; set canary: true in services\/payments\/service.yaml/);
+    expect(r.stderr).toMatch(
+      /payments does not allow canary releases; set canary: true in services\/payments\/service.yaml/,
+    );
     expect(r.stdout).toBe('');
   });
 
@@ -78,7 +139,9 @@ describe('slipway bake', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/services\/orders\/values-qa\.yaml:1:15: replicaCount: expected number, got string/);
-    expect(r.stderr).toMatch(/services\/payments\/values-dev\.yaml:1:1: replicaCont: unknown key "replicaCont"\n\s+fix: did you mean "replicaCount"\?/);
+    expect(r.stderr).toMatch(
+      /services\/payments\/values-dev\.yaml:1:1: replicaCont: unknown key "replicaCont"\n\s+fix: did you mean "replicaCount"\?/,
+    );
   });
 
   it('enforces the production policy before rendering', async () => {

@@ -60,15 +60,13 @@ describe('slipway deploy on the local platform', () => {
       'slipway.dev/revision': '1',
     });
     expect(d.metadata?.managedFields?.map((f) => f.manager)).toContain('slipway');
-    const vs: unknown = await platform()
-      .kubeConfig.makeApiClient(CustomObjectsApi)
-      .getNamespacedCustomObject({
-        group: 'networking.istio.io',
-        version: 'v1',
-        namespace: 'web',
-        plural: 'virtualservices',
-        name: 'web',
-      });
+    const vs: unknown = await platform().kubeConfig.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
+      group: 'networking.istio.io',
+      version: 'v1',
+      namespace: 'web',
+      plural: 'virtualservices',
+      name: 'web',
+    });
     expect(vs).toBeTruthy();
   });
 
@@ -134,6 +132,41 @@ describe('slipway deploy on the local platform', () => {
       .makeApiClient(CoreV1Api)
       .listSecretForAllNamespaces({ labelSelector: 'slipway.dev/service=guarded' });
     expect(records.items).toEqual([]);
+  });
+
+  it('--dry-run server sends the apply to the apiserver without persisting it', async () => {
+    const apps = platform().kubeConfig.makeApiClient(AppsV1Api);
+    const before = await apps.readNamespacedDeployment({ name: 'web', namespace: 'web' });
+    const r = await deploy('web', '--image-tag', '1.0.0', '--dry-run', 'server');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/rollout: not tracked \(dry run\)/);
+    const after = await apps.readNamespacedDeployment({ name: 'web', namespace: 'web' });
+    expect(after.metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
+    expect(after.spec?.template.spec?.containers[0]?.image).toMatch(/web:1\.1\.0$/);
+  });
+
+  it('--output json streams one event per stage change, then a summary', async () => {
+    const r = await deploy('web', '--image-tag', '1.1.0', '--output', 'json');
+    expect(r.code).toBe(0);
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; stage?: string; state?: string; services?: { result: string }[] });
+    const stages = events.filter((e) => e.type === 'stage').map((e) => `${e.stage}:${e.state}`);
+    expect(stages).toEqual([
+      'preconditions:succeeded',
+      'build:running',
+      'build:skipped',
+      'bake:running',
+      'bake:succeeded',
+      'deploy workload:running',
+      'deploy workload:succeeded',
+      'rollout Deployment/web:running',
+      'rollout Deployment/web:succeeded',
+      'deploy routing:running',
+      'deploy routing:succeeded',
+    ]);
+    expect(events[events.length - 1]).toMatchObject({ type: 'summary', services: [{ result: 'succeeded' }] });
   });
 
   it('fails the build stage when the image tag is not in the registry', async () => {

@@ -18,15 +18,15 @@ export interface TestService {
 /** A catalog in a temp dir whose registry and cluster are the test platform's. */
 export class TestCatalog {
   readonly dir = mkdtempSync(join(tmpdir(), 'slipway-catalog-'));
-  constructor(
-    platform: Platform,
-    services: readonly TestService[],
-  ) {
+  constructor(platform: Platform, services: readonly TestService[]) {
     const slipway = {
       apiVersion: 'slipway.dev/v1',
       kind: 'Platform',
       registry: { host: platform.registry.host, project: 'microservices', insecure: true },
-      charts: { workload: { ref: `${charts}/workload`, version: '0.1.0' }, routing: { ref: `${charts}/routing`, version: '0.1.0' } },
+      charts: {
+        workload: { ref: `${charts}/workload`, version: '0.1.0' },
+        routing: { ref: `${charts}/routing`, version: '0.1.0' },
+      },
       stacks: { dev: { cluster: 'local', branches: ['*'] }, prod: { cluster: 'local', branches: ['master'] } },
       clusters: { local: { kubeconfig: platform.kube.kubeconfigPath } },
     };
@@ -52,7 +52,8 @@ export class TestCatalog {
     };
     writeFileSync(join(dir, 'service.yaml'), stringify(service));
     writeFileSync(join(dir, 'values.yaml'), stringify(s.values ?? {}));
-    for (const [stack, values] of Object.entries(s.stackValues ?? {})) writeFileSync(join(dir, `values-${stack}.yaml`), stringify(values));
+    for (const [stack, values] of Object.entries(s.stackValues ?? {}))
+      writeFileSync(join(dir, `values-${stack}.yaml`), stringify(values));
   }
 }
 

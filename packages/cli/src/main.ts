@@ -5,6 +5,7 @@ import { bakeCommand } from './commands/bake.js';
 import { deployCommand } from './commands/deploy.js';
 import { devCommand } from './commands/dev.js';
 import { canaryCommand, historyCommand, rollbackCommand, statusCommand } from './commands/release.js';
+import { secretSyncCommand } from './commands/secret-sync.js';
 import { validateCommand } from './commands/validate.js';
 
 const program = new Command('slipway')
@@ -21,6 +22,7 @@ program.addCommand(canaryCommand());
 program.addCommand(statusCommand());
 program.addCommand(historyCommand());
 program.addCommand(rollbackCommand());
+program.addCommand(secretSyncCommand());
 program.addCommand(devCommand());
 
 try {

@@ -15,6 +15,8 @@ export interface HelmTemplateRequest {
 export async function helmTemplate(helm: string, request: HelmTemplateRequest, runner: Runner = run): Promise<string> {
   const args = ['template', request.release, request.chart, '--namespace', request.namespace, '--values', '-'];
   if (request.version && request.chart.startsWith('oci://')) args.push('--version', request.version);
-  const { stdout } = await runner(helm, args, { input: stringify(request.values, { sortMapEntries: true, aliasDuplicateObjects: false }) });
+  const { stdout } = await runner(helm, args, {
+    input: stringify(request.values, { sortMapEntries: true, aliasDuplicateObjects: false }),
+  });
   return stdout;
 }

@@ -3,3 +3,4 @@ export * from './process.js';
 export * from './registry.js';
 export * from './vault.js';
 export * from './helm.js';
+export * from './vault-kv.js';

@@ -116,10 +116,9 @@ export class VaultClient {
 
   /** `auth/token/lookup-self`: the current token's TTL, renewability and policies. */
   async lookupSelf(): Promise<{ ttl: number; renewable: boolean; accessor?: string; policies?: string[] }> {
-    const res = await this.request<{ data: { ttl: number; renewable: boolean; accessor?: string; policies?: string[] } }>(
-      'GET',
-      'auth/token/lookup-self',
-    );
+    const res = await this.request<{
+      data: { ttl: number; renewable: boolean; accessor?: string; policies?: string[] };
+    }>('GET', 'auth/token/lookup-self');
     if (!res) throw new RemoteError('vault lookup-self returned nothing', 0, '');
     return res.data;
   }

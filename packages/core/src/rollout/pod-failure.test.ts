@@ -45,7 +45,13 @@ describe('podFailure', () => {
     expect(podFailure(pod, 1_000_000 + 16_000)?.reason).toBe('ReadinessProbeFailed');
     const ready = { ...pod, status: { ...pod.status, conditions: [{ type: 'Ready', status: 'True' }] } };
     expect(podFailure(ready, 1_000_000 + 60_000)).toBeUndefined();
-    const starting = { ...pod, status: { ...pod.status, containerStatuses: [{ name: 'app', state: { waiting: { reason: 'ContainerCreating' } } }] } };
+    const starting = {
+      ...pod,
+      status: {
+        ...pod.status,
+        containerStatuses: [{ name: 'app', state: { waiting: { reason: 'ContainerCreating' } } }],
+      },
+    };
     expect(podFailure(starting, 1_000_000 + 60_000)).toBeUndefined();
     const leaving = { ...pod, metadata: { ...pod.metadata, deletionTimestamp: new Date(0).toISOString() } };
     expect(podFailure(leaving, 1_000_000 + 60_000)).toBeUndefined();

@@ -1,0 +1,228 @@
+import { RemoteError, type KvMetadata } from '@slipway/core';
+import type { VaultClient, VaultRawResponse } from './vault.js';
+
+/**
+ * How the tree of a KV v2 mount is read:
+ * - `scan`: OpenBao 2.x `SCAN <mount>/detailed-metadata/<folder>` — every key below the folder,
+ *   recursively, with its metadata, in one request;
+ * - `list-detailed`: OpenBao `LIST <mount>/detailed-metadata/<folder>` — one folder with metadata;
+ * - `list`: any Vault — `LIST <mount>/metadata/<folder>` per folder plus `GET` metadata per key.
+ */
+export type KvListingMode = 'scan' | 'list-detailed' | 'list';
+
+export interface RetryPolicy {
+  /** Tries in total for 429, 5xx and network errors. */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 10_000 };
+
+export interface VaultKvOptions {
+  mount: string;
+  retry?: RetryPolicy;
+  sleep?: (ms: number) => Promise<void>;
+  /** In [0, 1): the jitter source (seam for tests). */
+  random?: () => number;
+  /**
+   * Called on a 403. Resolves true when a fresh token is in place (the old one had expired or
+   * was revoked) and the request should be sent once more; false for a policy denial.
+   */
+  onForbidden?: () => Promise<boolean>;
+}
+
+/** The latest version of an entry as `GET <mount>/data/<path>` reports it. */
+export type KvDataResult =
+  | { kind: 'live'; version: number; data: Record<string, unknown>; customMetadata: Record<string, string> | null }
+  /** 404 with a body: the latest version is soft-deleted or destroyed (a tombstone). */
+  | { kind: 'deleted' | 'destroyed'; version: number }
+  /** 404 without a body: nothing at this path (deleted after it was listed). */
+  | { kind: 'absent' };
+
+interface ListBody {
+  data?: { keys?: string[]; key_info?: Record<string, Partial<KvMetadata>> } | null;
+  errors?: string[];
+}
+
+interface DataBody {
+  data?: {
+    data: Record<string, unknown> | null;
+    metadata?: {
+      version: number;
+      deletion_time: string;
+      destroyed: boolean;
+      custom_metadata: Record<string, string> | null;
+    } | null;
+  };
+}
+
+/**
+ * Reads a KV v2 tree for secret-sync: listing with detection of OpenBao's one-request scan,
+ * metadata and data reads. Retries 429/5xx/network errors with exponential backoff and jitter;
+ * on 403 asks `onForbidden` whether to retry with a new token.
+ */
+export class VaultKv {
+  readonly mount: string;
+  readonly #client: VaultClient;
+  readonly #retry: RetryPolicy;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #random: () => number;
+  readonly #onForbidden: (() => Promise<boolean>) | undefined;
+
+  constructor(client: VaultClient, options: VaultKvOptions) {
+    this.#client = client;
+    this.mount = options.mount.replace(/^\/+|\/+$/g, '');
+    this.#retry = options.retry ?? defaultRetryPolicy;
+    this.#sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.#random = options.random ?? Math.random;
+    this.#onForbidden = options.onForbidden;
+  }
+
+  /**
+   * The cheapest listing this server and token allow under `folder` (e.g. `dev-1/`): SCAN, then
+   * LIST, on detailed-metadata; else plain LIST. 403 and 405 mean "not available to us".
+   */
+  async detectListing(folder: string): Promise<KvListingMode> {
+    const scan = await this.#call('SCAN', `${this.mount}/detailed-metadata/${encodePath(dir(folder))}`);
+    if (isListing(scan)) return 'scan';
+    if (!notAvailable(scan)) throw failure('SCAN', folder, scan);
+    const list = await this.#call('LIST', `${this.mount}/detailed-metadata/${encodePath(dir(folder))}`);
+    if (isListing(list)) return 'list-detailed';
+    if (!notAvailable(list)) throw failure('LIST', folder, list);
+    return 'list';
+  }
+
+  /** Every key below `folder`, recursively (relative to it), with metadata. One request. */
+  async scan(folder: string): Promise<Map<string, KvMetadata | undefined>> {
+    const res = await this.#call<ListBody>('SCAN', `${this.mount}/detailed-metadata/${encodePath(dir(folder))}`);
+    return withMetadata(this.#listed('SCAN', folder, res));
+  }
+
+  /** Keys directly below `folder` (folders end with `/`), with metadata for the others. */
+  async listDetailed(folder: string): Promise<Map<string, KvMetadata | undefined>> {
+    const res = await this.#call<ListBody>('LIST', `${this.mount}/detailed-metadata/${encodePath(dir(folder))}`);
+    return withMetadata(this.#listed('LIST', folder, res));
+  }
+
+  /** Keys directly below `folder`; folders end with `/`. */
+  async list(folder: string): Promise<string[]> {
+    const res = await this.#call<ListBody>('LIST', `${this.mount}/metadata/${encodePath(dir(folder))}`);
+    return this.#listed('LIST', folder, res).keys;
+  }
+
+  /** `GET <mount>/metadata/<path>`; undefined when nothing is there. */
+  async readMetadata(path: string): Promise<KvMetadata | undefined> {
+    const res = await this.#call<{ data?: KvMetadata }>('GET', `${this.mount}/metadata/${encodePath(path)}`);
+    if (res.status === 404) return undefined;
+    if (!ok(res) || !res.body?.data) throw failure('GET metadata', path, res);
+    return normaliseMetadata(res.body.data);
+  }
+
+  /** `GET <mount>/data/<path>`: the latest version, a tombstone, or nothing. */
+  async readData(path: string): Promise<KvDataResult> {
+    const res = await this.#call<DataBody>('GET', `${this.mount}/data/${encodePath(path)}`);
+    const meta = res.body?.data?.metadata;
+    if (res.status === 404) {
+      if (!meta) return { kind: 'absent' };
+      return { kind: meta.destroyed ? 'destroyed' : 'deleted', version: meta.version };
+    }
+    if (!ok(res) || !res.body?.data || !meta) throw failure('GET data', path, res);
+    if (res.body.data.data === null) return { kind: meta.destroyed ? 'destroyed' : 'deleted', version: meta.version };
+    return {
+      kind: 'live',
+      version: meta.version,
+      data: res.body.data.data,
+      customMetadata: meta.custom_metadata ?? null,
+    };
+  }
+
+  #listed(method: string, folder: string, res: VaultRawResponse<ListBody>) {
+    // a LIST of a folder with nothing in it is a 404 with an empty error list
+    if (res.status === 404 && (res.body?.errors ?? []).length === 0) return { keys: [], keyInfo: {} };
+    if (!isListing(res)) throw failure(method, folder, res);
+    return { keys: res.body?.data?.keys ?? [], keyInfo: res.body?.data?.key_info ?? {} };
+  }
+
+  async #call<T>(method: string, path: string): Promise<VaultRawResponse<T>> {
+    let relogged = false;
+    for (let attempt = 1; ; attempt++) {
+      let res: VaultRawResponse<T>;
+      try {
+        res = await this.#client.requestRaw<T>(method, path);
+      } catch (error) {
+        if (attempt >= this.#retry.attempts) {
+          throw new RemoteError(`vault ${method} ${path} failed: ${(error as Error).message}`, 0, '', { cause: error });
+        }
+        await this.#sleep(this.#delay(attempt));
+        continue;
+      }
+      if (res.status === 403 && !relogged && this.#onForbidden && (await this.#onForbidden())) {
+        relogged = true;
+        attempt--;
+        continue;
+      }
+      if ((res.status === 429 || res.status >= 500) && attempt < this.#retry.attempts) {
+        await this.#sleep(this.#delay(attempt));
+        continue;
+      }
+      return res;
+    }
+  }
+
+  /** Exponential backoff with "equal jitter": half fixed, half random. */
+  #delay(attempt: number): number {
+    const cap = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1));
+    return cap / 2 + this.#random() * (cap / 2);
+  }
+}
+
+function ok(res: VaultRawResponse<unknown>): boolean {
+  return res.status >= 200 && res.status <= 299;
+}
+
+/** A real listing answer (a KV v1-style path answers 200 with `data: null` and a warning). */
+function isListing(res: VaultRawResponse<unknown>): boolean {
+  const body = res.body as ListBody | undefined;
+  if (res.status === 404) return (body?.errors ?? []).length === 0;
+  return ok(res) && !!body?.data && typeof body.data === 'object';
+}
+
+function notAvailable(res: VaultRawResponse<unknown>): boolean {
+  return [400, 403, 404, 405].includes(res.status) || ok(res);
+}
+
+function failure(what: string, path: string, res: VaultRawResponse<unknown>): RemoteError {
+  const errors = (res.body as { errors?: string[] } | undefined)?.errors;
+  const why = errors && errors.length > 0 ? errors.join('; ').replace(/\s+/g, ' ').trim() : `status ${res.status}`;
+  return new RemoteError(`vault ${what} ${path}: ${why}`, res.status, res.text.slice(0, 2000));
+}
+
+function withMetadata(listing: { keys: string[]; keyInfo: Record<string, Partial<KvMetadata>> }) {
+  const out = new Map<string, KvMetadata | undefined>();
+  for (const key of listing.keys) {
+    const info = listing.keyInfo[key];
+    out.set(key, !key.endsWith('/') && info && info.versions ? normaliseMetadata(info) : undefined);
+  }
+  return out;
+}
+
+function normaliseMetadata(m: Partial<KvMetadata>): KvMetadata {
+  return {
+    current_version: m.current_version ?? 0,
+    versions: m.versions ?? {},
+    custom_metadata: m.custom_metadata ?? null,
+  };
+}
+
+function dir(folder: string): string {
+  const f = folder.replace(/^\/+/, '');
+  return f === '' || f.endsWith('/') ? f : `${f}/`;
+}
+
+function encodePath(path: string): string {
+  return path
+    .split('/')
+    .map((s) => encodeURIComponent(s))
+    .join('/');
+}

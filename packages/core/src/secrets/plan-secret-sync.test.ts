@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { desiredSecret } from './desired-secret.js';
+import { secretManifest, summarizeSecret, type ExistingSecret } from './existing-secret.js';
+import { planSecretSync, type SyncPlanInput, type VaultEntry } from './plan-secret-sync.js';
+import { formatSyncPlan } from './format-sync-plan.js';
+
+const root = 'k8s-secret/dev-1/';
+const entry = (ns: string, name: string, data: Record<string, unknown> = { a: name }): VaultEntry => {
+  const path = `${root}${ns}/${name}`;
+  const r = desiredSecret({ namespace: ns, name }, path, { version: 1, data, customMetadata: null });
+  if (!r.ok) throw new Error('bad fixture');
+  return { namespace: ns, name, path, state: { kind: 'desired', desired: r.secret } };
+};
+const managed = (e: VaultEntry): ExistingSecret => {
+  if (e.state.kind !== 'desired') throw new Error('fixture');
+  return summarizeSecret({
+    ...secretManifest(e.state.desired),
+    metadata: { ...secretManifest(e.state.desired).metadata, resourceVersion: '1' },
+  });
+};
+const input = (over: Partial<SyncPlanInput>): SyncPlanInput => ({
+  root,
+  listing: { rootComplete: true, failedFolders: {} },
+  entries: [],
+  unmappable: [],
+  existing: [],
+  prune: { enabled: true, maxDeletes: 10 },
+  ...over,
+});
+const kinds = (p: ReturnType<typeof planSecretSync>) => p.actions.map((a) => `${a.kind} ${a.namespace}/${a.name}`);
+
+describe('planSecretSync', () => {
+  it('creates what is missing, leaves what matches, updates what differs', () => {
+    const a = entry('payments', 'a');
+    const b = entry('payments', 'b');
+    const c = entry('orders', 'c');
+    const plan = planSecretSync(
+      input({ entries: [a, b, c], existing: [managed(a), managed(entry('payments', 'b', { a: 'old' }))] }),
+    );
+    expect(kinds(plan)).toEqual(['create orders/c', 'unchanged payments/a', 'update payments/b']);
+    expect(plan.counts).toMatchObject({ created: 1, unchanged: 1, updated: 1, pruned: 0 });
+  });
+
+  it('reports a missing namespace instead of creating into it', () => {
+    const plan = planSecretSync(input({ entries: [entry('ghost', 'x')], namespaces: new Set(['payments']) }));
+    const action = plan.actions[0];
+    expect(action?.kind === 'skip' && action.reason).toMatch(/namespace ghost does not exist/);
+  });
+
+  it('never touches an unmanaged Secret, nor one managed for another path', () => {
+    const a = entry('payments', 'a');
+    const unmanaged = { ...managed(a), managed: false, labels: {} };
+    const foreign = managed(entry('payments', 'b'));
+    foreign.annotations['secret-sync.slipway.dev/vault-path'] = 'k8s-secret/prod-1/payments/b';
+    const plan = planSecretSync(input({ entries: [a, entry('payments', 'b')], existing: [unmanaged, foreign] }));
+    expect(kinds(plan)).toEqual(['conflict payments/a', 'conflict payments/b']);
+  });
+
+  it('keeps the Secret on a tombstone, a read error or an invalid entry', () => {
+    const a = entry('payments', 'a');
+    const b = entry('payments', 'b');
+    const c = entry('payments', 'c');
+    const plan = planSecretSync(
+      input({
+        entries: [
+          { ...a, state: { kind: 'tombstone', reason: 'deleted', version: 2 } },
+          { ...b, state: { kind: 'error', message: 'vault answered 503' } },
+          { ...c, state: { kind: 'invalid', issues: ['key "a b" is bad'] } },
+        ],
+        existing: [managed(a), managed(b), managed(c)],
+      }),
+    );
+    expect(kinds(plan)).toEqual(['skip payments/a', 'skip payments/b', 'invalid payments/c']);
+    expect(plan.actions.some((x) => x.kind === 'delete' || x.kind === 'update')).toBe(false);
+  });
+
+  it('prunes a managed Secret whose path is gone from a completely listed folder', () => {
+    const gone = managed(entry('payments', 'gone'));
+    const plan = planSecretSync(input({ entries: [entry('payments', 'a')], existing: [gone] }));
+    expect(kinds(plan)).toEqual(['create payments/a', 'delete payments/gone']);
+  });
+
+  it('does not prune when the folder or the root listing failed, or pruning is off', () => {
+    const gone = managed(entry('payments', 'gone'));
+    const other = managed(entry('orders', 'gone'));
+    const failedFolder = planSecretSync(
+      input({
+        existing: [gone, other],
+        listing: { rootComplete: true, failedFolders: { payments: 'permission denied' } },
+      }),
+    );
+    expect(kinds(failedFolder)).toEqual(['delete orders/gone', 'skip payments/gone']);
+    const failedRoot = planSecretSync(input({ existing: [gone], listing: { rootComplete: false, failedFolders: {} } }));
+    expect(kinds(failedRoot)).toEqual(['skip payments/gone']);
+    const off = planSecretSync(input({ existing: [gone], prune: { enabled: false, maxDeletes: 10 } }));
+    expect(kinds(off)).toEqual(['skip payments/gone']);
+  });
+
+  it('caps deletions per cycle, deterministically', () => {
+    const existing = ['e', 'c', 'a', 'd', 'b'].map((n) => managed(entry('payments', n)));
+    const plan = planSecretSync(input({ existing, prune: { enabled: true, maxDeletes: 2 } }));
+    expect(kinds(plan)).toEqual([
+      'delete payments/a',
+      'delete payments/b',
+      'skip payments/c',
+      'skip payments/d',
+      'skip payments/e',
+    ]);
+    expect(plan.counts).toMatchObject({ pruned: 2, skipped: 3 });
+  });
+
+  it('ignores managed Secrets of another cluster or mount, and mismatched annotations', () => {
+    const foreign = managed(entry('payments', 'x'));
+    foreign.annotations['secret-sync.slipway.dev/vault-path'] = 'k8s-secret/prod-1/payments/x';
+    const moved = managed(entry('payments', 'y'));
+    moved.annotations['secret-sync.slipway.dev/vault-path'] = `${root}payments/z`;
+    const plan = planSecretSync(input({ existing: [foreign, moved] }));
+    expect(kinds(plan)).toEqual(['skip payments/y']);
+  });
+
+  it('reports unmappable paths as invalid and formats the plan', () => {
+    const plan = planSecretSync(
+      input({
+        entries: [entry('payments', 'a')],
+        unmappable: [{ path: `${root}payments/sub/`, issues: ['nested folder'] }],
+      }),
+    );
+    const text = formatSyncPlan(plan);
+    expect(text).toContain('create    payments/a  k8s-secret/dev-1/payments/a v1');
+    expect(text).toContain('invalid   -  k8s-secret/dev-1/payments/sub/: nested folder');
+    expect(text).toContain('plan: 1 created, 1 invalid');
+  });
+});

@@ -1,0 +1,194 @@
+import { syncAnnotations } from './constants.js';
+import type { DesiredSecret } from './desired-secret.js';
+import { secretDifferences, type ExistingSecret } from './existing-secret.js';
+import { refKey, vaultPathOf, type SecretRef } from './vault-path.js';
+
+/** How the listing of the cluster folder went this cycle. */
+export interface VaultTreeListing {
+  /** The cluster folder was listed (one scan, or the root LIST) without error. */
+  rootComplete: boolean;
+  /** Namespace folders whose own listing failed, with the error: nothing in them is pruned. */
+  failedFolders: Readonly<Record<string, string>>;
+}
+
+/** What Vault has at one `<namespace>/<name>` this cycle. */
+export type VaultEntryState =
+  | { kind: 'desired'; desired: DesiredSecret }
+  /** latest version soft-deleted or destroyed, or no version written yet */
+  | { kind: 'tombstone'; reason: 'deleted' | 'destroyed' | 'no-version'; version: number }
+  /** listed, but reading it failed (403, 5xx after retries, network) */
+  | { kind: 'error'; message: string }
+  /** listed and read, but it cannot become a Secret */
+  | { kind: 'invalid'; issues: string[] };
+
+export interface VaultEntry extends SecretRef {
+  path: string;
+  state: VaultEntryState;
+}
+
+export interface SyncPlanInput {
+  /** `<mount>/<cluster>/`: only managed Secrets whose vault-path starts with it are ours. */
+  root: string;
+  listing: VaultTreeListing;
+  entries: readonly VaultEntry[];
+  /** Listed paths that map to no Secret (nested folders, invalid names). */
+  unmappable: readonly { path: string; issues: string[] }[];
+  /** Managed Secrets, plus unmanaged ones known to sit at a Vault entry's name. */
+  existing: readonly ExistingSecret[];
+  /** Namespaces that exist; undefined when unknown. */
+  namespaces?: ReadonlySet<string> | undefined;
+  prune: { enabled: boolean; maxDeletes: number };
+}
+
+interface Where {
+  namespace?: string | undefined;
+  name?: string | undefined;
+  path: string;
+}
+
+export type SyncAction =
+  | (Where & { kind: 'create'; desired: DesiredSecret })
+  | (Where & { kind: 'update'; desired: DesiredSecret; existing: ExistingSecret; recreate: boolean; changes: string[] })
+  | (Where & { kind: 'delete'; existing: ExistingSecret })
+  | (Where & { kind: 'unchanged'; desired: DesiredSecret })
+  | (Where & { kind: 'skip'; reason: string })
+  | (Where & { kind: 'conflict'; reason: string })
+  | (Where & { kind: 'invalid'; issues: string[] });
+
+export const syncOutcomes = ['created', 'updated', 'unchanged', 'pruned', 'skipped', 'conflict', 'invalid'] as const;
+export type SyncOutcome = (typeof syncOutcomes)[number];
+
+const outcomeOfKind: Record<SyncAction['kind'], SyncOutcome> = {
+  create: 'created',
+  update: 'updated',
+  delete: 'pruned',
+  unchanged: 'unchanged',
+  skip: 'skipped',
+  conflict: 'conflict',
+  invalid: 'invalid',
+};
+
+export function syncOutcomeOf(action: SyncAction): SyncOutcome {
+  return outcomeOfKind[action.kind];
+}
+
+export interface SyncPlan {
+  actions: SyncAction[];
+  counts: Record<SyncOutcome, number>;
+}
+
+/**
+ * Decides one cycle: what to create, update, delete, leave, or report. Pure.
+ *
+ * Safety rules: a Secret without the ownership label is never touched (conflict); a tombstone,
+ * a read error or an invalid entry keeps the existing Secret as it is; a managed Secret is
+ * deleted only when pruning is on, the whole cluster folder and its namespace folder were listed
+ * without error, its vault-path annotation is exactly the path that is gone, and fewer than
+ * `maxDeletes` deletions were planned before it (sorted by path, so the cap is deterministic).
+ */
+export function planSecretSync(input: SyncPlanInput): SyncPlan {
+  const existing = new Map(input.existing.map((e) => [refKey(e), e]));
+  const seen = new Set<string>();
+  const actions: SyncAction[] = [];
+
+  for (const entry of [...input.entries].sort((a, b) => compare(a.path, b.path))) {
+    const key = refKey(entry);
+    seen.add(key);
+    const ex = existing.get(key);
+    actions.push(planEntry(entry, ex, input.namespaces));
+  }
+  for (const u of input.unmappable) actions.push({ kind: 'invalid', path: u.path, issues: u.issues });
+
+  let deletes = 0;
+  const candidates = [...existing.values()]
+    .filter((e) => e.managed && !seen.has(refKey(e)))
+    .filter((e) => (e.annotations[syncAnnotations.vaultPath] ?? '').startsWith(input.root))
+    .sort((a, b) => compare(refKey(a), refKey(b)));
+  for (const e of candidates) {
+    const path = e.annotations[syncAnnotations.vaultPath] ?? '';
+    const where = { namespace: e.namespace, name: e.name, path };
+    const blocked = pruneBlocker(input, e, path, deletes);
+    if (blocked) actions.push({ ...where, kind: 'skip', reason: blocked });
+    else {
+      deletes++;
+      actions.push({ ...where, kind: 'delete', existing: e });
+    }
+  }
+
+  const counts = Object.fromEntries(syncOutcomes.map((o) => [o, 0])) as Record<SyncOutcome, number>;
+  for (const a of actions) counts[syncOutcomeOf(a)]++;
+  return { actions, counts };
+}
+
+function planEntry(entry: VaultEntry, ex: ExistingSecret | undefined, namespaces?: ReadonlySet<string>): SyncAction {
+  const where = { namespace: entry.namespace, name: entry.name, path: entry.path };
+  const kept = ex ? '; the Secret is kept as it is' : '';
+  const { state } = entry;
+  switch (state.kind) {
+    case 'tombstone':
+      return {
+        ...where,
+        kind: 'skip',
+        reason:
+          state.reason === 'no-version'
+            ? `no version written yet${kept}`
+            : `latest version ${state.version} is ${state.reason} (tombstone)${ex ? kept : '; nothing created'}`,
+      };
+    case 'error':
+      return { ...where, kind: 'skip', reason: `reading from Vault failed: ${state.message}${kept}` };
+    case 'invalid':
+      return {
+        ...where,
+        kind: 'invalid',
+        issues: ex ? [...state.issues, `the Secret is kept as it is`] : state.issues,
+      };
+    case 'desired': {
+      const desired = state.desired;
+      if (!ex) {
+        if (namespaces && !namespaces.has(entry.namespace)) {
+          return {
+            ...where,
+            kind: 'skip',
+            reason: `namespace ${entry.namespace} does not exist (secret-sync does not create namespaces)`,
+          };
+        }
+        return { ...where, kind: 'create', desired };
+      }
+      if (!ex.managed) {
+        return {
+          ...where,
+          kind: 'conflict',
+          reason: `Secret ${refKey(ex)} exists without the label app.kubernetes.io/managed-by=slipway-secret-sync; left untouched`,
+        };
+      }
+      const owner = ex.annotations[syncAnnotations.vaultPath];
+      if (owner !== entry.path) {
+        return {
+          ...where,
+          kind: 'conflict',
+          reason: `Secret ${refKey(ex)} is managed for another Vault path (${owner ?? 'none'}); left untouched`,
+        };
+      }
+      const changes = secretDifferences(desired, ex);
+      if (changes.length === 0) return { ...where, kind: 'unchanged', desired };
+      return { ...where, kind: 'update', desired, existing: ex, recreate: ex.type !== desired.type, changes };
+    }
+  }
+}
+
+function pruneBlocker(input: SyncPlanInput, e: ExistingSecret, path: string, deletes: number): string | undefined {
+  if (path !== vaultPathOf(input.root, e))
+    return `its vault-path annotation ${path} does not match ${refKey(e)}; not pruned`;
+  if (!input.prune.enabled) return 'gone from Vault; pruning is off';
+  if (!input.listing.rootComplete) return 'gone from the listing, but listing the cluster folder failed; not pruned';
+  const failed = input.listing.failedFolders[e.namespace];
+  if (failed !== undefined) return `listing folder ${e.namespace}/ failed (${failed}); not pruned`;
+  if (deletes >= input.prune.maxDeletes) {
+    return `gone from Vault; the prune cap of ${input.prune.maxDeletes} per cycle is reached, pruned in a later cycle`;
+  }
+  return undefined;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

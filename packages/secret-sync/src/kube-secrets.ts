@@ -1,0 +1,227 @@
+import {
+  CoreV1Api,
+  PatchStrategy,
+  setHeaderOptions,
+  type CoreV1Event,
+  type KubeConfig,
+  type V1Secret,
+} from '@kubernetes/client-node';
+import {
+  managedSelector,
+  RemoteError,
+  secretManifest,
+  summarizeSecret,
+  type DesiredSecret,
+  type ExistingSecret,
+} from '@slipway/core';
+import type { SyncMetrics } from './metrics.js';
+
+/** A failed Kubernetes call: status, Status.reason and details.kind from the answer. */
+export class KubeError extends RemoteError {
+  constructor(
+    message: string,
+    status: number,
+    body: string,
+    readonly reason: string | undefined,
+    readonly detailsKind: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, status, body, options);
+  }
+}
+
+export const fieldManager = 'slipway-secret-sync';
+
+/**
+ * The Kubernetes calls of secret-sync: Secrets (managed ones listed by label selector),
+ * namespaces, Events, TokenRequest. Every write is counted by verb on the way out.
+ */
+export class KubeSecrets {
+  readonly #core: CoreV1Api;
+  readonly #metrics: SyncMetrics;
+  readonly #retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
+
+  constructor(kc: KubeConfig, metrics: SyncMetrics, retry = { attempts: 4, baseDelayMs: 200, maxDelayMs: 5000 }) {
+    this.#core = kc.makeApiClient(CoreV1Api);
+    this.#metrics = metrics;
+    this.#retry = retry;
+  }
+
+  async create(desired: DesiredSecret): Promise<ExistingSecret> {
+    const created = await this.#call(`create Secret ${desired.namespace}/${desired.name}`, ['create', 'secrets'], () =>
+      this.#core.createNamespacedSecret({ namespace: desired.namespace, body: secretManifest(desired), fieldManager }),
+    );
+    return summarize(created);
+  }
+
+  /** JSON merge patch; carries a resourceVersion precondition when the patch has one. */
+  async patch(namespace: string, name: string, patch: Record<string, unknown>): Promise<ExistingSecret> {
+    const patched = await this.#call(`patch Secret ${namespace}/${name}`, ['patch', 'secrets'], () =>
+      this.#core.patchNamespacedSecret(
+        { namespace, name, body: patch, fieldManager },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    );
+    return summarize(patched);
+  }
+
+  /** Deletes only the exact object that was looked at (uid and resourceVersion preconditions). */
+  async delete(existing: ExistingSecret): Promise<void> {
+    await this.#call(`delete Secret ${existing.namespace}/${existing.name}`, ['delete', 'secrets'], () =>
+      this.#core.deleteNamespacedSecret({
+        namespace: existing.namespace,
+        name: existing.name,
+        body: { preconditions: { uid: existing.uid, resourceVersion: existing.resourceVersion } },
+      }),
+    );
+  }
+
+  async get(namespace: string, name: string): Promise<ExistingSecret | undefined> {
+    try {
+      return summarize(
+        await this.#call(`read Secret ${namespace}/${name}`, undefined, () =>
+          this.#core.readNamespacedSecret({ namespace, name }),
+        ),
+      );
+    } catch (error) {
+      if (error instanceof KubeError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** Every managed Secret in the cluster (label selector, paginated). */
+  async listManaged(): Promise<{ items: ExistingSecret[]; resourceVersion: string }> {
+    const items: ExistingSecret[] = [];
+    let cont: string | undefined;
+    let resourceVersion = '';
+    do {
+      const page = await this.#call('list managed Secrets', undefined, () =>
+        this.#core.listSecretForAllNamespaces({
+          labelSelector: managedSelector,
+          limit: 500,
+          ...(cont ? { _continue: cont } : {}),
+        }),
+      );
+      for (const s of page.items) items.push(summarize(s));
+      cont = page.metadata?._continue || undefined;
+      resourceVersion = page.metadata?.resourceVersion ?? '';
+    } while (cont);
+    return { items, resourceVersion };
+  }
+
+  async listNamespaces(): Promise<Set<string>> {
+    const list = await this.#call('list namespaces', undefined, () => this.#core.listNamespace({}));
+    return new Set(list.items.map((n) => n.metadata?.name ?? '').filter((n) => n !== ''));
+  }
+
+  /** A Kubernetes Event on a Secret (conflicts and errors). */
+  async event(input: {
+    namespace: string;
+    name: string;
+    uid?: string | undefined;
+    type: 'Normal' | 'Warning';
+    reason: string;
+    message: string;
+    component: string;
+    instance: string;
+  }): Promise<void> {
+    const now = new Date();
+    const body: CoreV1Event = {
+      metadata: { generateName: `${input.name}.`, namespace: input.namespace },
+      involvedObject: {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        namespace: input.namespace,
+        name: input.name,
+        ...(input.uid ? { uid: input.uid } : {}),
+      },
+      type: input.type,
+      reason: input.reason,
+      message: input.message.slice(0, 1024),
+      source: { component: input.component },
+      reportingComponent: `slipway.dev/${input.component}`,
+      reportingInstance: input.instance,
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+    };
+    await this.#call('create Event', ['create', 'events'], () =>
+      this.#core.createNamespacedEvent({ namespace: input.namespace, body }),
+    );
+  }
+
+  /** A short-lived service-account token through the TokenRequest API. */
+  async tokenRequest(namespace: string, serviceAccount: string, audience?: string): Promise<string> {
+    const res = await this.#call(
+      `TokenRequest for ${namespace}/${serviceAccount}`,
+      ['create', 'serviceaccounts/token'],
+      () =>
+        this.#core.createNamespacedServiceAccountToken({
+          namespace,
+          name: serviceAccount,
+          body: { spec: { audiences: audience ? [audience] : [], expirationSeconds: 600 } },
+        }),
+    );
+    const token = res.status?.token;
+    if (!token) {
+      throw new KubeError(
+        `TokenRequest for ${namespace}/${serviceAccount} returned no token`,
+        0,
+        '',
+        undefined,
+        undefined,
+      );
+    }
+    return token;
+  }
+
+  /**
+   * One call with retries on 429, 5xx and no answer (exponential backoff, equal jitter). Every
+   * try of a write is counted. Retrying writes is safe: creates meet 409, patches and deletes
+   * carry preconditions, and the callers handle both.
+   */
+  async #call<T>(what: string, write: [verb: string, resource: string] | undefined, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      if (write) this.#metrics.kubeWrites.inc({ verb: write[0], resource: write[1] });
+      try {
+        return await fn();
+      } catch (error) {
+        const e = toKubeError(error, what);
+        const retryable = e.status === 0 || e.status === 429 || e.status >= 500;
+        if (!retryable || attempt >= this.#retry.attempts) throw e;
+        const cap = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1));
+        await new Promise((r) => setTimeout(r, cap / 2 + Math.random() * (cap / 2)));
+      }
+    }
+  }
+}
+
+function summarize(secret: V1Secret): ExistingSecret {
+  return summarizeSecret(secret);
+}
+
+/** The status code and Status body of a client-node ApiException, as a KubeError. */
+export function toKubeError(error: unknown, what: string): KubeError {
+  if (error instanceof KubeError) return error;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const status = typeof code === 'number' ? code : 0;
+  const raw = (error as { body?: unknown } | undefined)?.body;
+  const text = typeof raw === 'string' ? raw : raw === undefined ? '' : JSON.stringify(raw);
+  let parsed: { message?: string; reason?: string; details?: { kind?: string } } = {};
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch {
+    // not a Status object
+  }
+  const message = parsed.message ?? (error instanceof Error ? error.message : String(error));
+  return new KubeError(
+    `kubernetes ${what} failed (${status || 'no answer'}): ${message}`,
+    status,
+    text.slice(0, 2000),
+    parsed.reason,
+    parsed.details?.kind,
+    {
+      cause: error,
+    },
+  );
+}

@@ -1,0 +1,186 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoreV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { usePlatform } from '../support/platform.js';
+import { SecretSyncController } from '../../packages/secret-sync/src/index.js';
+import { controllerPolicy, decoded, ensureNamespace, Kv, readSecret, rootVault, syncConfig } from './support.js';
+
+const repo = new URL('../..', import.meta.url).pathname;
+const helm = join(
+  process.env['SLIPWAY_TOOLS_BIN'] ?? join(homedir(), '.cache', 'slipway', 'tools', 'current', 'bin'),
+  'helm',
+);
+const chart = join(repo, 'charts/secret-sync');
+const fixture = join(repo, 'test/secret-sync/fixtures/chart-values.yaml');
+
+interface Obj extends KubernetesObject {
+  spec?: Record<string, unknown> & {
+    template?: { spec?: Record<string, unknown> & { containers?: Record<string, unknown>[] } };
+  };
+  rules?: { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }[];
+}
+
+function render(args: string[] = []): Obj[] {
+  const out = execFileSync(helm, ['template', 'secret-sync', chart, '--namespace', 'devops', '-f', fixture, ...args], {
+    encoding: 'utf8',
+  });
+  return parseAllDocuments(out)
+    .map((d) => d.toJS() as Obj | null)
+    .filter((o): o is Obj => !!o);
+}
+const find = (objs: Obj[], kind: string, name?: string) =>
+  objs.find((o) => o.kind === kind && (!name || o.metadata?.name === name));
+
+describe('charts/secret-sync', () => {
+  it('passes helm lint --strict', () => {
+    for (const args of [[], ['-f', fixture]]) {
+      const out = execFileSync(helm, ['lint', '--strict', chart, ...args], { encoding: 'utf8' });
+      expect(out).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+    }
+  });
+
+  it('renders 2 non-root replicas with probes, a read-only root and a projected Vault token', () => {
+    const deployment = find(render(), 'Deployment');
+    expect(deployment?.spec?.replicas).toBe(2);
+    const pod = deployment?.spec?.template?.spec;
+    expect(pod?.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001 });
+    const c = pod?.containers?.[0] ?? {};
+    expect(c.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(c.livenessProbe).toMatchObject({ httpGet: { path: '/healthz' } });
+    expect(c.readinessProbe).toMatchObject({ httpGet: { path: '/readyz' } });
+    expect(c.args).toEqual(
+      expect.arrayContaining([
+        '--cluster=dev-1',
+        '--role=secret-sync',
+        '--jwt-file=/var/run/secrets/vault/token',
+        '--leader-elect',
+      ]),
+    );
+    expect(JSON.stringify(pod?.volumes)).toContain('"audience":"vault"');
+  });
+
+  it('fails to render without a cluster name, with a clear message', () => {
+    expect(() =>
+      execFileSync(helm, ['template', 'x', chart, '--set', 'vault.address=https://v'], {
+        encoding: 'utf8',
+        stdio: 'pipe',
+      }),
+    ).toThrow(/cluster is empty: set it to this cluster's name/);
+  });
+
+  it('grants least privilege: no Secret update, namespaces read-only, workloads only when restarts are on', () => {
+    const rules = find(render(), 'ClusterRole')?.rules ?? [];
+    expect(rules).toEqual([
+      { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
+      { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list'] },
+      { apiGroups: [''], resources: ['events'], verbs: ['create'] },
+    ]);
+    const withRestart = find(render(['--set', 'restartWorkloads.enabled=true']), 'ClusterRole')?.rules ?? [];
+    expect(withRestart).toContainEqual({
+      apiGroups: ['apps'],
+      resources: ['deployments', 'statefulsets'],
+      verbs: ['list', 'patch'],
+    });
+    const role = find(render(), 'Role');
+    expect(role?.metadata?.namespace).toBe('devops');
+    expect(role?.rules).toContainEqual({
+      apiGroups: ['coordination.k8s.io'],
+      resources: ['leases'],
+      resourceNames: ['slipway-secret-sync'],
+      verbs: ['get', 'update'],
+    });
+  });
+});
+
+describe('the chart RBAC on a real apiserver', () => {
+  const platform = usePlatform('secret-sync-chart', ['kube', 'vault']);
+  const dir = mkdtempSync(join(tmpdir(), 'secret-sync-chart-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is all the controller needs: a full cycle, conflict Event, prune and the Lease as the chart service account', async () => {
+    const p = platform();
+    await ensureNamespace(p.kubeConfig, 'devops');
+    const objectApi = KubernetesObjectApi.makeApiClient(p.kubeConfig);
+    for (const o of render().filter((x) =>
+      ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].includes(x.kind ?? ''),
+    )) {
+      await objectApi.create(o);
+    }
+    // what the pod gets: the automounted API token and the projected token for Vault (audience "vault")
+    const core = p.kubeConfig.makeApiClient(CoreV1Api);
+    const token = async (audiences: string[]) =>
+      (
+        await core.createNamespacedServiceAccountToken({
+          namespace: 'devops',
+          name: 'secret-sync',
+          body: { spec: { audiences, expirationSeconds: 3600 } },
+        })
+      ).status?.token ?? '';
+    const apiToken = await token([]);
+    const jwtFile = join(dir, 'vault-token');
+    writeFileSync(jwtFile, await token(['vault']), { mode: 0o600 });
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'local', server: p.kube.server, caFile: p.kube.caFile }],
+      users: [{ name: 'secret-sync', token: apiToken }],
+      contexts: [{ name: 'local', cluster: 'local', user: 'secret-sync' }],
+      currentContext: 'local',
+    });
+
+    const vault = rootVault(p);
+    await vault.request('PUT', 'sys/policies/acl/secret-sync-dev-1', { policy: controllerPolicy('dev-1') });
+    await vault.request('POST', 'auth/kubernetes/role/secret-sync', {
+      bound_service_account_names: ['secret-sync'],
+      bound_service_account_namespaces: ['devops'],
+      audience: 'vault',
+      token_policies: ['secret-sync-dev-1'],
+      token_ttl: '10m',
+    });
+    const kv = new Kv(vault);
+    await ensureNamespace(p.kubeConfig, 'apps');
+    await kv.put('dev-1/apps/db', { password: 'p' });
+    await kv.put('dev-1/apps/gone', { v: '1' });
+    await kv.put('dev-1/apps/taken', { v: '1' });
+    await core.createNamespacedSecret({
+      namespace: 'apps',
+      body: { metadata: { name: 'taken' }, stringData: { v: 'theirs' } },
+    });
+
+    const config = syncConfig(p, {
+      cluster: 'dev-1',
+      role: 'secret-sync',
+      tokenRequestServiceAccount: undefined,
+      jwtFile,
+      leaderElect: 'true',
+      leaseNamespace: 'devops',
+      identity: 'pod-1',
+    });
+    const controller = new SecretSyncController(config, { kubeConfig: kc });
+    const firstOk = new Promise<void>((resolve) => controller.onCycle((r) => r.result === 'ok' && resolve()));
+    await controller.start();
+    await firstOk;
+    expect(decoded(await readSecret(p.kubeConfig, 'apps', 'db'))).toEqual({ password: 'p' });
+    expect(decoded(await readSecret(p.kubeConfig, 'apps', 'taken'))).toEqual({ v: 'theirs' });
+    const events = await core.listNamespacedEvent({ namespace: 'apps' });
+    expect(events.items.some((e) => e.reason === 'SecretSyncConflict')).toBe(true);
+    await kv.put('dev-1/apps/db', { password: 'q' });
+    await kv.remove('dev-1/apps/gone');
+    const r = await controller.runCycle();
+    expect(r.result).toBe('ok');
+    expect(r.counts).toMatchObject({ updated: 1, pruned: 1, conflict: 1 });
+    expect(await controller.metrics.total('kubeWrites', { resource: 'leases' })).toBeGreaterThan(0);
+    await controller.stop();
+
+    // and nothing more: the service account cannot read ConfigMaps or write Deployments
+    const asSa = kc.makeApiClient(CoreV1Api);
+    await expect(asSa.listNamespacedConfigMap({ namespace: 'apps' })).rejects.toMatchObject({ code: 403 });
+  });
+});
