@@ -12,7 +12,9 @@ const ioModules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'node_modules/**', 'bench/results/**', 'charts/**', 'coverage/**', 'examples/services/**'] },
+  {
+    ignores: ['**/dist/**', 'node_modules/**', 'bench/results/**', 'charts/**', 'coverage/**', 'examples/services/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
