@@ -154,6 +154,7 @@ describe('slipway deploy on the local platform', () => {
       .map((l) => JSON.parse(l) as { type: string; stage?: string; state?: string; services?: { result: string }[] });
     const stages = events.filter((e) => e.type === 'stage').map((e) => `${e.stage}:${e.state}`);
     expect(stages).toEqual([
+      'preconditions:running',
       'preconditions:succeeded',
       'build:running',
       'build:skipped',

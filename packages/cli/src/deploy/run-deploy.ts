@@ -65,9 +65,13 @@ export async function runDeploy(name: string | undefined, opts: DeployOptions): 
     ? [name]
     : [...catalog.services.values()].filter((s) => s.config.stacks.includes(stack)).map((s) => s.config.name);
   // preconditions for every service first: nothing external is touched when one fails
-  const services = names.map((n) =>
-    stageSync(report, n, 'preconditions', () => checkPreconditions(catalog, n, params)),
-  );
+  const services = [];
+  for (const n of names) {
+    services.push(
+      await stage(report, n, 'preconditions', () => Promise.resolve({ value: checkPreconditions(catalog, n, params) })),
+    );
+  }
+
   const ctx: EngineContext = {
     bake: { catalogDir: opts.catalog, catalog, helm: toolPath('helm') },
     kc: kubeConfigForStack(catalog, stack, opts.kubeconfig),
@@ -114,25 +118,6 @@ async function refuseSecondCanary(ctx: EngineContext, catalog: Catalog, name: st
     throw new InputError(
       `a canary of ${name} already runs on ${stack}${canary ? ` (image ${canary.imageTag}, ${canary.canaryWeight ?? '?'}% of traffic, since ${canary.deployedAt})` : ''}; run \`slipway canary promote ${name} --stack ${stack}\` or \`slipway canary abort ${name} --stack ${stack}\` first`,
     );
-  }
-}
-
-function stageSync<T>(report: Reporter, service: string, name: string, fn: () => T): T {
-  const t0 = Date.now();
-  try {
-    const value = fn();
-    report({ type: 'stage', service, stage: name, state: 'succeeded', elapsedMs: Date.now() - t0 });
-    return value;
-  } catch (error) {
-    report({
-      type: 'stage',
-      service,
-      stage: name,
-      state: 'failed',
-      elapsedMs: Date.now() - t0,
-      detail: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
-    });
-    throw error;
   }
 }
 
