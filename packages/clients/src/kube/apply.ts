@@ -1,5 +1,5 @@
 import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { RemoteError } from '@slipway/core';
+import { applyWaves, RemoteError } from '@slipway/core';
 import { apiStatus } from './kube-config.js';
 
 export type ApplyAction = 'created' | 'configured' | 'unchanged' | 'pruned';
@@ -28,16 +28,15 @@ export class Applier {
   }
 
   /**
-   * Applies objects, all at once except VirtualServices, which go last (make-before-break: the
-   * DestinationRule subsets they route to exist first). `known` (objects listed just before)
-   * tells created / configured / unchanged without reading each object again.
+   * Applies objects wave by wave (see `applyWaves`), each wave at once. `known` (objects listed
+   * just before) tells created / configured / unchanged without reading each object again.
    */
   async apply(objects: readonly KubernetesObject[], known: readonly KubernetesObject[] = []): Promise<ObjectChange[]> {
     const versions = new Map(known.map((o) => [`${o.kind}/${o.metadata?.name}`, o.metadata?.resourceVersion]));
-    const first = objects.filter((o) => o.kind !== 'VirtualService');
-    const last = objects.filter((o) => o.kind === 'VirtualService');
-    const changes = await Promise.all(first.map((o) => this.#applyOne(o, versions)));
-    return [...changes, ...(await Promise.all(last.map((o) => this.#applyOne(o, versions))))];
+    const changes: ObjectChange[] = [];
+    for (const wave of applyWaves(objects))
+      changes.push(...(await Promise.all(wave.map((o) => this.#applyOne(o, versions)))));
+    return changes;
   }
 
   async #applyOne(object: KubernetesObject, versions: ReadonlyMap<string, string | undefined>): Promise<ObjectChange> {

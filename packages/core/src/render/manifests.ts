@@ -67,6 +67,19 @@ function rank(order: readonly string[], kind: string): number {
   return i === -1 ? order.length : i;
 }
 
+/**
+ * Objects in apply waves, each wave applied at once and after the one before: what pods and
+ * routes need (ServiceAccount, ConfigMap, Service, DestinationRule subsets, …), then the
+ * workloads (a pod created before its ServiceAccount fails with FailedCreate), then the
+ * VirtualServices (make-before-break: the subsets they route to exist first).
+ */
+export function applyWaves<T extends { kind?: string }>(objects: readonly T[]): T[][] {
+  const wave = (o: T) => (o.kind === 'VirtualService' ? 2 : workloadKinds.has(o.kind ?? '') ? 1 : 0);
+  return [0, 1, 2].map((w) => objects.filter((o) => wave(o) === w)).filter((w) => w.length > 0);
+}
+
+const workloadKinds = new Set(['Deployment', 'StatefulSet', 'HorizontalPodAutoscaler']);
+
 /** Applied objects of this scope that the current render no longer contains. */
 export function pruneCandidates<T extends { kind?: string; metadata?: { name?: string } }>(
   existing: readonly T[],
