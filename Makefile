@@ -33,6 +33,7 @@ schemas: build ## regenerate schemas/*.json and the charts' values.schema.json f
 bench: deps tools build ## slipway vs. raw helm/kubectl, results in bench/results/
 	node bench/bake/run.mjs
 	node bench/deploy/run.mjs
+	npx tsc -p bench/secret-sync && node bench/secret-sync/dist/run.js
 
 clean:
 	rm -rf packages/*/dist .test-logs
