@@ -24,14 +24,20 @@ export interface BakedService {
   manifests: Record<ChartName, string>;
 }
 
-/** A chart as helm takes it: an oci:// reference, or a local directory checked against the pinned version. */
+/**
+ * A chart as helm takes it: an oci:// reference at its pinned version (plain HTTP when it lives
+ * on the platform's insecure registry; credentials from helm's registry config), or a local
+ * directory checked against the pinned version.
+ */
 export function resolveChart(
   catalogDir: string,
   catalog: Catalog,
   name: ChartName,
-): { chart: string; version: string } {
+): { chart: string; version: string; plainHttp?: boolean } {
   const { ref, version } = catalog.platform.charts[name];
-  if (ref.startsWith('oci://')) return { chart: ref, version };
+  const { host, insecure } = catalog.platform.registry;
+  if (ref.startsWith('oci://'))
+    return { chart: ref, version, ...(insecure && ref.startsWith(`oci://${host}/`) ? { plainHttp: true } : {}) };
   const dir = isAbsolute(ref) ? ref : join(catalogDir, ref);
   const chartFile = join(dir, 'Chart.yaml');
   if (!existsSync(chartFile)) {
