@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 SLIPWAY := node packages/cli/dist/slipway.mjs
 
-.PHONY: test demo tools deps build lint bench clean schemas
+.PHONY: test demo tools deps build lint bench bench-eso clean schemas
 
 test: deps tools build ## unit, integration and smoke tests against the real local platform
 	npx vitest run
@@ -34,6 +34,9 @@ bench: deps tools build ## slipway vs. raw helm/kubectl, results in bench/result
 	node bench/bake/run.mjs
 	node bench/deploy/run.mjs
 	npx tsc -p bench/secret-sync && node bench/secret-sync/dist/run.js
+
+bench-eso: deps tools build ## secret-sync vs. External Secrets Operator (builds ESO from its Go module first)
+	npx tsc -p bench/secret-sync && ESO_BIN=$$(bash bench/secret-sync/build-eso.sh) node bench/secret-sync/dist/eso.js
 
 clean:
 	rm -rf packages/*/dist .test-logs
