@@ -1,4 +1,4 @@
-import { InputError, type ReleaseRecord } from '@slipway/core';
+import { InputError, ownership, parseManifests, prepareForApply, type ReleaseRecord } from '@slipway/core';
 import { Applier, ReleaseStore } from '@slipway/clients/kube';
 import { loadCatalog } from '../catalog/load-catalog.js';
 import { findService } from '../bake/bake-service.js';
@@ -15,9 +15,8 @@ import {
   type EngineContext,
   type Target,
 } from './engine.js';
-import { parseManifests, prepareForApply, ownership } from '@slipway/core';
 import { jsonReporter, stage, textReporter } from './reporter.js';
-import { summarise } from './run-deploy.js';
+import { parseDuration, summarise } from './run-deploy.js';
 
 export interface CanaryOptions {
   stack: string;
@@ -36,7 +35,6 @@ export async function runCanary(action: 'promote' | 'abort', name: string, opts:
   const report = opts.output === 'json' ? jsonReporter() : textReporter();
   const catalog = loadCatalog(opts.catalog);
   const service = findService(catalog, name, opts.stack);
-  const { parseDuration } = await import('./run-deploy.js');
   const ctx: EngineContext = {
     kc: kubeConfigForStack(catalog, opts.stack, opts.kubeconfig),
     report,
