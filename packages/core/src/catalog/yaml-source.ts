@@ -34,7 +34,25 @@ export function parseYaml(source: SourceFile): { parsed?: ParsedYaml; issues: Va
       }),
     };
   }
-  return { parsed: { file: source.path, value: doc.toJS() as unknown, doc, lines }, issues: [] };
+  let value: unknown;
+  try {
+    value = doc.toJS(); // refuses alias bombs (yaml's maxAliasCount)
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      issues: [
+        {
+          file: source.path,
+          line: 1,
+          column: 1,
+          path: [],
+          message: `YAML error: ${message}`,
+          hint: 'write the values out instead of expanding aliases over and over',
+        },
+      ],
+    };
+  }
+  return { parsed: { file: source.path, value, doc, lines }, issues: [] };
 }
 
 /**
