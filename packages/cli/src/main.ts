@@ -1,20 +1,22 @@
 #!/usr/bin/env node
-import { Command } from '@commander-js/extra-typings';
-import { SlipwayError } from '@slipway/core';
+import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { bakeCommand } from './commands/bake.js';
 import { deployCommand } from './commands/deploy.js';
 import { devCommand } from './commands/dev.js';
 import { canaryCommand, historyCommand, rollbackCommand, statusCommand } from './commands/release.js';
 import { secretSyncCommand } from './commands/secret-sync.js';
 import { validateCommand } from './commands/validate.js';
+import { describeError, redact } from './errors.js';
+
+const argv = process.argv.slice(2);
+const debug = argv.includes('--debug') || process.env['SLIPWAY_DEBUG'] === '1';
+/** `--output json` anywhere on the command line: errors are JSON too. */
+const json = argv.some((a, i) => a === '--output=json' || (a === '--output' && argv[i + 1] === 'json'));
 
 const program = new Command('slipway')
   .description('one common CI/CD pipeline for microservices on Kubernetes')
   .version('0.1.0')
-  .showHelpAfterError()
-  .exitOverride((err) => {
-    process.exit(err.exitCode === 0 ? 0 : 2);
-  });
+  .option('--debug', 'show the stack of an unexpected error');
 program.addCommand(validateCommand());
 program.addCommand(bakeCommand());
 program.addCommand(deployCommand());
@@ -25,17 +27,32 @@ program.addCommand(rollbackCommand());
 program.addCommand(secretSyncCommand());
 program.addCommand(devCommand());
 
+// usage errors exit 2 on every subcommand, as at the top level
+const usage = (command: CommandUnknownOpts) => {
+  command.showHelpAfterError('(add --help for usage)').exitOverride((err) => {
+    throw err;
+  });
+  for (const sub of command.commands) usage(sub);
+};
+usage(program);
+
 try {
   await program.parseAsync();
 } catch (error) {
   // the one place errors become an exit code and a message
-  if (error instanceof SlipwayError) {
-    process.stderr.write(`error: ${error.message}\n`);
-    process.exitCode = error.exitCode;
+  if (error instanceof CommanderError) {
+    if (json && error.exitCode !== 0) writeJson({ type: 'UsageError', message: error.message, exitCode: 2 });
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
   } else {
-    process.stderr.write(
-      `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exitCode = 1;
+    const report = describeError(error);
+    if (json) writeJson(report);
+    else process.stderr.write(redact(`error: ${report.message}\n`));
+    if (debug && error instanceof Error && error.stack) process.stderr.write(redact(`${error.stack}\n`));
+    else if (report.type === 'UnexpectedError') process.stderr.write('(run with --debug for the stack trace)\n');
+    process.exitCode = report.exitCode;
   }
+}
+
+function writeJson(report: ReturnType<typeof describeError>): void {
+  process.stdout.write(redact(`${JSON.stringify({ error: report }, null, 2)}\n`));
 }

@@ -1,10 +1,9 @@
-import { stringify } from 'yaml';
-import { run, type Runner } from './process.js';
+import { commandLine, run, type Runner } from './process.js';
 
 export interface HelmTemplateRequest {
   release: string;
   namespace: string;
-  /** A chart directory or an oci:// reference. */
+  /** An absolute chart directory or an oci:// reference. */
   chart: string;
   /** Pinned chart version (for OCI charts). */
   version?: string;
@@ -13,15 +12,19 @@ export interface HelmTemplateRequest {
   values: Record<string, unknown>;
 }
 
-/** `helm template` with the values on stdin (no temp files). Returns the rendered YAML. */
+/**
+ * `helm template` with the values on stdin as JSON (no temp files). JSON is YAML that helm reads
+ * exactly as validated: "no", "y", "Off", "1_000" or "0b101" stay strings. Release and chart
+ * come after `--`, so neither can read as a flag. Returns the rendered YAML.
+ */
 export async function helmTemplate(helm: string, request: HelmTemplateRequest, runner: Runner = run): Promise<string> {
-  const args = ['template', request.release, request.chart, '--namespace', request.namespace, '--values', '-'];
+  const flags = ['--namespace', request.namespace, '--values', '-'];
   if (request.chart.startsWith('oci://')) {
-    if (request.version) args.push('--version', request.version);
-    if (request.plainHttp) args.push('--plain-http');
+    if (request.version) flags.push('--version', request.version);
+    if (request.plainHttp) flags.push('--plain-http');
   }
-  const { stdout } = await runner(helm, args, {
-    input: stringify(request.values, { sortMapEntries: true, aliasDuplicateObjects: false }),
+  const { stdout } = await runner(helm, commandLine(['template', ...flags], [request.release, request.chart]), {
+    input: JSON.stringify(request.values),
   });
   return stdout;
 }

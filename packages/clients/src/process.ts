@@ -16,14 +16,33 @@ export interface RunResult {
 /** Runs a command to completion; the injectable seam for every subprocess. */
 export type Runner = (command: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
 
-/** Runs a command and fails with a CommandError (command, exit code, stderr) when it exits non-zero. */
+/**
+ * Arguments for a command: subcommand and flags, then `--`, then the positional arguments, so that
+ * a value from the catalog (a chart path, a release name) can never read as a flag.
+ */
+export function commandLine(flags: readonly string[], positionals: readonly string[]): string[] {
+  return [...flags, '--', ...positionals];
+}
+
+/**
+ * Runs a command to completion (never through a shell) and fails with a CommandError (command,
+ * exit code, stderr) when it exits non-zero or cannot start.
+ */
 export const run: Runner = (command, args, options = {}) =>
   new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(command, args, {
+        cwd: options.cwd,
+        env: options.env ?? process.env,
+        shell: false,
+        stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      });
+    } catch (e) {
+      // e.g. an argument with a NUL byte
+      reject(new CommandError(command, 127, e instanceof Error ? e.message : String(e)));
+      return;
+    }
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout?.on('data', (b: Buffer) => out.push(b));

@@ -1,10 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
-import { parse } from 'yaml';
+import { isAbsolute } from 'node:path';
 import {
   bakeValues,
   checkReleasePolicy,
   checkValuesPolicy,
+  didYouMean,
   InputError,
   PolicyError,
   formatIssue,
@@ -27,10 +26,10 @@ export interface BakedService {
 /**
  * A chart as helm takes it: an oci:// reference at its pinned version (plain HTTP when it lives
  * on the platform's insecure registry; credentials from helm's registry config), or a local
- * directory checked against the pinned version.
+ * folder, made absolute and checked against its pin when the catalog was loaded
+ * (`checkChartRefs`).
  */
 export function resolveChart(
-  catalogDir: string,
   catalog: Catalog,
   name: ChartName,
 ): { chart: string; version: string; plainHttp?: boolean } {
@@ -38,20 +37,8 @@ export function resolveChart(
   const { host, insecure } = catalog.platform.registry;
   if (ref.startsWith('oci://'))
     return { chart: ref, version, ...(insecure && ref.startsWith(`oci://${host}/`) ? { plainHttp: true } : {}) };
-  const dir = isAbsolute(ref) ? ref : join(catalogDir, ref);
-  const chartFile = join(dir, 'Chart.yaml');
-  if (!existsSync(chartFile)) {
-    throw new InputError(
-      `slipway.yaml: charts.${name}.ref ${ref} is not a chart directory (no ${chartFile}); fix the path`,
-    );
-  }
-  const actual = (parse(readFileSync(chartFile, 'utf8')) as { version?: string }).version;
-  if (actual !== version) {
-    throw new InputError(
-      `slipway.yaml: charts.${name} pins version ${version} but ${chartFile} is version ${String(actual)}; update the pin or the chart`,
-    );
-  }
-  return { chart: dir, version };
+  if (!isAbsolute(ref)) throw new Error(`chart ref ${ref} was not resolved when the catalog was loaded`);
+  return { chart: ref, version };
 }
 
 /** Policy for this release; a PolicyError lists every broken rule. */
@@ -61,6 +48,16 @@ export function checkBakePolicy(catalog: Catalog, service: CatalogService, reque
     ...checkReleasePolicy(catalog.platform, { stack: request.stack, imageTag: request.imageTag }),
   ];
   if (issues.length > 0) throw new PolicyError(issues.map(formatIssue).join('\n'));
+}
+
+/** A stack of slipway.yaml, or an error that lists them (with a "did you mean"). */
+export function assertStack(catalog: Catalog, stack: string): void {
+  const known = Object.keys(catalog.platform.stacks);
+  if (known.includes(stack)) return;
+  const suggestion = didYouMean(stack, known);
+  throw new InputError(
+    `unknown stack "${stack}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (the stacks of slipway.yaml: ${known.join(', ')})`,
+  );
 }
 
 export function findService(catalog: Catalog, name: string, stack: string): CatalogService {
@@ -82,7 +79,6 @@ export function findService(catalog: Catalog, name: string, stack: string): Cata
  */
 export async function renderCharts(
   helm: string,
-  catalogDir: string,
   catalog: Catalog,
   service: CatalogService,
   values: Record<string, unknown>,
@@ -92,7 +88,7 @@ export async function renderCharts(
     helmTemplate(helm, {
       release: service.config.name,
       namespace: service.config.namespace,
-      ...resolveChart(catalogDir, catalog, chart),
+      ...resolveChart(catalog, chart),
       values,
     });
   if (parallel) {
@@ -114,7 +110,6 @@ export function assertCanaryAllowed(service: CatalogService, request: BakeReques
 /** Bakes one service for one stack: the computed values, then both charts. */
 export async function bakeService(
   helm: string,
-  catalogDir: string,
   catalog: Catalog,
   service: CatalogService,
   request: BakeRequest,
@@ -122,6 +117,6 @@ export async function bakeService(
 ): Promise<BakedService> {
   assertCanaryAllowed(service, request);
   const values = bakeValues(catalog.platform, service, request);
-  const manifests = await renderCharts(helm, catalogDir, catalog, service, values, parallel);
+  const manifests = await renderCharts(helm, catalog, service, values, parallel);
   return { service: service.config.name, stack: request.stack, values, manifests };
 }

@@ -1,31 +1,85 @@
-import { relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import {
   checkValuesPolicy,
   isStrict,
+  parseYaml,
+  platformFile,
+  positionOf,
   sortIssues,
   validateCatalog,
   ValidationError,
   type Catalog,
   type ValidationIssue,
 } from '@slipway/core';
+import { checkChartRefs } from './chart-refs.js';
+import { excerpt } from './excerpt.js';
 import { readCatalogFiles } from './read-catalog.js';
 
-/** Every issue of a catalog dir: schema, references, and the values policy of strict stacks. */
+/** A path as the user sees it: relative to the current directory (absolute when that is shorter). */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  if (rel === '') return '.';
+  return rel.length <= path.length ? rel : path;
+}
+
+/**
+ * Every issue of a catalog dir: files that may not be read, schema, references, chart refs and
+ * the values policy of strict stacks. Paths are relative to the current directory; offending
+ * values are quoted as short excerpts only.
+ */
 export function checkCatalog(dir: string): { catalog?: Catalog; issues: ValidationIssue[] } {
-  const prefix = relative(process.cwd(), dir);
-  const { catalog, issues } = validateCatalog(readCatalogFiles(dir));
-  const policy = catalog
-    ? [...catalog.services.values()].flatMap((service) =>
-        service.config.stacks
-          .filter((stack) => isStrict(catalog.platform, stack))
-          .flatMap((stack) => checkValuesPolicy(catalog.platform, service, stack)),
-      )
-    : [];
-  const all = sortIssues([...issues, ...policy]).map((i) => ({
+  const read = readCatalogFiles(dir);
+  const validated = validateCatalog(read.files);
+  const refused = new Set(read.issues.map((i) => i.file));
+  // a refused file is reported once, not again as missing
+  const issues = [...read.issues, ...validated.issues.filter((i) => !refusedAgain(i, refused))];
+  const catalog = validated.catalog;
+  if (catalog) {
+    for (const service of catalog.services.values()) {
+      if ([...refused].some((f) => f.startsWith(`${service.dir}/`))) service.incomplete = true;
+    }
+    const platformSource = read.files.find((f) => f.path === platformFile);
+    const parsed = platformSource ? parseYaml(platformSource).parsed : undefined;
+    issues.push(...checkChartRefs(read.root, catalog.platform, parsed, displayPath), ...checkPatterns(catalog, parsed));
+    for (const service of catalog.services.values())
+      for (const stack of service.config.stacks)
+        if (isStrict(catalog.platform, stack)) issues.push(...checkValuesPolicy(catalog.platform, service, stack));
+  }
+  const base = resolve(dir);
+  const shown = sortIssues(issues).map((i) => ({
     ...i,
-    file: prefix && !prefix.startsWith('..') ? `${prefix}/${i.file}` : i.file,
+    file: i.line > 0 ? displayPath(join(base, i.file)) : i.file,
+    message: excerpt(i.message, 300),
+    ...(i.value === undefined ? {} : { value: excerpt(i.value) }),
   }));
-  return all.length === 0 && catalog ? { catalog, issues: [] } : { issues: all };
+  return shown.length === 0 && catalog ? { catalog, issues: [] } : { issues: shown };
+}
+
+function refusedAgain(issue: ValidationIssue, refused: ReadonlySet<string>): boolean {
+  if (issue.path.length > 0) return false;
+  return refused.has(issue.file) || refused.has(`${issue.file}/service.yaml`);
+}
+
+/** The policy patterns of slipway.yaml must be regular expressions. */
+function checkPatterns(catalog: Catalog, parsed: ReturnType<typeof parseYaml>['parsed']): ValidationIssue[] {
+  const { policy } = catalog.platform;
+  return (['imageTagPattern', 'branchPattern'] as const).flatMap((key): ValidationIssue[] => {
+    try {
+      new RegExp(policy[key]);
+      return [];
+    } catch (error) {
+      return [
+        {
+          file: platformFile,
+          ...(parsed ? positionOf(parsed, ['policy', key]) : { line: 1, column: 1 }),
+          path: ['policy', key],
+          message: `is not a valid regular expression (${error instanceof Error ? error.message : String(error)})`,
+          value: policy[key],
+          hint: 'write a JavaScript regular expression, e.g. ^v?\\d+\\.\\d+\\.\\d+$',
+        },
+      ];
+    }
+  });
 }
 
 /** The catalog, or a ValidationError carrying every issue. */

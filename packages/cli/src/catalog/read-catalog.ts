@@ -1,23 +1,63 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { InputError, platformFile, type SourceFile } from '@slipway/core';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { InputError, platformFile, type SourceFile, type ValidationIssue } from '@slipway/core';
+import { readContainedFile, resolveContained } from './contained-file.js';
 
-/** Reads slipway.yaml and every YAML file under services/<name>/ of a catalog directory. */
-export function readCatalogFiles(dir: string): SourceFile[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+export interface CatalogFiles {
+  /** The catalog directory with every symlink resolved: the boundary no file may leave. */
+  root: string;
+  files: SourceFile[];
+  /** Files and folders refused before parsing (links out of the catalog, folders, sizes, encodings). */
+  issues: ValidationIssue[];
+}
+
+const fileIssue = (file: string, message: string, hint: string): ValidationIssue => ({
+  file,
+  line: 1,
+  column: 1,
+  path: [],
+  message,
+  hint,
+});
+
+/**
+ * Reads slipway.yaml and every YAML file under services/<name>/ of a catalog directory. Each file
+ * must be a regular file inside the catalog (see `readContainedFile`); what is not becomes an issue.
+ */
+export function readCatalogFiles(dir: string): CatalogFiles {
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
     throw new InputError(`catalog directory ${dir} does not exist; pass the directory that holds slipway.yaml`);
   }
+  const root = realpathSync(dir);
   const files: SourceFile[] = [];
-  const read = (path: string) => files.push({ path, text: readFileSync(join(dir, path), 'utf8') });
-  if (existsSync(join(dir, platformFile))) read(platformFile);
-  const services = join(dir, 'services');
-  if (existsSync(services)) {
+  const issues: ValidationIssue[] = [];
+  const read = (path: string) => {
+    const r = readContainedFile(root, path);
+    if (r.kind === 'text') files.push({ path, text: r.text });
+    else if (r.kind === 'refused') issues.push(fileIssue(path, r.problem, r.hint));
+  };
+  /** A folder of the catalog, or undefined (with an issue when something else stands there). */
+  const folder = (path: string): string | undefined => {
+    const r = resolveContained(root, path);
+    if (r.kind === 'missing') return undefined;
+    if (r.kind === 'folder') return r.real;
+    if (r.kind === 'file') issues.push(fileIssue(path, 'is a file; expected a folder', `make ${path} a folder`));
+    else issues.push(fileIssue(path, r.problem, r.hint));
+    return undefined;
+  };
+
+  read(platformFile);
+  const services = folder('services');
+  if (services) {
     for (const name of readdirSync(services).sort()) {
-      if (!statSync(join(services, name)).isDirectory()) continue;
-      for (const file of readdirSync(join(services, name)).sort()) {
-        if (/\.ya?ml$/.test(file)) read(`services/${name}/${file}`);
+      const path = `services/${name}`;
+      const r = resolveContained(root, path);
+      if (r.kind === 'file') continue; // a README beside the service folders
+      const real = folder(path);
+      if (!real) continue;
+      for (const file of readdirSync(real).sort()) {
+        if (/\.ya?ml$/.test(file)) read(`${path}/${file}`);
       }
     }
   }
-  return files;
+  return { root, files, issues };
 }

@@ -1,13 +1,23 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
 import { InputError, type BakeRequest, type CatalogService } from '@slipway/core';
-import { bakeService, chartNames, checkBakePolicy, findService, type BakedService } from '../bake/bake-service.js';
+import {
+  assertStack,
+  bakeService,
+  chartNames,
+  checkBakePolicy,
+  findService,
+  type BakedService,
+} from '../bake/bake-service.js';
+import { checkOutDir, writeOutFiles } from '../bake/write-out.js';
 import { loadCatalog } from '../catalog/load-catalog.js';
 import { toolPath } from '../dev/tools.js';
 import { mapConcurrent } from '../concurrency.js';
+import { integerFlag } from '../flags.js';
 import { progress, result } from '../report.js';
+
+/** The most `helm template` processes `bake --all` runs at once. */
+export const maxConcurrency = 64;
 
 export function bakeCommand() {
   return new Command('bake')
@@ -16,47 +26,50 @@ export function bakeCommand() {
     .requiredOption('--stack <stack>', 'stack to bake for')
     .option('--image-tag <tag>', 'image tag (default: image.tag from the values)')
     .option('--canary', 'bake a canary release')
-    .option('--canary-weight <percent>', 'canary traffic weight', '10')
+    .option('--canary-weight <percent>', 'canary traffic weight, 0 to 100', integerFlag(0, 100), 10)
     .option('--all', 'bake every service of the stack, in parallel')
     .option('--out <dir>', 'write <service>-<stack>-<chart>.yaml files here instead of stdout')
     .option('--catalog <dir>', 'catalog directory', '.')
-    .option('--concurrency <n>', 'parallel bakes with --all (default: the core count)')
+    .option(
+      '--concurrency <n>',
+      `parallel bakes with --all, 1 to ${maxConcurrency} (default: the core count)`,
+      integerFlag(1, maxConcurrency),
+    )
     .action(async (name, opts) => {
       if (!name && !opts.all) throw new InputError('name a service, or pass --all');
       if (name && opts.all) throw new InputError('pass either a service or --all, not both');
-      const weight = Number(opts.canaryWeight);
-      if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
-        throw new InputError(`--canary-weight must be an integer from 0 to 100, got ${opts.canaryWeight}`);
-      }
+      if (opts.out) checkOutDir(opts.out);
       const catalog = loadCatalog(opts.catalog);
+      assertStack(catalog, opts.stack);
       const services: CatalogService[] = name
         ? [findService(catalog, name, opts.stack)]
         : [...catalog.services.values()].filter((s) => s.config.stacks.includes(opts.stack));
+      if (services.length === 0) throw new InputError(`no service of the catalog deploys to stack "${opts.stack}"`);
       const requests = services.map((service) => {
         const imageTag =
           opts.imageTag ?? service.values?.values.image?.tag ?? service.stackValues[opts.stack]?.values.image?.tag;
         if (!imageTag) throw new InputError(`no image tag for ${service.config.name}: pass --image-tag`);
-        const request: BakeRequest = { stack: opts.stack, imageTag, ...(opts.canary ? { canary: { weight } } : {}) };
+        const request: BakeRequest = {
+          stack: opts.stack,
+          imageTag,
+          ...(opts.canary ? { canary: { weight: opts.canaryWeight } } : {}),
+        };
         checkBakePolicy(catalog, service, request);
         return { service, request };
       });
       const helm = toolPath('helm');
-      const concurrency = Number(opts.concurrency ?? availableParallelism());
+      const concurrency = opts.concurrency ?? Math.min(availableParallelism(), maxConcurrency);
       const baked = await mapConcurrent(requests, concurrency, ({ service, request }) =>
-        bakeService(helm, opts.catalog, catalog, service, request),
+        bakeService(helm, catalog, service, request),
       );
       if (opts.out) writeBaked(opts.out, baked);
       else result(baked.flatMap((b) => chartNames.map((c) => b.manifests[c])).join('---\n'));
     });
 }
 
-function writeBaked(dir: string, baked: readonly BakedService[]): void {
-  mkdirSync(dir, { recursive: true });
-  for (const b of baked) {
-    for (const chart of chartNames) {
-      const file = join(dir, `${b.service}-${b.stack}-${chart}.yaml`);
-      writeFileSync(file, b.manifests[chart]);
-      progress(`wrote ${file}`);
-    }
-  }
+function writeBaked(out: string, baked: readonly BakedService[]): void {
+  const files = baked.flatMap((b) =>
+    chartNames.map((chart) => ({ name: `${b.service}-${b.stack}-${chart}.yaml`, text: b.manifests[chart] })),
+  );
+  for (const file of writeOutFiles(out, files)) progress(`wrote ${file}`);
 }

@@ -1,9 +1,17 @@
 import { Command, Option } from '@commander-js/extra-typings';
+import { integerFlag, parseDuration } from '../flags.js';
 
 export function outputOption() {
   return new Option('--output <format>', 'text or json (one JSON event per line)')
     .choices(['text', 'json'] as const)
     .default('text' as const);
+}
+
+/** The rollout timeout, in ms. */
+export function timeoutOption() {
+  return new Option('--timeout <duration>', 'rollout timeout (ms, s, m or h)')
+    .argParser(parseDuration)
+    .default(300_000, '300s');
 }
 
 export function deployCommand() {
@@ -15,7 +23,7 @@ export function deployCommand() {
     .option('--source-branch <branch>', 'branch the image was built from')
     .option('--values-branch <branch>', 'branch of the catalog values')
     .option('--canary', 'deploy <name>-canary with the new image')
-    .option('--canary-weight <percent>', 'canary traffic weight', '10')
+    .option('--canary-weight <percent>', 'canary traffic weight, 1 to 100', integerFlag(1, 100), 10)
     .option('--skip-build', 'only check that the image tag exists in the registry')
     .addOption(
       new Option('--dry-run <mode>', 'client: render only; server: apply with dry-run').choices([
@@ -23,7 +31,7 @@ export function deployCommand() {
         'server',
       ] as const),
     )
-    .option('--timeout <duration>', 'rollout timeout', '300s')
+    .addOption(timeoutOption())
     .option('--rollback-on-failure', 'restore the previous revision when the rollout fails (default on strict stacks)')
     .option('--no-rollback-on-failure', 'leave a failed rollout as it is')
     .option('--all', 'deploy every service of the stack concurrently')

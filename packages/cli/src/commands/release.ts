@@ -1,5 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
-import { outputOption } from './deploy.js';
+import { integerFlag } from '../flags.js';
+import { outputOption, timeoutOption } from './deploy.js';
 
 /** status, history, rollback and canary promote|abort: the commands around a deploy. */
 
@@ -32,8 +33,8 @@ export function rollbackCommand() {
     .description('re-apply an earlier successful revision (default: the previous one) and track its rollout')
     .argument('<service>')
     .requiredOption('--stack <stack>')
-    .option('--to-revision <n>', 'revision to restore')
-    .option('--timeout <duration>', 'rollout timeout', '300s')
+    .option('--to-revision <n>', 'revision to restore', integerFlag(1, 1_000_000))
+    .addOption(timeoutOption())
     .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG)')
     .option('--context <name>', 'kubeconfig context')
     .addOption(outputOption())
@@ -54,7 +55,7 @@ export function canaryCommand() {
       .requiredOption('--stack <stack>')
       .option('--catalog <dir>', 'catalog directory', '.')
       .option('--kubeconfig <file>', 'kubeconfig to use instead of the stack cluster context')
-      .option('--timeout <duration>', 'rollout timeout', '300s')
+      .addOption(timeoutOption())
       .addOption(outputOption())
       .action(async (service, opts) => (await import('../deploy/run-canary.js')).runCanary(action, service, opts));
   }

@@ -22,12 +22,13 @@ import { stage, type Reporter } from './reporter.js';
 
 /** What the engine talks to. The catalog is only needed to bake; rollbacks use the records. */
 export interface EngineContext {
-  kc: KubeConfig;
+  /** The cluster; absent when only rendering (`--dry-run client`). */
+  kc?: KubeConfig;
   report: Reporter;
   user: string;
   timeoutMs: number;
   dryRun?: 'server' | 'client';
-  bake?: { catalogDir: string; catalog: Catalog; helm: string };
+  bake?: { catalog: Catalog; helm: string };
 }
 
 /** A service × stack in its namespace. */
@@ -57,6 +58,12 @@ export interface DeploySummary {
   elapsedMs: number;
 }
 
+/** The cluster of a context that talks to one. */
+export function clusterOf(ctx: EngineContext): KubeConfig {
+  if (!ctx.kc) throw new Error('no cluster: a client dry run only renders');
+  return ctx.kc;
+}
+
 export const targetOf = (service: CatalogService, stack: string): Target => ({
   service: service.config.name,
   namespace: service.config.namespace,
@@ -67,7 +74,7 @@ export const targetOf = (service: CatalogService, stack: string): Target => ({
 export async function withDeployLock<T>(ctx: EngineContext, target: Target, fn: () => Promise<T>): Promise<T> {
   if (ctx.dryRun) return fn();
   const ttlSeconds = Number(process.env['SLIPWAY_LOCK_TTL_SECONDS'] ?? 30);
-  const lock = new DeployLock(ctx.kc, {
+  const lock = new DeployLock(clusterOf(ctx), {
     namespace: target.namespace,
     name: `slipway-deploy-${target.service}-${target.stack}`,
     holder: ctx.user,
@@ -76,7 +83,7 @@ export async function withDeployLock<T>(ctx: EngineContext, target: Target, fn: 
   await lock.acquire().catch(async (error: unknown) => {
     // a service's first deploy: its namespace does not exist yet
     if (!(error instanceof RemoteError && error.status === 404)) throw error;
-    await new Applier(ctx.kc).apply([
+    await new Applier(clusterOf(ctx)).apply([
       {
         apiVersion: 'v1',
         kind: 'Namespace',
@@ -99,10 +106,10 @@ export async function bakeRelease(
   params: ReleaseParams,
 ): Promise<Omit<ReleaseRecord, 'revision'>> {
   if (!ctx.bake) throw new Error('baking needs the catalog');
-  const { catalog, catalogDir, helm } = ctx.bake;
+  const { catalog, helm } = ctx.bake;
   const name = service.config.name;
   const { values, manifests } = await stage(ctx.report, name, 'bake', async () => {
-    const baked = await bakeService(helm, catalogDir, catalog, service, params, true);
+    const baked = await bakeService(helm, catalog, service, params, true);
     const count = (chart: ChartName) => parseManifests(baked.manifests[chart]).length;
     return { value: baked, detail: `workload ${count('workload')} objects, routing ${count('routing')} objects` };
   });
@@ -137,8 +144,8 @@ export async function deployRelease(
   rollbackOnFailure: boolean,
 ): Promise<DeploySummary> {
   const t0 = Date.now();
-  const store = new ReleaseStore(ctx.kc);
-  const history = ctx.dryRun ? [] : await store.list(target.namespace, target.service, target.stack);
+  const store = () => new ReleaseStore(clusterOf(ctx));
+  const history = ctx.dryRun ? [] : await store().list(target.namespace, target.service, target.stack);
   const latest = history.find((r) => r.result === 'succeeded' && r.track === baked.track);
   const revision =
     latest?.digest === baked.digest ? latest.revision : Math.max(0, ...history.map((r) => r.revision)) + 1;
@@ -147,11 +154,11 @@ export async function deployRelease(
   const base = { service: target.service, stack: target.stack, revision, track: record.track, changes };
   try {
     const rollout = await applyRecord(ctx, target, record, changes);
-    if (!ctx.dryRun) await store.save(target.namespace, record);
+    if (!ctx.dryRun) await store().save(target.namespace, record);
     return { ...base, result: 'succeeded', rollout, elapsedMs: Date.now() - t0 };
   } catch (error) {
     if (!(error instanceof RolloutFailedError) || ctx.dryRun) throw error;
-    await store.save(target.namespace, { ...record, result: 'failed', reason: error.reason });
+    await store().save(target.namespace, { ...record, result: 'failed', reason: error.reason });
     const previous = history.find((r) => r.result === 'succeeded' && r.track === 'stable' && r.revision !== revision);
     let rolledBackTo: number | undefined;
     if (rollbackOnFailure && record.track === 'stable' && previous) {
@@ -185,7 +192,8 @@ export async function applyRecord(
   record: ReleaseRecord,
   changes: ObjectChange[],
 ): Promise<string> {
-  const applier = new Applier(ctx.kc, ctx.dryRun === 'server' ? 'server' : undefined);
+  const applier =
+    ctx.dryRun === 'client' ? undefined : new Applier(clusterOf(ctx), ctx.dryRun === 'server' ? 'server' : undefined);
   const labels = (chart: ChartName, track: Track) => ({
     ...ownership(target.service, target.stack, chart, track),
     'slipway.dev/revision': String(record.revision),
@@ -217,7 +225,7 @@ export async function applyRecord(
 /** Applies the objects of one chart × track, then prunes what an earlier revision applied and this one does not render. */
 export async function applyScope(
   ctx: EngineContext,
-  applier: Applier,
+  applier: Applier | undefined,
   target: Target,
   chart: ChartName,
   track: Track,
@@ -225,6 +233,7 @@ export async function applyScope(
 ): Promise<ObjectChange[]> {
   if (ctx.dryRun === 'client')
     return objects.map((o) => ({ kind: o.kind, name: o.metadata.name, action: 'configured' }));
+  if (!applier) throw new Error('no cluster to apply to');
   const existing = await applier.list(
     target.namespace,
     chartKinds[chart],
@@ -238,7 +247,7 @@ async function trackWorkload(ctx: EngineContext, target: Target, objects: readon
   const workload = objects.find((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
   if (!workload || ctx.dryRun) return 'not tracked (dry run)';
   return stage(ctx.report, target.service, `rollout ${workload.kind}/${workload.metadata.name}`, async () => {
-    const status = await trackRollout(ctx.kc, {
+    const status = await trackRollout(clusterOf(ctx), {
       kind: workload.kind as 'Deployment' | 'StatefulSet',
       name: workload.metadata.name,
       namespace: target.namespace,

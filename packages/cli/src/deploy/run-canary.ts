@@ -7,6 +7,7 @@ import { deployer, kubeConfigForStack } from './cluster.js';
 import {
   applyScope,
   bakeRelease,
+  clusterOf,
   deployRelease,
   describeChanges,
   targetOf,
@@ -16,13 +17,13 @@ import {
   type Target,
 } from './engine.js';
 import { jsonReporter, stage, textReporter } from './reporter.js';
-import { parseDuration, summarise } from './run-deploy.js';
+import { summarise } from './run-deploy.js';
 
 export interface CanaryOptions {
   stack: string;
   catalog: string;
   kubeconfig?: string;
-  timeout: string;
+  timeout: number;
   output: 'text' | 'json';
 }
 
@@ -39,15 +40,15 @@ export async function runCanary(action: 'promote' | 'abort', name: string, opts:
     kc: kubeConfigForStack(catalog, opts.stack, opts.kubeconfig),
     report,
     user: deployer(),
-    timeoutMs: parseDuration(opts.timeout),
-    bake: { catalogDir: opts.catalog, catalog, helm: toolPath('helm') },
+    timeoutMs: opts.timeout,
+    bake: { catalog, helm: toolPath('helm') },
   };
   const target = targetOf(service, opts.stack);
   const t0 = Date.now();
   const summary = await withDeployLock(ctx, target, async (): Promise<DeploySummary> => {
-    const records = await new ReleaseStore(ctx.kc).list(target.namespace, target.service, target.stack);
+    const records = await new ReleaseStore(clusterOf(ctx)).list(target.namespace, target.service, target.stack);
     const canary = records.find((r) => r.track === 'canary' && r.result === 'succeeded');
-    const running = await new Applier(ctx.kc).list(
+    const running = await new Applier(clusterOf(ctx)).list(
       target.namespace,
       [
         { apiVersion: 'apps/v1', kind: 'Deployment' },
@@ -100,7 +101,7 @@ function routeToStable(ctx: EngineContext, target: Target, stable: ReleaseRecord
   };
   return applyScope(
     ctx,
-    new Applier(ctx.kc),
+    new Applier(clusterOf(ctx)),
     target,
     'routing',
     'stable',
@@ -111,7 +112,7 @@ function routeToStable(ctx: EngineContext, target: Target, stable: ReleaseRecord
 /** The disable-canary stage: deletes every canary object (traffic already left it). */
 function removeCanary(ctx: EngineContext, target: Target) {
   return stage(ctx.report, target.service, 'disable canary', async () => {
-    const pruned = await applyScope(ctx, new Applier(ctx.kc), target, 'workload', 'canary', []);
+    const pruned = await applyScope(ctx, new Applier(clusterOf(ctx)), target, 'workload', 'canary', []);
     return { value: pruned, detail: describeChanges(pruned) };
   });
 }

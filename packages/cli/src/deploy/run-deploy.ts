@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { chartKinds, InputError, isStrict, ownership, SlipwayError, type Catalog } from '@slipway/core';
 import { Applier, ReleaseStore } from '@slipway/clients/kube';
+import { assertStack } from '../bake/bake-service.js';
 import { loadCatalog } from '../catalog/load-catalog.js';
 import { mapConcurrent } from '../concurrency.js';
 import { toolPath } from '../dev/tools.js';
@@ -8,6 +9,7 @@ import { result } from '../report.js';
 import { deployer, kubeConfigForStack } from './cluster.js';
 import {
   bakeRelease,
+  clusterOf,
   deployRelease,
   describeChanges,
   targetOf,
@@ -26,10 +28,11 @@ export interface DeployOptions {
   sourceBranch?: string;
   valuesBranch?: string;
   canary?: true;
-  canaryWeight: string;
+  canaryWeight: number;
   skipBuild?: true;
   dryRun?: 'client' | 'server';
-  timeout: string;
+  /** Rollout timeout in ms. */
+  timeout: number;
   rollbackOnFailure?: boolean;
   all?: true;
   catalog: string;
@@ -37,22 +40,16 @@ export interface DeployOptions {
   output: 'text' | 'json';
 }
 
-export function parseDuration(text: string): number {
-  const m = /^(\d+)(ms|s|m)?$/.exec(text);
-  if (!m) throw new InputError(`--timeout must be a duration like 300s or 5m, got ${text}`);
-  const n = Number(m[1]);
-  return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
-}
-
 /** `slipway deploy`: preconditions for every service first, then the pipeline per service (bounded). */
 export async function runDeploy(name: string | undefined, opts: DeployOptions): Promise<void> {
   if (!name && !opts.all) throw new InputError('name a service, or pass --all');
-  const weight = Number(opts.canaryWeight);
-  if (!Number.isInteger(weight) || weight < 1 || weight > 100)
-    throw new InputError(`--canary-weight must be an integer from 1 to 100, got ${opts.canaryWeight}`);
+  if (name && opts.all) throw new InputError('pass either a service or --all, not both');
+  const weight = opts.canaryWeight;
+  const renderOnly = opts.dryRun === 'client';
   const report = opts.output === 'json' ? jsonReporter() : textReporter();
   const catalog = loadCatalog(opts.catalog);
   const stack = opts.stack;
+  assertStack(catalog, stack);
   const params: ReleaseParams = {
     stack,
     imageTag: opts.imageTag,
@@ -73,17 +70,19 @@ export async function runDeploy(name: string | undefined, opts: DeployOptions): 
   }
 
   const ctx: EngineContext = {
-    bake: { catalogDir: opts.catalog, catalog, helm: toolPath('helm') },
-    kc: kubeConfigForStack(catalog, stack, opts.kubeconfig),
+    bake: { catalog, helm: toolPath('helm') },
+    // render only: the catalog and helm, no cluster
+    ...(renderOnly ? {} : { kc: kubeConfigForStack(catalog, stack, opts.kubeconfig) }),
     report,
     user: deployer(),
-    timeoutMs: parseDuration(opts.timeout),
+    timeoutMs: opts.timeout,
     ...(opts.dryRun ? { dryRun: opts.dryRun } : {}),
   };
   const t0 = Date.now();
   const summaries = await mapConcurrent(services, Math.max(4, availableParallelism() * 4), async (service) => {
     try {
       await stage(report, service.config.name, 'build', async () => {
+        if (renderOnly) return { value: undefined, detail: 'render only (--dry-run client)', skipped: true };
         if (!opts.skipBuild)
           throw new InputError(
             'the build stage is not available yet: build and push the image, then pass --skip-build',
@@ -107,13 +106,13 @@ export async function runDeploy(name: string | undefined, opts: DeployOptions): 
 async function refuseSecondCanary(ctx: EngineContext, catalog: Catalog, name: string, stack: string): Promise<void> {
   const service = catalog.services.get(name);
   if (!service) return;
-  const running = await new Applier(ctx.kc).list(
+  const running = await new Applier(clusterOf(ctx)).list(
     service.config.namespace,
     chartKinds.workload,
     ownership(name, stack, 'workload', 'canary'),
   );
   if (running.length > 0) {
-    const records = await new ReleaseStore(ctx.kc).list(service.config.namespace, name, stack);
+    const records = await new ReleaseStore(clusterOf(ctx)).list(service.config.namespace, name, stack);
     const canary = records.find((r) => r.track === 'canary');
     throw new InputError(
       `a canary of ${name} already runs on ${stack}${canary ? ` (image ${canary.imageTag}, ${canary.canaryWeight ?? '?'}% of traffic, since ${canary.deployedAt})` : ''}; run \`slipway canary promote ${name} --stack ${stack}\` or \`slipway canary abort ${name} --stack ${stack}\` first`,

@@ -1,11 +1,11 @@
 import { AppsV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { InputError, type ReleaseRecord } from '@slipway/core';
-import { loadKubeConfig, ReleaseStore } from '@slipway/clients/kube';
+import { ReleaseStore } from '@slipway/clients/kube';
 import { result, table } from '../report.js';
-import { deployer } from './cluster.js';
+import { deployer, readKubeConfig } from './cluster.js';
 import { deployRelease, withDeployLock, type EngineContext } from './engine.js';
 import { jsonReporter, textReporter } from './reporter.js';
-import { parseDuration, summarise } from './run-deploy.js';
+import { summarise } from './run-deploy.js';
 
 /** These commands need only a kubeconfig: the history lives in the cluster. */
 export interface ClusterOptions {
@@ -14,7 +14,7 @@ export interface ClusterOptions {
   output: 'text' | 'json';
 }
 
-const kubeOf = (o: ClusterOptions) => loadKubeConfig({ kubeconfig: o.kubeconfig, context: o.context });
+const kubeOf = (o: ClusterOptions) => readKubeConfig(o.kubeconfig, o.context);
 const when = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 
 export async function runStatus(service: string | undefined, opts: ClusterOptions & { stack?: string }): Promise<void> {
@@ -126,7 +126,7 @@ export async function runHistory(service: string, opts: ClusterOptions & { stack
 /** Re-applies a recorded revision (default: the one before the current) as a new revision. */
 export async function runRollback(
   service: string,
-  opts: ClusterOptions & { stack: string; toRevision?: string; timeout: string },
+  opts: ClusterOptions & { stack: string; toRevision?: number; timeout: number },
 ): Promise<void> {
   const kc = kubeOf(opts);
   const report = opts.output === 'json' ? jsonReporter() : textReporter();
@@ -135,8 +135,7 @@ export async function runRollback(
   );
   const current = records[0];
   if (!current) throw new InputError(`no successful revision of ${service} on ${opts.stack} to roll back to`);
-  const wanted =
-    opts.toRevision === undefined ? records[1] : records.find((r) => r.revision === Number(opts.toRevision));
+  const wanted = opts.toRevision === undefined ? records[1] : records.find((r) => r.revision === opts.toRevision);
   if (!wanted) {
     throw new InputError(
       opts.toRevision === undefined
@@ -144,7 +143,7 @@ export async function runRollback(
         : `revision ${opts.toRevision} of ${service} on ${opts.stack} is not in the history (have: ${records.map((r) => r.revision).join(', ')})`,
     );
   }
-  const ctx: EngineContext = { kc, report, user: deployer(), timeoutMs: parseDuration(opts.timeout) };
+  const ctx: EngineContext = { kc, report, user: deployer(), timeoutMs: opts.timeout };
   const target = { service, namespace: wanted.namespace, stack: opts.stack };
   const t0 = Date.now();
   const { revision: _r, ...baked } = {

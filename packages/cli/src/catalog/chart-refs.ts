@@ -1,0 +1,75 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'yaml';
+import { platformFile, positionOf, type ParsedYaml, type PlatformConfig, type ValidationIssue } from '@slipway/core';
+import { readContainedFile } from './contained-file.js';
+
+const refHint =
+  'use a chart folder (holding Chart.yaml) given relative to the catalog folder, e.g. ../charts/workload, or an oci://host/path/chart reference';
+
+/**
+ * Checks every chart ref of slipway.yaml and makes the local ones absolute (the resolved folder),
+ * so helm gets a path that can never read as a flag. Local refs are relative to the catalog
+ * folder (`root`), not the current directory; each must be a folder with a regular Chart.yaml
+ * whose version is the pinned one. Refs starting with "-" and other URL schemes are refused
+ * here too (defence in depth beside the schema).
+ */
+export function checkChartRefs(
+  root: string,
+  platform: PlatformConfig,
+  parsed: ParsedYaml | undefined,
+  display: (path: string) => string,
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const [name, chart] of Object.entries(platform.charts)) {
+    const { ref, version } = chart;
+    const issue = (key: 'ref' | 'version', message: string, hint: string) =>
+      issues.push({
+        file: platformFile,
+        ...(parsed ? positionOf(parsed, ['charts', name, key]) : { line: 1, column: 1 }),
+        path: ['charts', name, key],
+        message,
+        value: key === 'ref' ? ref : version,
+        hint,
+      });
+    if (ref.startsWith('-')) {
+      issue('ref', 'a chart ref may not start with "-"', refHint);
+      continue;
+    }
+    if (ref.startsWith('oci://')) {
+      if (!/^oci:\/\/[^\s/]+\/\S+$/.test(ref)) issue('ref', 'is not an oci://host/path reference', refHint);
+      continue;
+    }
+    if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) {
+      issue('ref', 'only local chart folders and oci:// references are allowed', refHint);
+      continue;
+    }
+    const dir = resolve(root, ref);
+    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+      issue('ref', `does not resolve to a chart folder (${display(dir)} is not a folder)`, refHint);
+      continue;
+    }
+    const chartFile = readContainedFile(dir, 'Chart.yaml');
+    if (chartFile.kind !== 'text') {
+      const problem = chartFile.kind === 'missing' ? 'does not exist' : chartFile.problem;
+      issue('ref', `is not a chart: ${display(resolve(dir, 'Chart.yaml'))} ${problem}`, refHint);
+      continue;
+    }
+    let actual: unknown;
+    try {
+      actual = (parse(chartFile.text) as { version?: unknown } | null)?.version;
+    } catch {
+      actual = undefined;
+    }
+    if ((typeof actual === 'string' ? actual : JSON.stringify(actual)) !== version) {
+      issue(
+        'version',
+        `pins version ${version} but ${display(resolve(dir, 'Chart.yaml'))} is version ${actual === undefined ? '(none)' : JSON.stringify(actual).slice(0, 40)}`,
+        'update the pin or the chart',
+      );
+      continue;
+    }
+    chart.ref = dir;
+  }
+  return issues;
+}
