@@ -54,5 +54,6 @@ try {
 }
 
 function writeJson(report: ReturnType<typeof describeError>): void {
-  process.stdout.write(redact(`${JSON.stringify({ error: report }, null, 2)}\n`));
+  // one line: also a valid last event of a JSON-lines stream
+  process.stdout.write(redact(`${JSON.stringify({ error: report })}\n`));
 }

@@ -65,25 +65,39 @@ export function checkOutDir(out: string): string {
   return dir;
 }
 
+/** `checkOutDir`, and no link or folder stands where one of `names` goes. */
+export function checkOutFiles(out: string, names: readonly string[]): string {
+  const dir = checkOutDir(out);
+  for (const name of names) {
+    let st;
+    try {
+      st = lstatSync(join(dir, name), { throwIfNoEntry: false });
+    } catch (error) {
+      throw new InputError(`--out ${out} cannot be used (${code(error)}); pass a folder you own`);
+    }
+    if (st && !st.isFile()) {
+      throw new InputError(
+        `--out ${out}: ${name} is ${st.isSymbolicLink() ? 'a symlink' : 'not a regular file'}; slipway does not write through it: remove it or choose another folder`,
+      );
+    }
+  }
+  return dir;
+}
+
 /**
  * Writes files into `--out`: each to a new temp file (exclusive create) renamed over the target,
  * so a symlink planted in the folder is never followed. A link or folder where a file goes is an
  * error, checked for every file before any is written.
  */
 export function writeOutFiles(out: string, files: readonly { name: string; text: string }[]): string[] {
-  const dir = checkOutDir(out);
+  const dir = checkOutFiles(
+    out,
+    files.map((f) => f.name),
+  );
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
     throw new InputError(`cannot create --out ${out} (${code(error)}); pass a folder you can write`);
-  }
-  for (const { name } of files) {
-    const st = lstatSync(join(dir, name), { throwIfNoEntry: false });
-    if (st && !st.isFile()) {
-      throw new InputError(
-        `--out ${out}: ${name} is ${st.isSymbolicLink() ? 'a symlink' : 'not a regular file'}; slipway does not write through it — remove it or choose another folder`,
-      );
-    }
   }
   return files.map(({ name, text }) => {
     const target = join(dir, name);

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Command } from '@commander-js/extra-typings';
-import { InputError, type BakeRequest, type CatalogService } from '@slipway/core';
+import { InputError, resolveImageTag, type BakeRequest, type CatalogService } from '@slipway/core';
 import {
   assertStack,
   bakeService,
@@ -9,7 +9,7 @@ import {
   findService,
   type BakedService,
 } from '../bake/bake-service.js';
-import { checkOutDir, writeOutFiles } from '../bake/write-out.js';
+import { checkOutDir, checkOutFiles, writeOutFiles } from '../bake/write-out.js';
 import { loadCatalog } from '../catalog/load-catalog.js';
 import { toolPath } from '../dev/tools.js';
 import { mapConcurrent } from '../concurrency.js';
@@ -46,8 +46,7 @@ export function bakeCommand() {
         : [...catalog.services.values()].filter((s) => s.config.stacks.includes(opts.stack));
       if (services.length === 0) throw new InputError(`no service of the catalog deploys to stack "${opts.stack}"`);
       const requests = services.map((service) => {
-        const imageTag =
-          opts.imageTag ?? service.values?.values.image?.tag ?? service.stackValues[opts.stack]?.values.image?.tag;
+        const imageTag = resolveImageTag(service, opts.stack, opts.imageTag);
         if (!imageTag) throw new InputError(`no image tag for ${service.config.name}: pass --image-tag`);
         const request: BakeRequest = {
           stack: opts.stack,
@@ -57,6 +56,11 @@ export function bakeCommand() {
         checkBakePolicy(catalog, service, request);
         return { service, request };
       });
+      if (opts.out)
+        checkOutFiles(
+          opts.out,
+          requests.flatMap(({ service }) => outNames(service.config.name, opts.stack)),
+        );
       const helm = toolPath('helm');
       const concurrency = opts.concurrency ?? Math.min(availableParallelism(), maxConcurrency);
       const baked = await mapConcurrent(requests, concurrency, ({ service, request }) =>
@@ -67,9 +71,12 @@ export function bakeCommand() {
     });
 }
 
+const outName = (service: string, stack: string, chart: string) => `${service}-${stack}-${chart}.yaml`;
+const outNames = (service: string, stack: string) => chartNames.map((chart) => outName(service, stack, chart));
+
 function writeBaked(out: string, baked: readonly BakedService[]): void {
   const files = baked.flatMap((b) =>
-    chartNames.map((chart) => ({ name: `${b.service}-${b.stack}-${chart}.yaml`, text: b.manifests[chart] })),
+    chartNames.map((chart) => ({ name: outName(b.service, b.stack, chart), text: b.manifests[chart] })),
   );
   for (const file of writeOutFiles(out, files)) progress(`wrote ${file}`);
 }

@@ -1,0 +1,96 @@
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { expect } from 'vitest';
+import { slipway, type CliResult } from '../support/cli.js';
+
+const repo = new URL('../..', import.meta.url).pathname;
+
+/** A known fake secret in the CLI's environment: no output may ever contain it. */
+export const fakePassword = 'hostile-fake-password-7d3f91c2';
+export const hostileEnv = { SLIPWAY_REGISTRY_USERNAME: 'ci', SLIPWAY_REGISTRY_PASSWORD: fakePassword };
+
+/** A stack frame of a Node stack trace. */
+export const stackFrame = /\n\s+at /;
+
+/**
+ * A work folder (the CLI's cwd) holding `cat/`, a copy of the example catalog whose chart refs
+ * point at a copy of the shared charts inside it, and `out/`, the only place a bake may write.
+ */
+export class Workspace {
+  readonly dir = mkdtempSync(join(tmpdir(), 'slipway-hostile-'));
+  readonly catalog = join(this.dir, 'cat');
+  readonly out = join(this.dir, 'out');
+
+  constructor() {
+    cpSync(join(repo, 'examples/catalog'), this.catalog, { recursive: true, dereference: true });
+    rmSync(join(this.catalog, 'charts'), { recursive: true, force: true });
+    cpSync(join(repo, 'charts'), join(this.catalog, 'charts'), { recursive: true, dereference: true });
+    this.edit('slipway.yaml', (t) => t.replace(/ref: [^,}\n]*?(workload|routing)\b/g, 'ref: charts/$1'));
+  }
+
+  path(rel: string): string {
+    return join(this.catalog, rel);
+  }
+
+  write(rel: string, content: string | Buffer): void {
+    mkdirSync(dirname(this.path(rel)), { recursive: true });
+    rmSync(this.path(rel), { recursive: true, force: true });
+    writeFileSync(this.path(rel), content);
+  }
+
+  edit(rel: string, change: (text: string) => string): void {
+    writeFileSync(this.path(rel), change(readFileSync(this.path(rel), 'utf8')));
+  }
+
+  remove(rel: string): void {
+    rmSync(this.path(rel), { recursive: true, force: true });
+  }
+
+  /** Every entry under the work folder except out/: name, type, size and mtime. */
+  snapshot(): string[] {
+    const entries: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir).sort()) {
+        const path = join(dir, name);
+        if (path === this.out) continue;
+        const st = lstatSync(path);
+        entries.push(`${path} ${st.mode} ${st.size} ${st.mtimeMs}`);
+        if (st.isDirectory()) walk(path);
+      }
+    };
+    walk(this.dir);
+    return entries;
+  }
+
+  /** Runs the CLI in the work folder with the fake secret in its environment. */
+  run(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+    return slipway(args, { ...hostileEnv, ...env }, this.dir);
+  }
+
+  cleanup(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The rule every bad input follows: exit 2 (or `code`), one message naming the file:line and the
+ * fix, no stack frame, no secret, and nothing changed outside out/.
+ */
+export async function expectRefused(
+  ws: Workspace,
+  args: readonly string[],
+  expected: { where?: string; message: RegExp; fix?: RegExp; code?: number; env?: NodeJS.ProcessEnv },
+): Promise<CliResult> {
+  const before = ws.snapshot();
+  const r = await ws.run(args, expected.env);
+  const output = `${r.stdout}\n${r.stderr}`;
+  expect(output).toMatch(expected.message);
+  if (expected.where) expect(output).toContain(expected.where);
+  if (expected.fix) expect(output).toMatch(expected.fix);
+  expect(r.code, output).toBe(expected.code ?? 2);
+  expect(output).not.toMatch(stackFrame);
+  expect(output).not.toContain(fakePassword);
+  expect(ws.snapshot()).toEqual(before);
+  return r;
+}
