@@ -12,10 +12,25 @@ export const helm = join(toolsBin, 'helm');
 
 export const charts = ['workload', 'routing'] as const;
 export type Chart = (typeof charts)[number];
-export const fixtures = ['typical-deployment', 'statefulset', 'canary', 'hpa-gateway', 'minimal'] as const;
+export const fixtures = [
+  'typical-deployment',
+  'statefulset',
+  'canary',
+  'hpa-gateway',
+  'minimal',
+  'prod',
+  'prod-canary',
+] as const;
 export type Fixture = (typeof fixtures)[number];
+/** Renders of a strict (prod) stack: checkov must find nothing in them. */
+export const prodFixtures: readonly Fixture[] = ['prod', 'prod-canary'];
 
-export const fixturePath = (fixture: Fixture) => join(repo, 'test/charts/fixtures', `${fixture}.yaml`);
+/** The values files of a fixture: prod-canary is a canary release over prod.yaml. */
+export const fixtureArgs = (fixture: Fixture): string[] =>
+  (fixture === 'prod-canary' ? ['prod', fixture] : [fixture]).flatMap((f) => [
+    '-f',
+    join(repo, 'test/charts/fixtures', `${f}.yaml`),
+  ]);
 export const goldenPath = (fixture: Fixture, chart: Chart) =>
   join(repo, 'test/charts/golden', `${fixture}.${chart}.yaml`);
 
@@ -28,7 +43,7 @@ export function render(
 ): string {
   return execFileSync(
     helm,
-    ['template', 'payments', chartDir, '--namespace', 'payments', '-f', fixturePath(fixture), ...args],
+    ['template', 'payments', chartDir, '--namespace', 'payments', ...fixtureArgs(fixture), ...args],
     {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,6 +60,30 @@ export function renderError(chart: Chart, fixture: Fixture, args: readonly strin
   }
   throw new Error(`${chart} rendered ${fixture} ${args.join(' ')} but should have failed`);
 }
+
+export const secretSyncFixtures = ['default', 'prod'] as const;
+export type SecretSyncFixture = (typeof secretSyncFixtures)[number];
+/** Renders of secret-sync on a prod cluster: checkov must find nothing in them. */
+export const secretSyncProdFixtures: readonly SecretSyncFixture[] = ['prod'];
+export const secretSyncFixture = (f: SecretSyncFixture) => join(repo, 'test/charts/fixtures/secret-sync', `${f}.yaml`);
+export const secretSyncGolden = (f: SecretSyncFixture) => join(repo, 'test/charts/golden', `secret-sync.${f}.yaml`);
+
+/** `helm template secret-sync charts/secret-sync --namespace devops -f <fixture> [args]`. */
+export const renderSecretSync = (f: SecretSyncFixture, args: readonly string[] = []) =>
+  execFileSync(
+    helm,
+    [
+      'template',
+      'secret-sync',
+      join(repo, 'charts/secret-sync'),
+      '--namespace',
+      'devops',
+      '-f',
+      secretSyncFixture(f),
+      ...args,
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
 
 export interface K8sObject {
   apiVersion: string;

@@ -76,18 +76,19 @@ describe('charts/secret-sync', () => {
     ).toThrow(/cluster is empty: set it to this cluster's name/);
   });
 
-  it('grants least privilege: no Secret update, namespaces read-only, workloads only when restarts are on', () => {
+  it('grants least privilege: no Secret update, namespaces read-only, workloads only in the namespaces served', () => {
     const rules = find(render(), 'ClusterRole')?.rules ?? [];
     expect(rules).toEqual([
       { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'] },
       { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list'] },
       { apiGroups: [''], resources: ['events'], verbs: ['create'] },
     ]);
-    const withRestart = find(render(['--set', 'restartWorkloads.enabled=true']), 'ClusterRole')?.rules ?? [];
-    expect(withRestart).toContainEqual({
-      apiGroups: ['apps'],
-      resources: ['deployments', 'statefulsets'],
-      verbs: ['list', 'patch'],
+    // restarts patch workloads through a Role in each allowed namespace, never the ClusterRole
+    const withRestart = render(['--set', 'restartWorkloads.enabled=true,namespaces.allow={apps}']);
+    expect(find(withRestart, 'ClusterRole')?.rules).toEqual(rules);
+    expect(find(withRestart, 'Role', 'secret-sync')).toMatchObject({
+      metadata: { namespace: 'apps' },
+      rules: [{ apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['list', 'patch'] }],
     });
     const role = find(render(), 'Role');
     expect(role?.metadata?.namespace).toBe('devops');

@@ -23,3 +23,37 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "secret-sync.authMount" -}}
 {{- .Values.vault.auth.mount | default .Values.vault.auth.method -}}
 {{- end -}}
+
+{{/* The rules secret-sync needs in each namespace it serves (a ClusterRole's in cluster scope). */}}
+{{- define "secret-sync.secretRules" -}}
+- apiGroups: ['']
+  resources: [secrets]
+  verbs: [get, list, watch, create, patch, delete]
+- apiGroups: ['']
+  resources: [events]
+  verbs: [create]
+{{- end -}}
+
+{{/*
+Fails on settings that are valid one by one but not together. restartWorkloads patches
+Deployments/StatefulSets: only in the namespaces listed, never cluster-wide.
+*/}}
+{{- define "secret-sync.validate" -}}
+{{- if and (eq .Values.rbac.scope "namespaced") (not .Values.namespaces.allow) -}}
+{{- fail "rbac.scope namespaced needs namespaces.allow: the namespaces to grant a Role in" -}}
+{{- end -}}
+{{- if and .Values.restartWorkloads.enabled (not .Values.namespaces.allow) -}}
+{{- fail "restartWorkloads.enabled needs namespaces.allow: workloads are patched only in the namespaces listed there, never cluster-wide" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The Vault port: networkPolicy.vaultPort, else the port of vault.address, else 443/80 by scheme. */}}
+{{- define "secret-sync.vaultPort" -}}
+{{- if .Values.networkPolicy.vaultPort -}}
+{{- .Values.networkPolicy.vaultPort -}}
+{{- else -}}
+{{- $url := urlParse .Values.vault.address -}}
+{{- $hostPort := splitList ":" $url.host -}}
+{{- if gt (len $hostPort) 1 -}}{{- last $hostPort -}}{{- else if eq $url.scheme "http" -}}80{{- else -}}443{{- end -}}
+{{- end -}}
+{{- end -}}

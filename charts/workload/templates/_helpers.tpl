@@ -40,8 +40,22 @@ image.repository/tag. Fails when either ends up empty: there is no sensible defa
 {{- $tag -}}
 {{- end -}}
 
+{{/*
+repository:tag, or repository:tag@digest when image.digest is set (pinned: a re-pushed tag cannot
+change what runs). A canary takes canary.image.digest only: the stable digest belongs to another tag.
+*/}}
+{{- define "workload.imageDigest" -}}
+{{- $digest := .Values.image.digest | default "" | toString -}}
+{{- if .Values.canary.enabled -}}{{- $digest = get (.Values.canary.image | default dict) "digest" | default "" | toString -}}{{- end -}}
+{{- if and $digest (not (regexMatch "^sha256:[0-9a-f]{64}$" $digest)) -}}
+{{- fail (printf "image digest %q is not sha256:<64 hex digits>: use the Docker-Content-Digest the registry reports" $digest) -}}
+{{- end -}}
+{{- $digest -}}
+{{- end -}}
+
 {{- define "workload.image" -}}
 {{- include "workload.imageRepository" . -}}:{{- include "workload.imageTag" . -}}
+{{- with include "workload.imageDigest" . -}}@{{ . }}{{- end -}}
 {{- end -}}
 
 {{/*
@@ -94,6 +108,11 @@ failureThreshold: {{ .Values.probes.failureThreshold }}
 {{- range $name, $_ := .Values.secretEnv -}}
 {{- if hasKey $.Values.env $name -}}
 {{- fail (printf "%s is set in both env and secretEnv: keep one" $name) -}}
+{{- end -}}
+{{- end -}}
+{{- range $i, $m := .Values.secretMounts -}}
+{{- if or (not $m.secret) (not (hasPrefix "/" ($m.mountPath | default ""))) -}}
+{{- fail (printf "secretMounts[%d] needs secret (a Secret name) and mountPath (an absolute path)" $i) -}}
 {{- end -}}
 {{- end -}}
 {{- if .Values.autoscaling.enabled -}}

@@ -12,6 +12,8 @@ export interface RegistryOptions {
   /** host[:port] */
   host: string;
   insecureHttp?: boolean;
+  /** Hosts (host or host:port) besides the registry's own whose Bearer token realm is followed. */
+  tokenHosts?: readonly string[];
   username?: string;
   password?: string;
   fetch?: typeof fetch;
@@ -20,6 +22,24 @@ export interface RegistryOptions {
 export type ManifestLookup = { exists: true; digest: string | undefined } | { exists: false };
 
 const absentCodes = new Set(['MANIFEST_UNKNOWN', 'NAME_UNKNOWN']);
+/** An OCI digest: algorithm ":" encoded (image-spec descriptor grammar). */
+const digestPattern = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+
+/**
+ * Whether a Bearer challenge's realm may receive the registry credentials: https (http only for a
+ * registry configured insecure) on the registry's own host or one of tokenHosts. Anything else
+ * would hand the password to whoever the registry (or a man in the middle) names.
+ */
+export function realmAllowed(realm: URL, options: Pick<RegistryOptions, 'host' | 'insecureHttp' | 'tokenHosts'>) {
+  const schemes = options.insecureHttp ? ['https:', 'http:'] : ['https:'];
+  if (!schemes.includes(realm.protocol) || realm.username || realm.password) return false;
+  const hostname = (h: string) => (URL.canParse(`http://${h}`) ? new URL(`http://${h}`).hostname : undefined);
+  // the registry's own host on any port; a configured host on its port when it names one
+  if (hostname(options.host) === realm.hostname) return true;
+  return (options.tokenHosts ?? []).some((h) =>
+    /:\d+$/.test(h) ? h.toLowerCase() === realm.host : hostname(h) === realm.hostname,
+  );
+}
 
 /** A minimal OCI distribution client: no maintained Node library fits (see ADR 0001). */
 export class RegistryClient {
@@ -41,13 +61,13 @@ export class RegistryClient {
   async manifestExists(name: string, tag: string): Promise<ManifestLookup> {
     const path = `/v2/${name}/manifests/${encodeURIComponent(tag)}`;
     const head = await this.#send('HEAD', path);
-    if (head.status === 200) return { exists: true, digest: head.headers.get('docker-content-digest') ?? undefined };
+    if (head.status === 200) return { exists: true, digest: contentDigest(head) };
     if (head.status === 404) {
       // HEAD has no body: read the error code from a GET of the same manifest
       const get = await this.#send('GET', path);
       const body = await get.text();
       if (get.status === 404 && errorCodes(body).some((c) => absentCodes.has(c))) return { exists: false };
-      if (get.status === 200) return { exists: true, digest: get.headers.get('docker-content-digest') ?? undefined };
+      if (get.status === 200) return { exists: true, digest: contentDigest(get) };
       throw new RemoteError(`registry GET ${path} answered ${get.status}`, get.status, body);
     }
     throw new RemoteError(`registry HEAD ${path} answered ${head.status}`, head.status, '');
@@ -81,12 +101,20 @@ export class RegistryClient {
     );
     const realm = params['realm'];
     if (!realm) throw new RemoteError('registry Bearer challenge has no realm', 401, challenge);
-    const url = new URL(realm);
+    const url = URL.canParse(realm) ? new URL(realm) : undefined;
+    if (!url || !realmAllowed(url, this.#options)) {
+      throw new RemoteError(
+        `registry ${this.#options.host} names the token realm ${realm.slice(0, 100)}, which is not https on its own host: credentials not sent (allow that host with tokenHosts)`,
+        401,
+        '',
+      );
+    }
     for (const key of ['service', 'scope']) {
       const value = params[key];
       if (value) url.searchParams.set(key, value);
     }
-    const res = await this.#fetch(url, { headers: basic ? { authorization: basic } : {} });
+    // a redirect could lead the credentials elsewhere: refused
+    const res = await this.#fetch(url, { headers: basic ? { authorization: basic } : {}, redirect: 'manual' });
     const body = await res.text();
     if (!res.ok) throw new RemoteError(`registry token endpoint answered ${res.status}`, res.status, body);
     const json = JSON.parse(body) as { token?: string; access_token?: string };
@@ -94,6 +122,18 @@ export class RegistryClient {
     if (!token) throw new RemoteError('registry token endpoint returned no token', res.status, '');
     return `Bearer ${token}`;
   }
+}
+
+/** Docker-Content-Digest, refused when it is not a digest (it ends up in the image reference). */
+function contentDigest(res: Response): string | undefined {
+  const digest = res.headers.get('docker-content-digest') ?? undefined;
+  if (digest !== undefined && !digestPattern.test(digest))
+    throw new RemoteError(
+      `registry sent a Docker-Content-Digest that is not a digest: ${digest.slice(0, 80)}`,
+      res.status,
+      '',
+    );
+  return digest;
 }
 
 function errorCodes(body: string): string[] {

@@ -9,6 +9,20 @@ const quantity = z.union([z.string().regex(/^[0-9.]+[a-zA-Z]*$/, 'must be a quan
 const resourceList = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
 const labelMap = z.record(z.string(), z.string());
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 hex digits>');
+const secretMount = z.strictObject({
+  secret: z.string().min(1),
+  mountPath: z.string().regex(/^\//, 'must be an absolute path'),
+  items: z
+    .record(
+      z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret key'),
+      // relative; no segment starts with "." (so no ..): RE2 (helm) has no lookahead
+      z.string().regex(/^[-\w][-.\w]*(\/[-\w][-.\w]*)*$/, 'must be a relative file name, no segment starting with .'),
+    )
+    .optional()
+    .describe('Secret key → file name (default: every key)'),
+});
+const caller = z.strictObject({ namespace: z.string().optional(), service: z.string().optional() });
 
 export const valuesSchema = z
   .strictObject({
@@ -24,6 +38,7 @@ export const valuesSchema = z
       .strictObject({
         repository: z.string().optional(),
         tag: z.string().optional(),
+        digest: digest.optional().describe('set by the pipeline: the pods run repository:tag@digest'),
         pullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).optional(),
       })
       .optional(),
@@ -46,6 +61,8 @@ export const valuesSchema = z
       .optional()
       .describe('environment variables from Secret keys (e.g. those secret-sync creates)'),
     envFromSecrets: z.array(z.string()).optional().describe('Secrets whose keys all become environment variables'),
+    secretMounts: z.array(secretMount).optional().describe('Secrets mounted as read-only files'),
+    tmp: z.strictObject({ sizeLimit: quantity.optional() }).optional().describe('the writable /tmp emptyDir'),
     config: z
       .strictObject({
         data: z.record(z.string(), z.string()).optional(),
@@ -53,7 +70,21 @@ export const valuesSchema = z
         asEnv: z.boolean().optional().describe('also expose the ConfigMap as environment variables'),
       })
       .optional(),
-    serviceAccount: z.strictObject({ create: z.boolean().optional(), annotations: labelMap.optional() }).optional(),
+    serviceAccount: z
+      .strictObject({
+        create: z.boolean().optional(),
+        annotations: labelMap.optional(),
+        automountToken: z.boolean().optional().describe('mount the API token into the pods (default false)'),
+      })
+      .optional(),
+    networkPolicy: z
+      .strictObject({
+        enabled: z.boolean().optional(),
+        callers: z.array(caller).optional().describe('who may call the service (default: its own namespace)'),
+        ingressGateway: z.strictObject({ namespace: z.string().optional(), podLabels: labelMap.optional() }).optional(),
+      })
+      .optional()
+      .describe('a NetworkPolicy admitting only the declared callers (default on)'),
     podDisruptionBudget: z
       .strictObject({
         enabled: z.boolean().optional(),
@@ -85,19 +116,33 @@ export const valuesSchema = z
         enabled: z.boolean().optional().describe('set by the pipeline for a canary release'),
         weight: z.number().int().min(0).max(100).optional(),
         replicaCount: z.number().int().min(1).optional(),
-        image: z.strictObject({ repository: z.string().optional(), tag: z.string().optional() }).optional(),
-        headerRoute: z.strictObject({ name: z.string(), value: z.string() }).optional(),
+        image: z
+          .strictObject({ repository: z.string().optional(), tag: z.string().optional(), digest: digest.optional() })
+          .optional(),
+        headerRoute: z
+          .strictObject({
+            name: z.string(),
+            value: z.string(),
+            internalOnly: z.boolean().optional().describe('only in the mesh and routing.internalGateways'),
+          })
+          .optional(),
       })
       .optional(),
     routing: z
       .strictObject({
         hosts: z.array(z.string()).optional().describe('VirtualService hosts (default: the Service name)'),
         gateways: z.array(z.string()).optional(),
+        internalGateways: z.array(z.string()).optional().describe('gateways that only internal clients reach'),
         gateway: z
           .strictObject({
             create: z.boolean().optional(),
             hosts: z.array(z.string()).optional(),
             port: z.number().int().optional(),
+            tls: z
+              .array(z.strictObject({ hosts: z.array(z.string()).min(1), credentialName: z.string().min(1) }))
+              .optional()
+              .describe('HTTPS for these hosts with the certificate Secret credentialName; HTTP redirects'),
+            tlsPort: z.number().int().min(1).max(65535).optional(),
           })
           .optional(),
         timeout: z.string().optional(),

@@ -6,6 +6,8 @@ import { layerValues } from './layer-values.js';
 export interface BakeRequest {
   stack: string;
   imageTag: string;
+  /** The registry's digest of imageTag (sha256:…): the pods then run repository:tag@digest. */
+  imageDigest?: string | undefined;
   /** A canary release and its traffic weight in percent. */
   canary?: { weight: number };
 }
@@ -30,7 +32,11 @@ export function bakeValues(
   request: BakeRequest,
 ): Record<string, unknown> {
   const layered = stackValues(service, request.stack);
-  const image = { repository: imageRepository(platform, service), tag: request.imageTag };
+  const image = {
+    repository: imageRepository(platform, service),
+    tag: request.imageTag,
+    ...(request.imageDigest ? { digest: request.imageDigest } : {}),
+  };
   const computed: Record<string, unknown> = {
     image,
     labels: { ...layered.labels, ...ownershipLabels(service.config.name, request.stack) },
