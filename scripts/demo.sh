@@ -21,16 +21,18 @@ slipway dev status
 step "slipway validate examples/catalog"
 slipway validate examples/catalog
 
-out=$(mktemp -d)
-step "slipway bake --all --stack dev (examples/catalog → $out/baked)"
-slipway bake --all --stack dev --image-tag 1.0.0 --catalog examples/catalog --out "$out/baked"
-
-# the example catalog, pointed at this platform's registry and cluster
+# the example catalog, pointed at this platform's registry and cluster, with the repository's
+# charts copied into it (the example names them by oci:// ref; a local ref may not leave the catalog)
 demo=$(mktemp -d)/catalog
 cp -r examples/catalog "$demo"
+mkdir -p "$demo/charts" && cp -r charts/workload charts/routing "$demo/charts/"
 sed -i -e "s|^  host: registry.slipway.local:5000|  host: '$SLIPWAY_REGISTRY'\\n  insecure: true|" \
-  -e "s|\.\./\.\./charts|$root/charts|g" \
+  -e "s#ref: oci://[^,]*/charts/\(workload\|routing\),#ref: charts/\\1,#g" \
   -e "s|{ context: slipway-dev }|{ kubeconfig: '$KUBECONFIG' }|g" "$demo/slipway.yaml"
+
+out=$(mktemp -d)
+step "slipway bake --all --stack dev (the example catalog → $out/baked)"
+slipway bake --all --stack dev --image-tag 1.0.0 --catalog "$demo" --out "$out/baked"
 
 step "build and push the example images with buildah (a busybox rootfs: nothing is pulled)"
 build=$(mktemp -d)

@@ -17,9 +17,15 @@ const out = join(work, 'out');
 function makeCatalog(copies) {
   const dir = join(work, `catalog-${copies}`);
   cpSync(`${repoRoot}examples/catalog`, dir, { recursive: true });
+  // the repository's charts inside the copy (a local chart ref may not leave the catalog)
+  for (const chart of ['workload', 'routing'])
+    cpSync(`${repoRoot}charts/${chart}`, `${dir}/charts/${chart}`, { recursive: true });
   writeFileSync(
     `${dir}/slipway.yaml`,
-    readFileSync(`${dir}/slipway.yaml`, 'utf8').replaceAll('../../charts', `${repoRoot}charts`),
+    readFileSync(`${dir}/slipway.yaml`, 'utf8').replace(
+      /ref: oci:\/\/[^,]*\/charts\/(workload|routing),/g,
+      'ref: charts/$1,',
+    ),
   );
   if (copies > 1) {
     for (const name of readdirSync(`${dir}/services`)) {

@@ -4,7 +4,7 @@
 // against sequential `helm --wait`, and how long after the Deployment became available slipway
 // reports success.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -65,8 +65,16 @@ try {
 
   // a catalog of `fleet` services that all use that image
   const catalog = join(work, 'catalog');
-  const values = { replicaCount: 2, healthCheckPath: '/health', probes: { initialDelaySeconds: 0, periodSeconds: 1 } };
+  const values = {
+    replicaCount: 2,
+    healthCheckPath: '/health',
+    probes: { initialDelaySeconds: 0, periodSeconds: 1 },
+    resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '32Mi' } },
+  };
   mkdirSync(catalog, { recursive: true });
+  // the repository's charts inside the catalog (a local chart ref may not leave it)
+  for (const chart of ['workload', 'routing'])
+    cpSync(join(repoRoot, 'charts', chart), join(catalog, 'charts', chart), { recursive: true });
   writeFileSync(
     join(catalog, 'slipway.yaml'),
     stringify({
@@ -74,8 +82,8 @@ try {
       kind: 'Platform',
       registry: { host: env.SLIPWAY_REGISTRY, project: 'microservices', insecure: true },
       charts: {
-        workload: { ref: `${repoRoot}charts/workload`, version: '0.1.0' },
-        routing: { ref: `${repoRoot}charts/routing`, version: '0.1.0' },
+        workload: { ref: 'charts/workload', version: '0.1.0' },
+        routing: { ref: 'charts/routing', version: '0.1.0' },
       },
       stacks: { dev: { cluster: 'local' } },
       clusters: { local: { kubeconfig: env.KUBECONFIG } },

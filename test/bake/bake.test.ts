@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { slipway } from '../support/cli.js';
+import { exampleCatalog } from '../support/example-catalog.js';
 
-const repo = new URL('../..', import.meta.url).pathname;
-const examples = join(repo, 'examples/catalog');
+const examples = exampleCatalog();
 
 interface K8sObject {
   kind: string;
@@ -154,9 +154,10 @@ describe('slipway bake', () => {
   it('refuses a local chart whose version differs from the pin', async () => {
     const pinned = join(work, 'pinned');
     cpSync(examples, pinned, { recursive: true });
-    const platform = readFileSync(join(pinned, 'slipway.yaml'), 'utf8')
-      .replaceAll('../../charts', join(repo, 'charts'))
-      .replace('workload, version: 0.1.0', 'workload, version: 9.9.9');
+    const platform = readFileSync(join(pinned, 'slipway.yaml'), 'utf8').replace(
+      'workload, version: 0.1.0',
+      'workload, version: 9.9.9',
+    );
     writeFileSync(join(pinned, 'slipway.yaml'), platform);
     const r = await slipway(['bake', 'payments', '--stack', 'dev', '--image-tag', '1.0.0', '--catalog', pinned]);
     expect(r.code).toBe(2);

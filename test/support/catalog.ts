@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -15,17 +15,25 @@ export interface TestService {
   stackValues?: Record<string, Record<string, unknown>>;
 }
 
-/** A catalog in a temp dir whose registry and cluster are the test platform's. */
+/** Requests and a memory limit, which every stack requires, unless a test sets its own. */
+const testResources = { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '32Mi' } };
+
+/**
+ * A catalog in a temp dir whose registry and cluster are the test platform's. The shared charts
+ * are copied into it (chart refs stay inside the catalog).
+ */
 export class TestCatalog {
   readonly dir = mkdtempSync(join(tmpdir(), 'slipway-catalog-'));
   constructor(platform: Platform, services: readonly TestService[]) {
+    for (const chart of ['workload', 'routing'])
+      cpSync(join(charts, chart), join(this.dir, 'charts', chart), { recursive: true });
     const slipway = {
       apiVersion: 'slipway.dev/v1',
       kind: 'Platform',
       registry: { host: platform.registry.host, project: 'microservices', insecure: true },
       charts: {
-        workload: { ref: `${charts}/workload`, version: '0.1.0' },
-        routing: { ref: `${charts}/routing`, version: '0.1.0' },
+        workload: { ref: 'charts/workload', version: '0.1.0' },
+        routing: { ref: 'charts/routing', version: '0.1.0' },
       },
       stacks: { dev: { cluster: 'local', branches: ['*'] }, prod: { cluster: 'local', branches: ['master'] } },
       clusters: { local: { kubeconfig: platform.kube.kubeconfigPath } },
@@ -51,7 +59,7 @@ export class TestCatalog {
       canary: s.canary ?? false,
     };
     writeFileSync(join(dir, 'service.yaml'), stringify(service));
-    writeFileSync(join(dir, 'values.yaml'), stringify(s.values ?? {}));
+    writeFileSync(join(dir, 'values.yaml'), stringify({ resources: testResources, ...s.values }));
     for (const [stack, values] of Object.entries(s.stackValues ?? {}))
       writeFileSync(join(dir, `values-${stack}.yaml`), stringify(values));
   }

@@ -1,7 +1,6 @@
 import { join, relative, resolve } from 'node:path';
 import {
   checkValuesPolicy,
-  isStrict,
   parseYaml,
   platformFile,
   positionOf,
@@ -42,8 +41,7 @@ export function checkCatalog(dir: string): { catalog?: Catalog; issues: Validati
     const parsed = platformSource ? parseYaml(platformSource).parsed : undefined;
     issues.push(...checkChartRefs(read.root, catalog.platform, parsed, displayPath), ...checkPatterns(catalog, parsed));
     for (const service of catalog.services.values())
-      for (const stack of service.config.stacks)
-        if (isStrict(catalog.platform, stack)) issues.push(...checkValuesPolicy(catalog.platform, service, stack));
+      for (const stack of service.config.stacks) issues.push(...checkValuesPolicy(catalog.platform, service, stack));
   }
   const base = resolve(dir);
   const shown = sortIssues(issues).map((i) => ({

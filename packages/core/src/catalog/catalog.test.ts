@@ -7,8 +7,8 @@ const platform = `apiVersion: slipway.dev/v1
 kind: Platform
 registry: { host: registry.local, project: microservices }
 charts:
-  workload: { ref: ../charts/workload, version: 0.1.0 }
-  routing: { ref: ../charts/routing, version: 0.1.0 }
+  workload: { ref: charts/workload, version: 0.1.0 }
+  routing: { ref: charts/routing, version: 0.1.0 }
 stacks:
   dev: { cluster: dev-1 }
   prod: { cluster: prod-1, branches: [master] }

@@ -1,6 +1,8 @@
 import { checkSchema } from './schema-check.js';
 import { didYouMean } from './did-you-mean.js';
 import { sortIssues, type ValidationIssue } from './issues.js';
+import { checkNameCollisions } from './name-collisions.js';
+import { checkNamespaces } from './namespace-rules.js';
 import { platformSchema, type PlatformConfig } from './platform-schema.js';
 import { serviceSchema, type ServiceConfig } from './service-schema.js';
 import { valuesSchema, type ServiceValues } from './values-schema.js';
@@ -14,6 +16,8 @@ export interface ValuesFile {
 
 export interface CatalogService {
   config: ServiceConfig;
+  /** service.yaml, parsed: cross-service rules point at its lines. */
+  source: ParsedYaml;
   dir: string;
   values?: ValuesFile;
   stackValues: Record<string, ValuesFile>;
@@ -103,7 +107,7 @@ export function validateCatalog(files: readonly SourceFile[]): { catalog?: Catal
     }
     if (platform) issues.push(...checkServiceStacks(config, platform, parsedService));
 
-    const service: CatalogService = { config, dir: `services/${dir}`, stackValues: {} };
+    const service: CatalogService = { config, source: parsedService, dir: `services/${dir}`, stackValues: {} };
     for (const [name, source] of group) {
       if (name === 'service.yaml') continue;
       const parsed = parse(source);
@@ -128,6 +132,11 @@ export function validateCatalog(files: readonly SourceFile[]): { catalog?: Catal
     services.set(config.name, service);
   }
 
+  if (platform)
+    issues.push(
+      ...checkNamespaces(platform, services.values()),
+      ...checkNameCollisions(platform, [...services.values()]),
+    );
   return { ...(platform ? { catalog: { platform, services } } : {}), issues: sortIssues(issues) };
 }
 

@@ -8,10 +8,26 @@ export const dnsLabel = z
     'must be a DNS-1123 label: lower-case letters, digits and "-", at most 63',
   );
 
+const chartRefHint =
+  'use an oci://host/path/chart reference, or a chart folder inside the catalog given relative to its root, e.g. charts/workload';
+
 const chartRef = z.strictObject({
-  ref: z.string().min(1).describe('oci://host/path/chart or a local chart directory'),
-  version: z.string().min(1).describe('pinned chart version'),
+  ref: z
+    .string()
+    .superRefine((ref, ctx) => {
+      const problem = chartRefProblem(ref);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { hint: chartRefHint } });
+    })
+    .describe('oci://host/path/chart, or a chart folder relative to the catalog root that stays inside it'),
+  version: z
+    .string()
+    .regex(/^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.+-]+)?$/, 'must be a chart version like 0.1.0 (SemVer)')
+    .describe('pinned chart version'),
 });
+
+/** Pod Security Standards levels (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
+export const podSecurityLevels = ['restricted', 'baseline', 'privileged'] as const;
+export type PodSecurityLevel = (typeof podSecurityLevels)[number];
 
 const stack = z.strictObject({
   cluster: dnsLabel.describe('cluster this stack deploys to (a key of clusters)'),
@@ -22,7 +38,35 @@ const stack = z.strictObject({
     .default(['*'])
     .describe('allowed source and values branches; "*" allows any'),
   strict: z.boolean().optional().describe('production rules apply (default: true for a stack named prod)'),
+  podSecurity: z
+    .enum(podSecurityLevels)
+    .optional()
+    .describe('Pod Security Standard the values must meet (default: restricted on strict stacks, else baseline)'),
 });
+
+/** Namespaces no service may use unless slipway.yaml says otherwise: Kubernetes' own and slipway's. */
+export const defaultDeniedNamespaces = ['kube-system', 'kube-public', 'kube-node-lease', 'default', 'devops'];
+
+const namespaces = z
+  .strictObject({
+    deny: z
+      .array(z.string().regex(/^[a-z0-9*-]{1,63}$/, 'must be a namespace name, "*" matching any characters'))
+      .default(defaultDeniedNamespaces)
+      .describe('namespaces no service may deploy to ("*" globs); replaces the default list'),
+    teams: z
+      .record(
+        z.string().min(1),
+        z.strictObject({
+          allow: z
+            .string()
+            .refine(isRegExp, 'must be a regular expression')
+            .describe('regular expression a namespace of the team must match (whole name)'),
+        }),
+      )
+      .optional()
+      .describe('per team (the team of service.yaml): the namespaces it may use'),
+  })
+  .default({ deny: defaultDeniedNamespaces });
 
 export const platformSchema = z
   .strictObject({
@@ -53,6 +97,7 @@ export const platformSchema = z
       })
       .optional(),
     stacks: z.record(dnsLabel, stack).refine((s) => Object.keys(s).length > 0, 'declare at least one stack'),
+    namespaces: namespaces.describe('which namespaces services may deploy to'),
     clusters: z.record(
       dnsLabel,
       z.strictObject({
@@ -75,3 +120,41 @@ export const platformSchema = z
   .describe('slipway.yaml: the platform a catalog deploys to');
 
 export type PlatformConfig = z.infer<typeof platformSchema>;
+
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why a chart ref is refused, or undefined: an `oci://host/path` reference, or a relative path
+ * that stays inside the catalog (it reaches helm as an argument, so no "-" in front, no
+ * absolute path, no ".." above the catalog root, no control characters).
+ */
+export function chartRefProblem(ref: string): string | undefined {
+  if (ref.length === 0) return 'must not be empty';
+  if (ref.length > 512) return 'must be at most 512 characters';
+  if ([...ref].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))
+    return 'must not contain control characters (NUL, newline)';
+  if (ref.startsWith('-')) return 'must not start with "-" (helm would read it as a flag)';
+  if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) {
+    if (!ref.startsWith('oci://')) return 'must be an oci:// reference or a path inside the catalog (no other schemes)';
+    return /^oci:\/\/[a-z0-9.-]+(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/.test(ref)
+      ? undefined
+      : 'must be oci://host[:port]/path/chart in lower case';
+  }
+  if (ref.startsWith('/') || ref.startsWith('\\') || ref.startsWith('~'))
+    return 'must be relative to the catalog root, not absolute';
+  let depth = 0;
+  for (const segment of ref.split(/[/\\]/)) {
+    if (segment === '..') depth--;
+    else if (segment !== '' && segment !== '.') depth++;
+    if (depth < 0) return 'must stay inside the catalog (".." leaves the catalog root)';
+  }
+  if (depth === 0) return 'must name a chart folder inside the catalog, not the catalog root';
+  return undefined;
+}

@@ -33,6 +33,8 @@ nodeSelector: { pool: prod }
 affinity: { podAntiAffinity: {} }
 `;
 
+const devResources = 'resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { memory: 64Mi } }\n';
+
 function load(values: string, prodValues?: string, extra = ''): Catalog {
   const files = [
     { path: 'slipway.yaml', text: platform(extra) },
@@ -58,8 +60,45 @@ describe('production policy on values', () => {
     expect(prodIssues(load(compliant))).toEqual([]);
   });
 
-  it('does not judge a non-strict stack', () => {
-    expect(prodIssues(load('replicaCount: 1\n'), 'dev')).toEqual([]);
+  it('judges a non-strict stack by the every-stack rules only', () => {
+    const requests = 'resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { memory: 64Mi } }\n';
+    expect(prodIssues(load(`replicaCount: 1\n${requests}`), 'dev')).toEqual([]);
+  });
+
+  it('requires requests and a memory limit on every stack, not only prod (issue 8: requests on every stack)', () => {
+    const issues = prodIssues(load('replicaCount: 1\nresources: { requests: { cpu: 100m } }\n'), 'dev');
+    expect(issues).toEqual([
+      {
+        rule: 'resources',
+        stack: 'dev',
+        at: 'services/payments/values.yaml:2',
+        message: '[dev] resources.requests.memory is required',
+      },
+      {
+        rule: 'resources',
+        stack: 'dev',
+        at: 'services/payments/values.yaml:2',
+        message: '[dev] resources.limits.memory is required',
+      },
+    ]);
+  });
+
+  it('refuses ConfigMap data over 1 MiB on every stack, layered (issue 8 item 9)', () => {
+    const big = 'x'.repeat(600 * 1024);
+    const c = load(`${devResources}config: { data: { a: ${big} } }\n`, `config: { data: { b: ${big} } }\n`);
+    expect(prodIssues(c, 'dev')).toEqual([]);
+    const issues = checkValuesPolicy(c.platform, c.services.get('payments')!, 'prod').filter(
+      (i) => i.rule === 'configSize',
+    );
+    expect(issues).toEqual([
+      expect.objectContaining({
+        file: 'services/payments/values-prod.yaml',
+        line: 1,
+        message: expect.stringMatching(
+          /^\[prod\] config\.data is 1228802 bytes; a ConfigMap holds at most 1048576 \(1 MiB\)$/,
+        ) as unknown,
+      }),
+    ]);
   });
 
   it('names the stack and the rule of every missing requirement, at the stack values file', () => {

@@ -1,6 +1,9 @@
 import type { CatalogService, ValuesFile } from './catalog.js';
+import { globMatch } from './glob.js';
 import type { ValidationIssue } from './issues.js';
-import type { PlatformConfig } from './platform-schema.js';
+import { configMapMaxBytes, imageTag } from './kube-grammar.js';
+import type { PlatformConfig, PodSecurityLevel } from './platform-schema.js';
+import { podSecurityViolations } from './pod-security.js';
 import type { ServiceValues } from './values-schema.js';
 import { positionOf, valueAt } from './yaml-source.js';
 import { layerValues } from '../render/layer-values.js';
@@ -15,8 +18,15 @@ export function stackValues(service: CatalogService, stack: string): ServiceValu
   return layerValues(service.values?.values, service.stackValues[stack]?.values);
 }
 
+/** The Pod Security Standard a stack enforces: `podSecurity`, else restricted when strict, else baseline. */
+export function podSecurityLevel(platform: PlatformConfig, stack: string): PodSecurityLevel {
+  return platform.stacks[stack]?.podSecurity ?? (isStrict(platform, stack) ? 'restricted' : 'baseline');
+}
+
 interface Rule {
   id: string;
+  /** Applies on every stack, not only on strict ones. */
+  everyStack?: boolean;
   path: string[];
   broken: (v: ServiceValues, platform: PlatformConfig) => string | undefined;
   hint: string;
@@ -28,6 +38,8 @@ const valuesRules: Rule[] = [
   ...(['requests', 'limits'] as const).flatMap((kind) =>
     (['cpu', 'memory'] as const).map((res): Rule => ({
       id: 'resources',
+      // requests and a memory limit on every stack (shared clusters); a CPU limit on strict ones
+      everyStack: kind === 'requests' || res === 'memory',
       path: ['resources', kind, res],
       broken: (v) => (nonEmpty(v.resources?.[kind]?.[res]) ? undefined : `resources.${kind}.${res} is required`),
       hint: `set resources.${kind}.${res}, e.g. ${res === 'cpu' ? '250m' : '256Mi'}`,
@@ -63,34 +75,63 @@ const valuesRules: Rule[] = [
     broken: (v) => (v.healthCheckPath ? undefined : 'a health check path is required'),
     hint: 'set healthCheckPath to the HTTP path your service answers when healthy, e.g. /health',
   },
+  {
+    id: 'configSize',
+    everyStack: true,
+    path: ['config', 'data'],
+    broken: (v) => {
+      const bytes = Object.entries(v.config?.data ?? {}).reduce(
+        (n, [key, value]) => n + utf8Length(key) + utf8Length(value),
+        0,
+      );
+      return bytes <= configMapMaxBytes
+        ? undefined
+        : `config.data is ${bytes} bytes; a ConfigMap holds at most ${configMapMaxBytes} (1 MiB)`;
+    },
+    hint: 'move large files into the image or a volume; keep config.data under 1 MiB',
+  },
 ];
 
-/** Production rules on a service's layered values for a strict stack; each issue names stack and rule. */
+const utf8Length = (s: string) => new TextEncoder().encode(s).length;
+
+/**
+ * The rules on a service's layered values for one stack: on every stack resource requests, a
+ * memory limit, the ConfigMap size and the stack's pod security level; on strict stacks the
+ * production rules too. Each issue names the stack and the rule, at the layer that sets the value.
+ */
 export function checkValuesPolicy(platform: PlatformConfig, service: CatalogService, stack: string): ValidationIssue[] {
-  if (!isStrict(platform, stack) || service.incomplete) return [];
+  if (service.incomplete) return [];
+  const strict = isStrict(platform, stack);
   const values = stackValues(service, stack);
   const layers = [service.stackValues[stack], service.values].filter((f): f is ValuesFile => f !== undefined);
-  return valuesRules.flatMap((rule): ValidationIssue[] => {
-    const message = rule.broken(values, platform);
-    if (!message) return [];
-    // point at the layer that sets the value, else at the stack's values file
-    const at = layers.find((l) => valueAt(l.values, rule.path) !== undefined) ?? layers[0];
+  const issue = (path: (string | number)[], message: string, hint: string, rule: string): ValidationIssue => {
+    // point at the layer that sets the value, else at the stack's values file (or the common one)
+    const at = layers.find((l) => valueAt(l.values, path) !== undefined) ?? layers[0];
     const file = at?.parsed.file ?? `${service.dir}/values-${stack}.yaml`;
-    const pos = at ? positionOf(at.parsed, rule.path) : { line: 1, column: 1 };
-    const value = valueAt(values, rule.path);
-    return [
-      {
-        file,
-        ...pos,
-        path: rule.path,
-        message: `[${stack}] ${message}`,
-        ...(value === undefined ? {} : { value }),
-        hint: rule.hint,
-        stack,
-        rule: rule.id,
-      },
-    ];
-  });
+    const pos = at ? positionOf(at.parsed, path) : { line: 1, column: 1 };
+    const value = valueAt(values, path);
+    return {
+      file,
+      ...pos,
+      path,
+      message: `[${stack}] ${message}`,
+      ...(value === undefined ? {} : { value }),
+      hint,
+      stack,
+      rule,
+    };
+  };
+  const level = podSecurityLevel(platform, stack);
+  return [
+    ...valuesRules.flatMap((rule): ValidationIssue[] => {
+      if (!strict && !rule.everyStack) return [];
+      const message = rule.broken(values, platform);
+      return message ? [issue(rule.path, message, rule.hint, rule.id)] : [];
+    }),
+    ...podSecurityViolations(values, level).map((v) =>
+      issue(v.path, `pod security (${level}): ${v.message}`, v.hint, 'podSecurity'),
+    ),
+  ];
 }
 
 export interface ReleaseParameters {
@@ -100,7 +141,7 @@ export interface ReleaseParameters {
   valuesBranch?: string | undefined;
 }
 
-/** Rules on the pipeline's parameters: image tag (strict stacks) and branches (every stack). */
+/** Rules on the pipeline's parameters: image tag (grammar on every stack, a version on strict ones) and branches. */
 export function checkReleasePolicy(platform: PlatformConfig, params: ReleaseParameters): ValidationIssue[] {
   const { stack } = params;
   const issues: ValidationIssue[] = [];
@@ -118,7 +159,15 @@ export function checkReleasePolicy(platform: PlatformConfig, params: ReleasePara
     });
   const strict = isStrict(platform, stack);
   const tag = params.imageTag;
-  if (strict && tag !== undefined) {
+  if (tag !== undefined && !imageTag.safeParse(tag).success) {
+    flag(
+      '--image-tag',
+      'is not an image tag (letters, digits, "_", "." and "-", at most 128, not starting with "." or "-")',
+      tag,
+      'pass the tag the image was pushed with, e.g. 1.4.2',
+      'imageTag',
+    );
+  } else if (strict && tag !== undefined) {
     if (tag === 'latest')
       flag(
         '--image-tag',
@@ -162,9 +211,4 @@ export function checkReleasePolicy(platform: PlatformConfig, params: ReleasePara
     }
   }
   return issues;
-}
-
-function globMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-  return re.test(value);
 }

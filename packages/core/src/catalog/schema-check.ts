@@ -52,6 +52,18 @@ function messageOf(issue: z.core.$ZodIssue, value: unknown): string {
 function hintOf(issue: z.core.$ZodIssue, path: readonly (string | number)[]): string {
   const key = path.length > 0 ? String(path[path.length - 1]) : 'the document';
   switch (issue.code) {
+    case 'custom': {
+      const hint = (issue.params as { hint?: unknown } | undefined)?.hint;
+      return typeof hint === 'string' ? hint : `correct ${key}`;
+    }
+    case 'too_big':
+      return unit(issue.origin)
+        ? `shorten ${key} to at most ${String(issue.maximum)}${unit(issue.origin)}`
+        : `set ${key} to at most ${String(issue.maximum)}`;
+    case 'too_small':
+      return unit(issue.origin)
+        ? `give ${key} at least ${String(issue.minimum)}${unit(issue.origin)}`
+        : `set ${key} to at least ${String(issue.minimum)}`;
     case 'invalid_type':
       return `set ${key} to a ${issue.expected}`;
     case 'invalid_value':
@@ -59,6 +71,12 @@ function hintOf(issue: z.core.$ZodIssue, path: readonly (string | number)[]): st
     default:
       return `correct ${key}`;
   }
+}
+
+function unit(origin: string): string {
+  if (origin === 'string') return ' characters';
+  if (origin === 'array' || origin === 'set') return ' items';
+  return '';
 }
 
 function describe(value: unknown): string {

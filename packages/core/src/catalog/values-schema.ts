@@ -1,18 +1,50 @@
 import { z } from 'zod';
+import {
+  absolutePath,
+  dataKey,
+  dnsSubdomain,
+  duration,
+  envName,
+  imageRepository,
+  imageTag,
+  int32,
+  int32Max,
+  labelKey,
+  labelValue,
+  port,
+  portName,
+  quantity,
+} from './kube-grammar.js';
+import {
+  containerSecurityContextSchema,
+  podSecurityContextSchema,
+  tolerationSchema,
+} from './security-context-schema.js';
 
 /**
  * Helm values of a service: values.yaml, values-<stack>.yaml and the pipeline's overrides all
  * have this shape, and both shared charts validate them with the JSON Schema generated from it
  * (each chart reads its own keys). Every key is optional here: chart defaults fill the rest.
+ * Numbers and names are bounded to what Kubernetes accepts (kube-grammar.ts).
  */
-const quantity = z.union([z.string().regex(/^[0-9.]+[a-zA-Z]*$/, 'must be a quantity like 250m or 512Mi'), z.number()]);
 const resourceList = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
-const labelMap = z.record(z.string(), z.string());
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+const labelMap = z.record(labelKey, labelValue);
+const annotationMap = z.record(labelKey, z.string());
+
+/** Free-form Kubernetes fields (affinity): any number in them is an int32, as in the API. */
+const freeForm = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  const walk = (v: unknown, path: (string | number)[]) => {
+    if (typeof v === 'number' && (!Number.isInteger(v) || Math.abs(v) > int32Max))
+      ctx.addIssue({ code: 'custom', path, message: `must be a whole number of at most ${int32Max} (int32)` });
+    else if (Array.isArray(v)) v.forEach((item, i) => walk(item, [...path, i]));
+    else if (v && typeof v === 'object') for (const [k, item] of Object.entries(v)) walk(item, [...path, k]);
+  };
+  walk(value, []);
+});
 const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 hex digits>');
 const secretMount = z.strictObject({
   secret: z.string().min(1),
-  mountPath: z.string().regex(/^\//, 'must be an absolute path'),
+  mountPath: absolutePath,
   items: z
     .record(
       z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret key'),
@@ -27,53 +59,55 @@ const caller = z.strictObject({ namespace: z.string().optional(), service: z.str
 export const valuesSchema = z
   .strictObject({
     kind: z.enum(['Deployment', 'StatefulSet']).optional().describe('workload kind'),
-    replicaCount: z.number().int().min(0).optional(),
-    progressDeadlineSeconds: z
-      .number()
-      .int()
-      .min(1)
+    replicaCount: int32(0).optional(),
+    progressDeadlineSeconds: int32(1)
       .optional()
       .describe('Deployment: seconds without progress before the rollout counts as failed'),
     image: z
       .strictObject({
-        repository: z.string().optional(),
-        tag: z.string().optional(),
+        repository: imageRepository.optional(),
+        tag: imageTag.optional().describe('--image-tag wins over values-<stack>.yaml, which wins over values.yaml'),
         digest: digest.optional().describe('set by the pipeline: the pods run repository:tag@digest'),
         pullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).optional(),
       })
       .optional(),
-    containerPort: z.number().int().min(1).max(65535).optional(),
-    healthCheckPath: z.string().regex(/^\//, 'must start with /').optional(),
+    containerPort: port.optional(),
+    healthCheckPath: z
+      .string()
+      .max(2048, 'must be at most 2048 characters')
+      .regex(/^\//, 'must start with /')
+      .regex(/^[\x21-\x7e]*$/, 'must hold no spaces or control characters')
+      .optional(),
     probes: z
       .strictObject({
-        initialDelaySeconds: z.number().int().min(0).optional(),
-        periodSeconds: z.number().int().min(1).optional(),
-        failureThreshold: z.number().int().min(1).optional(),
+        initialDelaySeconds: int32(0).optional(),
+        periodSeconds: int32(1).optional(),
+        failureThreshold: int32(1).optional(),
       })
       .optional(),
     resources: z.strictObject({ requests: resourceList.optional(), limits: resourceList.optional() }).optional(),
     nodeSelector: labelMap.optional(),
-    affinity: z.record(z.string(), z.unknown()).optional(),
-    tolerations: z.array(z.record(z.string(), z.unknown())).optional(),
+    affinity: freeForm.optional(),
+    tolerations: z.array(tolerationSchema).optional(),
     env: z.record(envName, z.string()).optional().describe('plain environment variables'),
     secretEnv: z
-      .record(envName, z.strictObject({ secret: z.string(), key: z.string() }))
+      .record(envName, z.strictObject({ secret: dnsSubdomain, key: dataKey }))
       .optional()
       .describe('environment variables from Secret keys (e.g. those secret-sync creates)'),
-    envFromSecrets: z.array(z.string()).optional().describe('Secrets whose keys all become environment variables'),
+    envFromSecrets: z.array(dnsSubdomain).optional().describe('Secrets whose keys all become environment variables'),
     secretMounts: z.array(secretMount).optional().describe('Secrets mounted as read-only files'),
     tmp: z.strictObject({ sizeLimit: quantity.optional() }).optional().describe('the writable /tmp emptyDir'),
     config: z
       .strictObject({
-        data: z.record(z.string(), z.string()).optional(),
-        mountPath: z.string().optional().describe('mount the ConfigMap here'),
+        data: z.record(dataKey, z.string()).optional().describe('ConfigMap data, at most 1 MiB in all'),
+        mountPath: absolutePath.optional().describe('mount the ConfigMap here'),
         asEnv: z.boolean().optional().describe('also expose the ConfigMap as environment variables'),
       })
       .optional(),
     serviceAccount: z
       .strictObject({
         create: z.boolean().optional(),
-        annotations: labelMap.optional(),
+        annotations: annotationMap.optional(),
         automountToken: z.boolean().optional().describe('mount the API token into the pods (default false)'),
       })
       .optional(),
@@ -88,41 +122,45 @@ export const valuesSchema = z
     podDisruptionBudget: z
       .strictObject({
         enabled: z.boolean().optional(),
-        minAvailable: z.union([z.number().int(), z.string()]).optional(),
+        minAvailable: z
+          .union([int32(0), z.string().regex(/^[0-9]{1,3}%$/, 'must be a number or a percentage like 50%')])
+          .optional(),
       })
       .optional(),
     autoscaling: z
       .strictObject({
         enabled: z.boolean().optional(),
-        minReplicas: z.number().int().min(1).optional(),
-        maxReplicas: z.number().int().min(1).optional(),
-        targetCPUUtilizationPercentage: z.number().int().min(1).max(100).optional(),
+        minReplicas: int32(1).optional(),
+        maxReplicas: int32(1).optional(),
+        targetCPUUtilizationPercentage: int32(1, 100).optional(),
       })
       .optional(),
-    podSecurityContext: z.record(z.string(), z.unknown()).optional(),
-    securityContext: z.record(z.string(), z.unknown()).optional(),
-    podAnnotations: labelMap.optional(),
+    podSecurityContext: podSecurityContextSchema.optional(),
+    securityContext: containerSecurityContextSchema.optional().describe('of the app container'),
+    podAnnotations: annotationMap.optional(),
     podLabels: labelMap.optional(),
     labels: labelMap.optional().describe('extra labels on every object (the pipeline adds ownership labels)'),
     persistence: z
-      .strictObject({ enabled: z.boolean().optional(), size: z.string().optional(), mountPath: z.string().optional() })
+      .strictObject({
+        enabled: z.boolean().optional(),
+        size: quantity.optional(),
+        mountPath: absolutePath.optional(),
+      })
       .optional()
       .describe('StatefulSet volume claim'),
-    service: z
-      .strictObject({ port: z.number().int().min(1).max(65535).optional(), portName: z.string().optional() })
-      .optional(),
+    service: z.strictObject({ port: port.optional(), portName: portName.optional() }).optional(),
     canary: z
       .strictObject({
         enabled: z.boolean().optional().describe('set by the pipeline for a canary release'),
-        weight: z.number().int().min(0).max(100).optional(),
-        replicaCount: z.number().int().min(1).optional(),
+        weight: int32(0, 100).optional(),
+        replicaCount: int32(1).optional(),
         image: z
-          .strictObject({ repository: z.string().optional(), tag: z.string().optional(), digest: digest.optional() })
+          .strictObject({ repository: imageRepository.optional(), tag: imageTag.optional(), digest: digest.optional() })
           .optional(),
         headerRoute: z
           .strictObject({
-            name: z.string(),
-            value: z.string(),
+            name: z.string().regex(/^[a-z0-9-]{1,100}$/, 'must be a lower-case HTTP header name'),
+            value: z.string().max(1000, 'must be at most 1000 characters'),
             internalOnly: z.boolean().optional().describe('only in the mesh and routing.internalGateways'),
           })
           .optional(),
@@ -137,16 +175,16 @@ export const valuesSchema = z
           .strictObject({
             create: z.boolean().optional(),
             hosts: z.array(z.string()).optional(),
-            port: z.number().int().optional(),
+            port: port.optional(),
             tls: z
               .array(z.strictObject({ hosts: z.array(z.string()).min(1), credentialName: z.string().min(1) }))
               .optional()
               .describe('HTTPS for these hosts with the certificate Secret credentialName; HTTP redirects'),
-            tlsPort: z.number().int().min(1).max(65535).optional(),
+            tlsPort: port.optional(),
           })
           .optional(),
-        timeout: z.string().optional(),
-        retries: z.strictObject({ attempts: z.number().int().min(0), perTryTimeout: z.string().optional() }).optional(),
+        timeout: duration.optional(),
+        retries: z.strictObject({ attempts: int32(0), perTryTimeout: duration.optional() }).optional(),
       })
       .optional(),
     global: z.record(z.string(), z.unknown()).optional().describe('reserved by helm'),

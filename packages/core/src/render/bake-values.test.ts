@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateCatalog, type Catalog } from '../catalog/catalog.js';
-import { bakeValues } from './bake-values.js';
+import { bakeValues, resolveImageTag } from './bake-values.js';
 
 const files = [
   {
@@ -54,5 +54,25 @@ describe('bakeValues', () => {
       image: { repository: 'harbor.local/microservices/shop/orders', tag: '1.5.0' },
     });
     expect(values['replicaCount']).toBe(1);
+  });
+});
+
+describe('resolveImageTag', () => {
+  const both = validateCatalog([
+    ...files.filter((f) => !f.path.includes('values')),
+    { path: 'services/orders/values.yaml', text: 'image: { tag: 1.0.0 }\n' },
+    { path: 'services/orders/values-prod.yaml', text: 'image: { tag: 2.0.0 }\n' },
+  ]).catalog!.services.get('orders')!;
+
+  it('takes --image-tag over values-<stack>.yaml over values.yaml (issue 8 item 6)', () => {
+    expect(resolveImageTag(both, 'prod', '3.0.0')).toBe('3.0.0');
+    expect(resolveImageTag(both, 'prod')).toBe('2.0.0');
+    expect(resolveImageTag(both, 'dev')).toBe('1.0.0');
+    expect(resolveImageTag(orders, 'prod')).toBe('old');
+  });
+
+  it('has no tag when neither the flag nor a values file sets one', () => {
+    const none = validateCatalog(files.filter((f) => !f.path.includes('values'))).catalog!.services.get('orders')!;
+    expect(resolveImageTag(none, 'prod')).toBeUndefined();
   });
 });

@@ -23,6 +23,14 @@ export function imageRepository(platform: PlatformConfig, service: CatalogServic
 }
 
 /**
+ * The image tag of a release: the pipeline's `--image-tag`, else image.tag of values-<stack>.yaml,
+ * else of values.yaml (the stack file overrides the common one, as for every other value).
+ */
+export function resolveImageTag(service: CatalogService, stack: string, flag?: string): string | undefined {
+  return flag ?? service.stackValues[stack]?.values.image?.tag ?? service.values?.values.image?.tag;
+}
+
+/**
  * The values both charts get: values.yaml → values-<stack>.yaml → what the pipeline computes
  * (image, canary name and weight, ownership labels). Chart defaults sit below all of them.
  */
