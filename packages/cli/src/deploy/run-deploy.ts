@@ -69,10 +69,11 @@ export async function runDeploy(name: string | undefined, opts: DeployOptions): 
     );
   }
 
+  // render only: the catalog and helm, no cluster
+  const kc = renderOnly ? undefined : kubeConfigForStack(catalog, stack, opts.kubeconfig);
   const ctx: EngineContext = {
     bake: { catalog, helm: toolPath('helm') },
-    // render only: the catalog and helm, no cluster
-    ...(renderOnly ? {} : { kc: kubeConfigForStack(catalog, stack, opts.kubeconfig) }),
+    ...(kc ? { kc } : {}),
     report,
     user: deployer(),
     timeoutMs: opts.timeout,
