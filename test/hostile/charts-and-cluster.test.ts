@@ -124,7 +124,7 @@ describe('hostile cluster and registry settings', () => {
   ];
   const useRegistry = (host: string) =>
     ws.edit('slipway.yaml', (t) =>
-      t.replace(/registry:\n  host: [^\n]+(\n  insecure: true)?/, `registry:\n  host: ${host}\n  insecure: true`),
+      t.replace(/registry:\n {2}host: [^\n]+(\n {2}insecure: true)?/, `registry:\n  host: ${host}\n  insecure: true`),
     );
 
   it('reports a missing, a broken and an empty --kubeconfig in one line each', async () => {
