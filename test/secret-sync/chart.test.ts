@@ -137,7 +137,7 @@ describe('the chart RBAC on a real apiserver', () => {
     });
 
     const vault = rootVault(p);
-    await vault.request('PUT', 'sys/policies/acl/secret-sync-dev-1', { policy: controllerPolicy('dev-1') });
+    await vault.request('PUT', 'sys/policies/acl/secret-sync-dev-1', { policy: controllerPolicy(p, 'dev-1') });
     await vault.request('POST', 'auth/kubernetes/role/secret-sync', {
       bound_service_account_names: ['secret-sync'],
       bound_service_account_namespaces: ['devops'],

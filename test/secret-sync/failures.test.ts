@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RemoteError, secretDataHash } from '@slipway/core';
+import { RemoteError, secretDataHash, vaultServers } from '@slipway/core';
 import { VaultClient } from '@slipway/clients';
 import { eventually } from '../support/wait.js';
 import { usePlatform, type TestPlatform } from '../support/platform.js';
@@ -41,14 +41,17 @@ async function controllerAccessors(vault: VaultClient, role: string): Promise<st
   return mine;
 }
 
-describe('secret-sync when Vault fails', () => {
-  const platform = usePlatform('secret-sync-failures', ['kube', 'vault']);
+describe.each(vaultServers)('secret-sync when %s fails', (server) => {
+  const platform = usePlatform(`secret-sync-failures-${server}`, ['kube', 'vault'], { vaults: [server] });
+  // the per-folder listing with metadata: OpenBao's detailed-metadata, plain metadata on Vault
+  const folderListing = server === 'openbao' ? 'list-detailed' : 'list';
+  const listed = server === 'openbao' ? 'detailed-metadata' : 'metadata';
   let kv: Kv;
   beforeAll(() => {
     kv = new Kv(rootVault(platform()));
   });
 
-  it('OpenBao unreachable mid-cycle (a TCP proxy in front of it is stopped): nothing deleted or emptied; the next cycle recovers', async () => {
+  it('the server unreachable mid-cycle (a TCP proxy in front of it is stopped): nothing deleted or emptied; the next cycle recovers', async () => {
     const p = platform();
     await prepareController(p, 'outage');
     for (const ns of ['out-a', 'out-b']) await ensureNamespace(p.kubeConfig, ns);
@@ -63,7 +66,7 @@ describe('secret-sync when Vault fails', () => {
     const { controller } = newController(p, {
       cluster: 'outage',
       vaultAddr: proxy.address,
-      listing: 'list-detailed',
+      listing: folderListing,
       concurrency: '1',
     });
     expect((await controller.runCycle()).counts.created).toBe(4);
@@ -78,7 +81,7 @@ describe('secret-sync when Vault fails', () => {
     await kv.put('outage/out-a/one', { v: 'one-2' }); // needs a data read
     await kv.remove('outage/out-b/three'); // would be pruned if the failed listing counted as empty
     let cut = false;
-    proxy.cutWhen = (line) => (cut ||= line.includes(`/v1/${mount}/detailed-metadata/outage/out-b/`));
+    proxy.cutWhen = (line) => (cut ||= line.includes(`/v1/${mount}/${listed}/outage/out-b/`));
     const during = await controller.runCycle();
     expect(cut).toBe(true);
     expect(during.result).not.toBe('ok');
@@ -86,7 +89,7 @@ describe('secret-sync when Vault fails', () => {
     expect(await snapshot(p, refs)).toEqual(before);
 
     proxy.cutWhen = undefined;
-    await proxy.start(); // same port: OpenBao is back
+    await proxy.start(); // same port: the server is back
     const after = await controller.runCycle();
     expect(after.result).toBe('ok');
     expect(outcomes(after)).toEqual(['pruned out-b/three', 'updated out-a/one']);
@@ -98,7 +101,9 @@ describe('secret-sync when Vault fails', () => {
   it('a folder whose LIST is denied by policy: other folders sync, nothing in it is pruned, no re-login', async () => {
     const p = platform();
     const base = [
-      `path "${mount}/detailed-metadata/denied/*" { capabilities = ["list", "read"] }`,
+      ...(server === 'openbao'
+        ? [`path "${mount}/detailed-metadata/denied/*" { capabilities = ["list", "read"] }`]
+        : []),
       `path "${mount}/metadata/denied/*" { capabilities = ["list", "read"] }`,
       `path "${mount}/data/denied/*" { capabilities = ["read"] }`,
     ].join('\n');
@@ -109,11 +114,12 @@ describe('secret-sync when Vault fails', () => {
     await kv.put('denied/den-locked/c', { v: '3' });
     const { controller } = newController(p, { cluster: 'denied' });
     expect((await controller.runCycle()).counts.created).toBe(3);
-    expect(controller.listingMode).toBe('list-detailed'); // no scan capability: detected and fell back
+    // OpenBao without the scan capability: detected and fell back to LIST detailed-metadata
+    expect(controller.listingMode).toBe(folderListing);
 
     const vault = rootVault(p);
     await vault.request('PUT', `sys/policies/acl/${policy}`, {
-      policy: `${base}\npath "${mount}/detailed-metadata/denied/den-locked/*" { capabilities = ["deny"] }`,
+      policy: `${base}\npath "${mount}/${listed}/denied/den-locked/*" { capabilities = ["deny"] }`,
     });
     await kv.remove('denied/den-locked/c');
     await kv.put('denied/den-ok/new', { v: '4' });
@@ -230,9 +236,11 @@ describe('secret-sync when Vault fails', () => {
     await ensureNamespace(p.kubeConfig, 'flaky-a');
     await kv.put('flaky/flaky-a/db', { v: '1' });
     let failures = 0;
+    const listMode = server === 'openbao' ? 'scan' : 'list';
+    const listMethod = listMode.toUpperCase();
     const flaky: typeof fetch = async (input, init) => {
       const url = String(input instanceof Request ? input.url : input);
-      if (init?.method === 'SCAN' && failures < 2) {
+      if (init?.method === listMethod && failures < 2) {
         failures++;
         return new Response('{"errors":["injected"]}', { status: failures === 1 ? 503 : 429 });
       }
@@ -242,12 +250,12 @@ describe('secret-sync when Vault fails', () => {
       }
       return fetch(input, init);
     };
-    const { controller } = newController(p, { cluster: 'flaky', listing: 'scan' }, { fetch: flaky });
+    const { controller } = newController(p, { cluster: 'flaky', listing: listMode }, { fetch: flaky });
     const r = await controller.runCycle();
     expect(r.result).toBe('ok');
     expect(outcomes(r)).toEqual(['created flaky-a/db']);
-    expect(await controller.metrics.total('vaultRequests', { op: 'scan', status: '503' })).toBe(1);
-    expect(await controller.metrics.total('vaultRequests', { op: 'scan', status: '429' })).toBe(1);
+    expect(await controller.metrics.total('vaultRequests', { op: listMode, status: '503' })).toBe(1);
+    expect(await controller.metrics.total('vaultRequests', { op: listMode, status: '429' })).toBe(1);
     expect(await controller.metrics.total('vaultRequests', { op: 'data', status: '502' })).toBe(1);
     await controller.stop();
   });

@@ -38,9 +38,8 @@ function nextCycle(
 describe('secret-sync as a running controller: drift, leader election, endpoints', () => {
   const platform = usePlatform('secret-sync-ha', ['kube', 'vault']);
   let kv: Kv;
-  beforeAll(async () => {
+  beforeAll(() => {
     kv = new Kv(rootVault(platform()));
-    await ensureNamespace(platform().kubeConfig, 'devops');
   });
   const core = () => platform().kubeConfig.makeApiClient(CoreV1Api);
   const leaseHolder = async (name: string) =>
@@ -208,6 +207,33 @@ describe('secret-sync as a running controller: drift, leader election, endpoints
     } finally {
       for (const c of [one.child, two.child]) if (c.exitCode === null) c.kill('SIGTERM');
       await Promise.all([one.child, two.child].map((c) => (c.exitCode === null ? once(c, 'exit') : Promise.resolve())));
+    }
+  });
+
+  it('the local platform has the Lease namespace devops; a missing Lease namespace is named, with its flag, and fails readiness', async () => {
+    const p = platform();
+    expect((await core().readNamespace({ name: 'devops' })).metadata?.name).toBe('devops');
+    await prepareController(p, 'nolease');
+    const { controller, logs } = newController(p, {
+      cluster: 'nolease',
+      leaderElect: 'true',
+      leaseNamespace: 'no-such-ns',
+      retryPeriod: '200ms',
+    });
+    const { server, port } = await startHealthServer(controller, 0, '127.0.0.1');
+    try {
+      await controller.start();
+      const why = /the Lease namespace no-such-ns does not exist: create it, or choose another with --lease-namespace/;
+      await eventually('the missing namespace is reported', () =>
+        Promise.resolve(why.test(logs.join('')) ? true : undefined),
+      );
+      expect(controller.ready).toBe(false);
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(res.status).toBe(503);
+      expect(await res.text()).toMatch(why);
+    } finally {
+      await controller.stop();
+      await new Promise((r) => server.close(r));
     }
   });
 

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { CoreV1Api, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
-import { parseSyncConfig, type RawSyncConfig, type SyncConfig } from '@slipway/core';
+import { parseSyncConfig, secretSyncPolicy, type RawSyncConfig, type SyncConfig } from '@slipway/core';
 import { VaultClient, type RetryPolicy } from '@slipway/clients';
 import type { TestPlatform } from '../support/platform.js';
 import {
@@ -18,13 +18,14 @@ export function rootVault(p: TestPlatform): VaultClient {
   return new VaultClient({ address: p.vault.address, token: p.vault.rootToken });
 }
 
-/** The Vault policy a controller of `cluster` needs (read-only on its own folder). */
-export function controllerPolicy(cluster: string): string {
-  return [
-    `path "${mount}/detailed-metadata/${cluster}/*" { capabilities = ["list", "scan", "read"] }`,
-    `path "${mount}/metadata/${cluster}/*" { capabilities = ["list", "scan", "read"] }`,
-    `path "${mount}/data/${cluster}/*" { capabilities = ["read"] }`,
-  ].join('\n');
+/** The documented least-privilege policy of a controller of `cluster` on the platform's server. */
+export function controllerPolicy(p: TestPlatform, cluster: string): string {
+  return secretSyncPolicy(mount, cluster, p.vault.server);
+}
+
+/** The listing each server gets by detection: OpenBao's one SCAN, plain LIST on HashiCorp Vault. */
+export function detectedListing(p: TestPlatform): 'scan' | 'list' {
+  return p.vault.server === 'openbao' ? 'scan' : 'list';
 }
 
 /**
@@ -46,7 +47,7 @@ export async function prepareController(
     .catch((e: unknown) => ignoreConflict(e));
   const vault = rootVault(p);
   const policy = `secret-sync-${cluster}`;
-  await vault.request('PUT', `sys/policies/acl/${policy}`, { policy: options.policy ?? controllerPolicy(cluster) });
+  await vault.request('PUT', `sys/policies/acl/${policy}`, { policy: options.policy ?? controllerPolicy(p, cluster) });
   await vault.request('POST', `auth/kubernetes/role/${policy}`, {
     bound_service_account_names: [controllerSa.name],
     bound_service_account_namespaces: [controllerSa.namespace],

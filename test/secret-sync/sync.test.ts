@@ -2,11 +2,14 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { vaultServers } from '@slipway/core';
+import { slipway } from '../support/cli.js';
 import { usePlatform } from '../support/platform.js';
 import {
   allSecrets,
   controllerSa,
   decoded,
+  detectedListing,
   ensureNamespace,
   eventCount,
   Kv,
@@ -19,8 +22,8 @@ import {
 
 const repoRoot = new URL('../..', import.meta.url).pathname;
 
-describe('secret-sync against a real apiserver and OpenBao', () => {
-  const platform = usePlatform('secret-sync-sync', ['kube', 'vault']);
+describe.each(vaultServers)('secret-sync against a real apiserver and %s', (server) => {
+  const platform = usePlatform(`secret-sync-sync-${server}`, ['kube', 'vault'], { vaults: [server] });
   let kv: Kv;
   beforeAll(() => {
     kv = new Kv(rootVault(platform()));
@@ -48,7 +51,7 @@ describe('secret-sync against a real apiserver and OpenBao', () => {
     const { controller, logs } = newController(p, { cluster: 'full' });
     const report = await controller.runCycle();
     expect(report.result).toBe('ok');
-    expect(controller.listingMode).toBe('scan'); // OpenBao 2.x: one SCAN of detailed-metadata
+    expect(controller.listingMode).toBe(detectedListing(p)); // OpenBao 2.x: one SCAN; Vault: LIST
     expect(outcomes(report)).toEqual(['created full-a/api-key', 'created full-a/db', 'created full-b/tls']);
 
     const db = await readSecret(p.kubeConfig, 'full-a', 'db');
@@ -67,7 +70,7 @@ describe('secret-sync against a real apiserver and OpenBao', () => {
     expect(tls?.metadata?.annotations).toMatchObject({ 'example.com/owner': 'payments-team' });
     expect(tls?.metadata?.annotations).not.toHaveProperty('renew-date');
 
-    // the login really was kubernetes auth for devops/secret-sync (OpenBao's record of the token)
+    // the login really was kubernetes auth for devops/secret-sync (the server's record of the token)
     expect(await controller.metrics.total('logins', { method: 'kubernetes', result: 'ok' })).toBe(1);
     const vault = rootVault(p);
     const accessors =
@@ -196,7 +199,8 @@ describe('secret-sync against a real apiserver and OpenBao', () => {
     await ensureNamespace(p.kubeConfig, 'cap-a');
     const names = ['s1', 's2', 's3', 's4', 's5'];
     for (const n of names) await kv.put(`cap/cap-a/${n}`, { v: n });
-    const { controller } = newController(p, { cluster: 'cap', pruneMax: '2' });
+    // removing every Secret is a deliberate cleanup: past the mass-deletion guard, the cap still holds
+    const { controller } = newController(p, { cluster: 'cap', pruneMax: '2', allowMassPrune: 'true' });
     await controller.runCycle();
     for (const n of names) await kv.remove(`cap/cap-a/${n}`);
 
@@ -302,7 +306,7 @@ describe('secret-sync against a real apiserver and OpenBao', () => {
     await kv.meta('inv/inv-a/bad-b64', { 'slipway.dev/base64': 'k' });
     await kv.put('inv/ghost-ns/x', { v: 'x' });
     await kv.put('inv/top-level', { v: 'x' });
-    const { controller } = newController(p, { cluster: 'inv' });
+    const { controller, logs } = newController(p, { cluster: 'inv' });
     const r = await controller.runCycle();
     expect(outcomes(r)).toEqual([
       'created inv-a/good',
@@ -325,7 +329,13 @@ describe('secret-sync against a real apiserver and OpenBao', () => {
         .filter((e) => e.reason === 'SecretSyncInvalid')
         .map((e) => e.involvedObject.name)
         .sort(),
-    ).toEqual(['bad-b64', 'bad-key', 'too-big']);
+    ).toEqual(['Bad_Name', 'bad-b64', 'bad-key', 'nested', 'too-big']);
+    // paths that map to no Secret are logged too, once, with their path
+    for (const path of ['inv-a/Bad_Name', 'inv-a/nested/deep', 'top-level']) {
+      expect(logs.filter((l) => l.includes(`k8s-secret/inv/${path}:`))).toHaveLength(1);
+    }
+    await controller.runCycle();
+    expect(logs.filter((l) => l.includes('k8s-secret/inv/inv-a/Bad_Name:'))).toHaveLength(1);
     expect(await readSecret(p.kubeConfig, 'inv-a', 'bad-key')).toBeUndefined();
 
     // once the namespace exists the Secret is created
@@ -348,6 +358,9 @@ describe('secret-sync against a real apiserver and OpenBao', () => {
     await kv.put('dry/dry-a/new', { v: '1' });
     await kv.put('dry/dry-a/old', { v: '1' });
     await kv.softDelete('dry/dry-a/old');
+    // an unmanaged Secret at an entry's name: the dry run must see the conflict the real run meets
+    await core().createNamespacedSecret({ namespace: 'dry-a', body: { metadata: { name: 'taken' } } });
+    await kv.put('dry/dry-a/taken', { v: '1' });
 
     const before = await allSecrets(p.kubeConfig);
     const { stdout } = await promisify(execFile)(
@@ -368,7 +381,88 @@ describe('secret-sync against a real apiserver and OpenBao', () => {
     expect(stdout).toContain('update    dry-a/change  k8s-secret/dry/dry-a/change v2 (data)');
     expect(stdout).toContain('delete    dry-a/remove  k8s-secret/dry/dry-a/remove is gone from Vault');
     expect(stdout).toMatch(/skip {6}dry-a\/old {2}k8s-secret\/dry\/dry-a\/old: latest version 1 is deleted/);
-    expect(stdout).toContain('plan: 1 created, 1 updated, 1 pruned, 1 skipped');
+    expect(stdout).toMatch(
+      /conflict {2}dry-a\/taken {2}k8s-secret\/dry\/dry-a\/taken: Secret dry-a\/taken exists without the label/,
+    );
+    expect(stdout).toContain('plan: 1 created, 1 updated, 1 pruned, 1 skipped, 1 conflict');
     expect(await allSecrets(p.kubeConfig)).toEqual(before);
+  });
+
+  it('the mass-deletion guard: a cycle that would delete every managed Secret deletes nothing, says why, and keeps creating', async () => {
+    const p = platform();
+    await prepareController(p, 'guard');
+    for (const ns of ['guard-a', 'guard-b']) await ensureNamespace(p.kubeConfig, ns);
+    for (const n of ['one', 'two', 'three']) await kv.put(`guard/guard-a/${n}`, { v: n });
+    const { controller, logs } = newController(p, { cluster: 'guard' });
+    expect((await controller.runCycle()).counts.created).toBe(3);
+
+    for (const n of ['one', 'two', 'three']) await kv.remove(`guard/guard-a/${n}`);
+    await kv.put('guard/guard-b/new', { v: 'new' });
+    const r = await controller.runCycle();
+    expect(r.result).toBe('partial');
+    expect(outcomes(r)).toEqual([
+      'created guard-b/new',
+      'skipped guard-a/one',
+      'skipped guard-a/three',
+      'skipped guard-a/two',
+    ]);
+    for (const n of ['one', 'two', 'three']) expect(await readSecret(p.kubeConfig, 'guard-a', n)).toBeDefined();
+    const why =
+      /mass-deletion guard: the cycle would delete 3 of 4 managed Secrets, more than 50 %.*--allow-mass-prune/;
+    expect(r.plan?.pruneGuard?.reason).toMatch(why);
+    expect(logs.some((l) => why.test(l))).toBe(true);
+    expect(await controller.metrics.pruneBlocked.get()).toMatchObject({ values: [{ value: 3 }] });
+    expect(controller.readinessDetail).toMatch(why);
+    const events = await core().listNamespacedEvent({ namespace: controllerSa.namespace });
+    expect(events.items.filter((e) => e.reason === 'SecretSyncPruneBlocked').map((e) => e.message)).toEqual([
+      expect.stringMatching(why),
+    ]);
+    await controller.stop();
+
+    // a deliberate cleanup, run once with the flag
+    const { controller: cleanup } = newController(p, { cluster: 'guard', allowMassPrune: 'true' });
+    const c = await cleanup.runCycle();
+    expect(c.result).toBe('ok');
+    expect(outcomes(c)).toEqual(['pruned guard-a/one', 'pruned guard-a/three', 'pruned guard-a/two']);
+    expect(await cleanup.metrics.pruneBlocked.get()).toMatchObject({ values: [{ value: 0 }] });
+    await cleanup.stop();
+  });
+
+  it('`slipway secret-sync run --once` with a root token keeps every Secret, pass after pass (the real-Vault reproduction)', async () => {
+    const p = platform();
+    await ensureNamespace(p.kubeConfig, 'repro-ns1');
+    for (const n of ['a', 'b', 'c']) await kv.put(`repro/repro-ns1/${n}`, { v: n });
+    const run = (...extra: string[]) =>
+      slipway(
+        [
+          'secret-sync',
+          'run',
+          `--vault-addr=${p.vault.address}`,
+          '--auth-method=token',
+          '--cluster=repro',
+          '--once',
+          '--port=0',
+          `--kubeconfig=${p.kube.kubeconfigPath}`,
+          ...extra,
+        ],
+        { VAULT_TOKEN: p.vault.rootToken },
+      );
+    const names = async () =>
+      (await core().listNamespacedSecret({ namespace: 'repro-ns1' })).items.map((s) => s.metadata?.name).sort();
+    for (let pass = 1; pass <= 3; pass++) {
+      const r = await run();
+      expect(r.code, r.stderr).toBe(0);
+      expect(await names()).toEqual(['a', 'b', 'c']);
+    }
+    const chosen = (await run('--log-level=info')).stderr;
+    expect(chosen).toContain(`"mode":"${detectedListing(p)}"`);
+    expect(chosen).toMatch(/Vault listing mode/);
+    // forcing OpenBao's listing on a server without it fails the cycle; it never reads as empty
+    const forced = await run('--listing=list-detailed');
+    if (server === 'hashicorp') {
+      expect(forced.code).toBe(1);
+      expect(forced.stderr).toMatch(/vault LIST repro\/: status 404/);
+    } else expect(forced.code).toBe(0);
+    expect(await names()).toEqual(['a', 'b', 'c']);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import type { Piece } from '@slipway/core';
+import type { Piece, VaultServer } from '@slipway/core';
 import { startPlatform, stopPlatform, type Platform } from '../../packages/cli/src/dev/platform.js';
 
 export interface TestPlatform extends Platform {
@@ -21,7 +21,7 @@ const repoRoot = new URL('../..', import.meta.url).pathname;
 export function usePlatform(
   suite: string,
   pieces: readonly Piece[],
-  options: { nodes?: number } = {},
+  options: { nodes?: number; vaults?: readonly VaultServer[] } = {},
 ): () => TestPlatform {
   const dir = mkdtempSync(join(tmpdir(), `slipway-${suite}-`));
   let platform: TestPlatform | undefined;

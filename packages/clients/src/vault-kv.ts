@@ -10,6 +10,13 @@ import type { VaultClient, VaultRawResponse } from './vault.js';
  */
 export type KvListingMode = 'scan' | 'list-detailed' | 'list';
 
+/** The listing detection chose: the mode, why, and what it tried before. */
+export interface ListingDetection {
+  mode: KvListingMode;
+  reason: string;
+  tried: string[];
+}
+
 export interface RetryPolicy {
   /** Tries in total for 429, 5xx and network errors. */
   attempts: number;
@@ -81,16 +88,34 @@ export class VaultKv {
 
   /**
    * The cheapest listing this server and token allow under `folder` (e.g. `dev-1/`): SCAN, then
-   * LIST, on detailed-metadata; else plain LIST. 403 and 405 mean "not available to us".
+   * LIST, on detailed-metadata; else plain LIST. 403, 405 and a 404/400 that is not an empty
+   * listing mean "not available to us". A mode is trusted only when its view of `folder` agrees
+   * with a plain LIST of it (same keys): a server that answers a path it does not have with an
+   * empty-looking body must never read as an empty tree.
    */
-  async detectListing(folder: string): Promise<KvListingMode> {
-    const scan = await this.#call('SCAN', `${this.mount}/detailed-metadata/${encodePath(dir(folder))}`);
-    if (isListing(scan)) return 'scan';
-    if (!notAvailable(scan)) throw failure('SCAN', folder, scan);
-    const list = await this.#call('LIST', `${this.mount}/detailed-metadata/${encodePath(dir(folder))}`);
-    if (isListing(list)) return 'list-detailed';
-    if (!notAvailable(list)) throw failure('LIST', folder, list);
-    return 'list';
+  async detectListing(folder: string): Promise<ListingDetection> {
+    const reference = new Set(await this.list(folder));
+    const tried: string[] = [];
+    for (const mode of ['scan', 'list-detailed'] as const) {
+      const method = mode === 'scan' ? 'SCAN' : 'LIST';
+      const res = await this.#call<ListBody>(method, `${this.mount}/detailed-metadata/${encodePath(dir(folder))}`);
+      if (!isListing(res)) {
+        if (!notAvailable(res)) throw failure(method, folder, res);
+        tried.push(`${method} detailed-metadata: ${why(res)}`);
+        continue;
+      }
+      const keys = this.#listed(method, folder, res).keys;
+      const top = new Set(mode === 'scan' ? topLevel(keys) : keys);
+      if (sameKeys(top, reference)) {
+        return {
+          mode,
+          reason: `${method} detailed-metadata agrees with LIST metadata (${reference.size} keys)`,
+          tried,
+        };
+      }
+      tried.push(`${method} detailed-metadata: ${top.size} top-level keys where LIST metadata has ${reference.size}`);
+    }
+    return { mode: 'list', reason: `detailed-metadata is not usable here (${tried.join('; ')})`, tried };
   }
 
   /** Every key below `folder`, recursively (relative to it), with metadata. One request. */
@@ -138,8 +163,7 @@ export class VaultKv {
   }
 
   #listed(method: string, folder: string, res: VaultRawResponse<ListBody>) {
-    // a LIST of a folder with nothing in it is a 404 with an empty error list
-    if (res.status === 404 && (res.body?.errors ?? []).length === 0) return { keys: [], keyInfo: {} };
+    if (emptyListing(res)) return { keys: [], keyInfo: {} };
     if (!isListing(res)) throw failure(method, folder, res);
     return { keys: res.body?.data?.keys ?? [], keyInfo: res.body?.data?.key_info ?? {} };
   }
@@ -181,11 +205,36 @@ function ok(res: VaultRawResponse<unknown>): boolean {
   return res.status >= 200 && res.status <= 299;
 }
 
+/**
+ * An empty or absent folder: Vault and OpenBao both answer such a LIST with 404 `{"errors":[]}`.
+ * Any other 404 is not a listing: real Vault answers a LIST of a path it does not have (such as
+ * `detailed-metadata/…`) with 404 `{"data":null,"warnings":[…]}` and no `errors`.
+ */
+function emptyListing(res: VaultRawResponse<unknown>): boolean {
+  const errors = (res.body as ListBody | undefined)?.errors;
+  return res.status === 404 && Array.isArray(errors) && errors.length === 0;
+}
+
 /** A real listing answer (a KV v1-style path answers 200 with `data: null` and a warning). */
 function isListing(res: VaultRawResponse<unknown>): boolean {
   const body = res.body as ListBody | undefined;
-  if (res.status === 404) return (body?.errors ?? []).length === 0;
-  return ok(res) && !!body?.data && typeof body.data === 'object';
+  if (res.status === 404) return emptyListing(res);
+  return ok(res) && !!body?.data && typeof body.data === 'object' && Array.isArray(body.data.keys);
+}
+
+/** The keys directly below a folder, from a recursive SCAN's keys. */
+function topLevel(keys: readonly string[]): string[] {
+  return keys.map((k) => (k.includes('/') ? `${k.slice(0, k.indexOf('/'))}/` : k));
+}
+
+function sameKeys(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((k) => b.has(k));
+}
+
+function why(res: VaultRawResponse<unknown>): string {
+  const body = res.body as { errors?: string[]; warnings?: string[] } | undefined;
+  const words = [...(body?.errors ?? []), ...(body?.warnings ?? [])].join('; ').replace(/\s+/g, ' ').trim();
+  return `status ${res.status}${words ? ` (${words.slice(0, 160)})` : ''}`;
 }
 
 function notAvailable(res: VaultRawResponse<unknown>): boolean {

@@ -18,7 +18,7 @@ import { applyAction, applyPlan, type AppliedAction, type ApplyContext, type Con
 import { fetchWithCa } from './https-fetch.js';
 import { KubeSecrets } from './kube-secrets.js';
 import { LeaderElector } from './leader-election.js';
-import { KeyedMutex } from './limiter.js';
+import { KeyedMutex, mapLimit } from './limiter.js';
 import { errorFields, silentLogger, type Logger } from './logger.js';
 import { ManagedSecretCache, type CacheEvent } from './managed-secret-cache.js';
 import { SyncMetrics, vaultOperation } from './metrics.js';
@@ -86,6 +86,8 @@ export class SecretSyncController {
   #running: Promise<CycleReport> | undefined;
   #repairs = new Set<Promise<unknown>>();
   #generation = 0;
+  #pruneGuard: string | undefined;
+  #loggedDetection = '';
 
   constructor(config: SyncConfig, deps: SecretSyncDeps) {
     this.config = config;
@@ -151,8 +153,14 @@ export class SecretSyncController {
 
   /** The first cycle completed, or this replica is a standby (ready to take over). */
   get ready(): boolean {
+    if (this.#elector?.blocker) return false;
     if (this.#firstCycleDone) return true;
     return this.#elector !== undefined && this.#started && !this.#leading;
+  }
+
+  /** What /readyz says besides ok: why it is not ready, or what needs a person's attention. */
+  get readinessDetail(): string | undefined {
+    return this.#elector?.blocker ?? this.#pruneGuard;
   }
 
   /** False when a leader's loop has not made progress for a long time (liveness). */
@@ -317,19 +325,37 @@ export class SecretSyncController {
       return undefined;
     });
     const tree = await this.#tree.read();
+    this.#reportDetection();
     await this.#recheckConflicts(tree.entries.map((e) => refKey(e)));
     const managed = cache.snapshot();
     const managedKeys = new Set(managed.map((s) => refKey(s)));
     const existing = [...managed, ...[...this.#conflicts.values()].filter((c) => !managedKeys.has(refKey(c)))];
-    const plan = planSecretSync({
-      root: this.#tree.root,
-      listing: tree.listing,
-      entries: tree.entries,
-      unmappable: tree.unmappable,
-      existing,
-      namespaces,
-      prune: { enabled: this.config.prune, maxDeletes: this.config.pruneMax },
-    });
+    const planWith = (known: typeof existing) =>
+      planSecretSync({
+        root: this.#tree.root,
+        listing: tree.listing,
+        entries: tree.entries,
+        unmappable: tree.unmappable,
+        existing: known,
+        namespaces,
+        prune: {
+          enabled: this.config.prune,
+          maxDeletes: this.config.pruneMax,
+          maxShare: this.config.pruneMaxShare,
+          allowMass: this.config.allowMassPrune,
+        },
+      });
+    let plan = planWith(existing);
+    // a real run learns of an unmanaged Secret at a name when its create is refused: a dry run
+    // reads those names instead, so that it plans what the real run does
+    if (this.config.dryRun) {
+      const creates = plan.actions.filter((a) => a.kind === 'create');
+      const found = await mapLimit(creates, this.config.concurrency, (a) =>
+        this.#kube.get(a.namespace ?? '', a.name ?? ''),
+      );
+      const taken = found.filter((e): e is NonNullable<typeof e> => e !== undefined);
+      if (taken.length > 0) plan = planWith([...existing, ...taken]);
+    }
 
     // what drift repair restores from now on: entries that are (or become) our Secrets
     const desired = new Map<string, DesiredSecret>();
@@ -346,6 +372,8 @@ export class SecretSyncController {
     const applied: { results: AppliedAction[]; counts: Record<SyncOutcome, number> } = this.config.dryRun
       ? { results: plan.actions.map((action) => ({ action, outcome: syncOutcomeOf(action) })), counts: plan.counts }
       : await applyPlan(plan, ctx);
+    this.#reportUnmappable(applied.results, ctx);
+    this.#reportPruneGuard(plan, reports, seen);
     await Promise.all(reports);
     this.#logProblems(applied.results, seen);
     // problems that went away are forgotten: if they come back they are reported again
@@ -356,7 +384,7 @@ export class SecretSyncController {
     const writeFailures = applied.results.filter(
       (r) => r.detail && r.outcome === 'skipped' && r.action.kind !== 'skip',
     ).length;
-    const result: CycleResult = failedFolders + errors + writeFailures > 0 ? 'partial' : 'ok';
+    const result: CycleResult = failedFolders + errors + writeFailures > 0 || plan.pruneGuard ? 'partial' : 'ok';
     this.metrics.recordOutcomes(applied.counts);
     this.metrics.lastSuccess.set(this.#now() / 1000);
     this.#firstCycleDone = true;
@@ -369,6 +397,7 @@ export class SecretSyncController {
         durationMs,
         failedFolders,
         readErrors: errors,
+        ...(plan.pruneGuard ? { pruneBlocked: plan.pruneGuard.blocked } : {}),
         ...applied.counts,
       },
       this.config.dryRun ? 'dry-run cycle planned (nothing written)' : 'cycle done',
@@ -408,6 +437,60 @@ export class SecretSyncController {
       },
       changed: (namespace, name) => this.#restarter?.notify(namespace, name),
     };
+  }
+
+  /** The listing mode and why, logged and exported when first chosen (and after a re-detection). */
+  #reportDetection(): void {
+    const d = this.#tree.detection;
+    if (!d || `${d.mode}|${d.reason}` === this.#loggedDetection) return;
+    this.#loggedDetection = `${d.mode}|${d.reason}`;
+    this.metrics.setListingMode(d.mode, d.reason);
+    this.#logger.info({ mode: d.mode, reason: d.reason, tried: d.tried }, `Vault listing mode: ${d.mode}`);
+  }
+
+  /**
+   * Paths that map to no Secret (e.g. `ns1/Bad_Name`): a log line and a Warning Event in the
+   * namespace the path names, once per problem.
+   */
+  #reportUnmappable(results: AppliedAction[], ctx: ApplyContext): void {
+    for (const { action: a } of results) {
+      if (a.kind !== 'invalid' || a.namespace) continue;
+      const segments = a.path.slice(this.#tree.root.length).split('/');
+      const [namespace = '', name = ''] = segments.length >= 2 ? segments : ['', a.path];
+      ctx.report(
+        { namespace: dnsLabel.test(namespace) ? namespace : '', name: name || a.path },
+        'SecretSyncInvalid',
+        `${a.path}: ${a.issues.join('; ')}`,
+      );
+    }
+  }
+
+  /** The mass-deletion guard tripped: log, Event on the Lease, metric and /readyz detail. */
+  #reportPruneGuard(plan: SyncPlan, reports: Promise<void>[], seen: Set<string>): void {
+    const guard = plan.pruneGuard;
+    this.metrics.pruneBlocked.set(guard?.blocked ?? 0);
+    this.#pruneGuard = guard?.reason;
+    if (!guard) return;
+    const key = `prune-guard|${guard.reason}`;
+    seen.add(key);
+    if (this.#reported.get(key) === guard.reason) return;
+    this.#reported.set(key, guard.reason);
+    this.#logger.warn({ blocked: guard.blocked, managed: guard.managed }, guard.reason);
+    if (!this.#mayWrite()) return;
+    // the Event is about the controller (its Lease), not about one Secret
+    const event = this.#kube
+      .event({
+        namespace: this.config.leaseNamespace,
+        name: this.config.leaseName,
+        involved: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' },
+        type: 'Warning',
+        reason: 'SecretSyncPruneBlocked',
+        message: guard.reason,
+        component: 'secret-sync',
+        instance: this.identity,
+      })
+      .catch((error: unknown) => this.#logger.debug(errorFields(error), 'could not record an Event'));
+    reports.push(event);
   }
 
   /** Known unmanaged Secrets at a Vault entry's name: still there? (reads only) */
@@ -492,6 +575,8 @@ export class SecretSyncController {
     for (const l of [...this.#listeners]) l(report);
   }
 }
+
+const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** A fetch that trusts the CA in a file, read on first use. */
 function lazyCaFetch(caFile: string, concurrency: number, read?: (path: string) => Promise<string>): typeof fetch {

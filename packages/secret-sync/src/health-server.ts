@@ -17,9 +17,11 @@ export function startHealthServer(
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed\n');
     if (path === '/healthz') return controller.healthy ? send(200, 'ok\n') : send(503, 'the sync loop is stuck\n');
     if (path === '/readyz') {
+      const detail = controller.readinessDetail;
+      const note = detail ? `\n${detail}\n` : '\n';
       return controller.ready
-        ? send(200, controller.leading ? 'ok: leader\n' : 'ok\n')
-        : send(503, 'first cycle not done yet\n');
+        ? send(200, `${controller.leading ? 'ok: leader' : 'ok'}${note}`)
+        : send(503, detail ? `not ready: ${detail}\n` : 'first cycle not done yet\n');
     }
     if (path === '/metrics') {
       controller.metrics.registry.metrics().then(

@@ -114,11 +114,15 @@ export class KubeSecrets {
     return new Set(list.items.map((n) => n.metadata?.name ?? '').filter((n) => n !== ''));
   }
 
-  /** A Kubernetes Event on a Secret (conflicts and errors). */
+  /**
+   * A Kubernetes Event on a Secret (conflicts and errors), or on another object of the namespace
+   * (`involved`: the controller's Lease; an entry whose name is no valid Secret name).
+   */
   async event(input: {
     namespace: string;
     name: string;
     uid?: string | undefined;
+    involved?: { apiVersion: string; kind: string };
     type: 'Normal' | 'Warning';
     reason: string;
     message: string;
@@ -127,10 +131,13 @@ export class KubeSecrets {
   }): Promise<void> {
     const now = new Date();
     const body: CoreV1Event = {
-      metadata: { generateName: `${input.name}.`, namespace: input.namespace },
+      metadata: {
+        generateName: `${/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(input.name) ? input.name : 'secret-sync'}.`,
+        namespace: input.namespace,
+      },
       involvedObject: {
-        apiVersion: 'v1',
-        kind: 'Secret',
+        apiVersion: input.involved?.apiVersion ?? 'v1',
+        kind: input.involved?.kind ?? 'Secret',
         namespace: input.namespace,
         name: input.name,
         ...(input.uid ? { uid: input.uid } : {}),

@@ -36,6 +36,7 @@ export class LeaderElector {
   #stopped = true;
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
+  #blocker: string | undefined;
 
   constructor(kc: KubeConfig, options: LeaderElectionOptions) {
     this.#api = kc.makeApiClient(CoordinationV1Api);
@@ -46,6 +47,11 @@ export class LeaderElector {
   /** Leading, and renewed within the renew deadline: the check before every write. */
   isLeader(): boolean {
     return this.#leading && this.#now() - this.#lastRenew < this.#o.renewDeadlineMs;
+  }
+
+  /** Why this replica cannot even campaign (a missing Lease namespace), for readiness. */
+  get blocker(): string | undefined {
+    return this.#blocker;
   }
 
   start(): void {
@@ -70,6 +76,7 @@ export class LeaderElector {
       let renewed = false;
       try {
         renewed = await this.#tryAcquireOrRenew();
+        this.#blocker = undefined;
       } catch (error) {
         this.#o.logger.warn(errorFields(error), 'leader election: reading or writing the Lease failed');
       }
@@ -136,6 +143,10 @@ export class LeaderElector {
       } catch (createError) {
         const ce = toKubeError(createError, `create Lease ${namespace}/${name}`);
         if (ce.status === 409) return false; // another candidate was faster
+        if (ce.status === 404) {
+          this.#blocker = `the Lease namespace ${namespace} does not exist: create it, or choose another with --lease-namespace (POD_NAMESPACE)`;
+          throw new Error(this.#blocker, { cause: ce });
+        }
         throw ce;
       }
     }

@@ -19,6 +19,8 @@ export class SyncMetrics {
   readonly driftRepairs: Counter<'kind'>;
   readonly logins: Counter<'method' | 'result'>;
   readonly workloadRestarts: Counter<'kind'>;
+  readonly listingMode: Gauge<'mode' | 'reason'>;
+  readonly pruneBlocked: Gauge;
   #tokenExpiresAt: number | undefined;
 
   constructor(now: () => number = Date.now, options: { processMetrics?: boolean } = {}) {
@@ -95,11 +97,27 @@ export class SyncMetrics {
       labelNames: ['kind'],
       registers,
     });
+    this.listingMode = new Gauge({
+      name: `${p}listing_mode`,
+      help: 'The Vault listing mode in use (1), with why it was chosen',
+      labelNames: ['mode', 'reason'],
+      registers,
+    });
+    this.pruneBlocked = new Gauge({
+      name: `${p}prune_blocked_deletions`,
+      help: 'Deletions the mass-deletion guard refused in the last cycle (0 when it let pruning run)',
+      registers,
+    });
     for (const o of syncOutcomes) {
       this.secrets.set({ outcome: o }, 0);
       this.outcomes.inc({ outcome: o }, 0);
     }
     this.leader.set(0);
+  }
+
+  setListingMode(mode: string, reason: string): void {
+    this.listingMode.reset();
+    this.listingMode.set({ mode, reason: reason.slice(0, 200) }, 1);
   }
 
   setTokenExpiry(expiresAt: number | undefined): void {

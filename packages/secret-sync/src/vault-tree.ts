@@ -8,7 +8,7 @@ import {
   type VaultEntryState,
   type VaultTreeListing,
 } from '@slipway/core';
-import type { KvListingMode, VaultKv } from '@slipway/clients';
+import type { KvListingMode, ListingDetection, VaultKv } from '@slipway/clients';
 import { mapLimit } from './limiter.js';
 
 /** What one read of the tree gives the planner. */
@@ -40,6 +40,7 @@ export class VaultTree {
   readonly #now: () => Date;
   readonly #configured: KvListingMode | 'auto';
   #mode: KvListingMode | undefined;
+  #detection: ListingDetection | undefined;
   #memory = new Map<string, Remembered>();
 
   constructor(options: {
@@ -56,6 +57,7 @@ export class VaultTree {
     this.#now = options.now ?? (() => new Date());
     this.#configured = options.listing;
     this.#mode = options.listing === 'auto' ? undefined : options.listing;
+    if (options.listing !== 'auto') this.#detection = { mode: options.listing, reason: 'set by --listing', tried: [] };
   }
 
   get root(): string {
@@ -66,15 +68,26 @@ export class VaultTree {
     return this.#mode;
   }
 
+  /** Why the mode in use was chosen (undefined before the first read). */
+  get detection(): ListingDetection | undefined {
+    return this.#detection;
+  }
+
   /** Forget everything (a new leader starts from scratch). */
   reset(): void {
     this.#memory = new Map();
-    if (this.#configured === 'auto') this.#mode = undefined;
+    if (this.#configured === 'auto') {
+      this.#mode = undefined;
+      this.#detection = undefined;
+    }
   }
 
   /** Reads the tree. Throws only when the cluster folder itself cannot be listed. */
   async read(): Promise<TreeRead> {
-    this.#mode ??= await this.#kv.detectListing(`${this.#cluster}/`);
+    if (!this.#mode) {
+      this.#detection = await this.#kv.detectListing(`${this.#cluster}/`);
+      this.#mode = this.#detection.mode;
+    }
     const mode = this.#mode;
     const now = this.#now();
     const listed = await this.#list(mode);

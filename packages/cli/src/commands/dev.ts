@@ -6,7 +6,13 @@ import { isAlive } from '../dev/processes.js';
 import { platformFromState, runningState, startPlatform, stopPlatform } from '../dev/platform.js';
 import { readState } from '../dev/state.js';
 import { progress, result, table } from '../report.js';
-import { platformPaths } from '@slipway/core';
+import { platformPaths, type VaultServer } from '@slipway/core';
+
+const vaultChoice: Record<string, VaultServer[] | undefined> = {
+  openbao: ['openbao'],
+  hashicorp: ['hashicorp'],
+  both: ['openbao', 'hashicorp'],
+};
 
 /** Where `slipway dev` keeps its state: SLIPWAY_DEV_DIR, else the XDG state dir. */
 export function defaultDevDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -15,7 +21,7 @@ export function defaultDevDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export function devCommand() {
   const dev = new Command('dev').description(
-    'the local platform: a real control plane, OpenBao, registry and git server',
+    'the local platform: a real control plane, OpenBao and/or HashiCorp Vault, registry and git server',
   );
   const dirOption = ['--dir <path>', 'state dir (config, logs, pids)'] as const;
 
@@ -24,6 +30,7 @@ export function devCommand() {
     .description('start the local platform and wait until every piece is ready')
     .option(...dirOption)
     .option('--nodes <n>', 'fake kwok nodes', '3')
+    .option('--vault <server>', 'Vault server: openbao, hashicorp, or both', 'openbao')
     .action(async (opts) => {
       const dir = opts.dir ?? defaultDevDir();
       const running = runningState(dir);
@@ -36,8 +43,10 @@ export function devCommand() {
       const nodes = Number(opts.nodes);
       if (!Number.isInteger(nodes) || nodes < 1)
         throw new InputError(`--nodes must be a positive integer, got ${opts.nodes}`);
+      const vaults = vaultChoice[opts.vault];
+      if (!vaults) throw new InputError(`--vault must be openbao, hashicorp or both, got ${opts.vault}`);
       const t0 = Date.now();
-      const platform = await startPlatform({ dir, nodes, onProgress: progress });
+      const platform = await startPlatform({ dir, nodes, vaults, onProgress: progress });
       progress(`local platform up in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
       result(endpoints(platform));
     });
@@ -106,7 +115,10 @@ function endpoints(p: ReturnType<typeof platformFromState>): string {
       ['ENDPOINT', 'ADDRESS'],
       ['kube-apiserver', p.kube.server],
       ['kubeconfig', p.kube.kubeconfigPath],
-      ['openbao', `${p.vault.address} (KV v2 at ${p.vault.kvMount}/, auth/kubernetes)`],
+      ...Object.values(p.vaults).map((v) => [
+        v.server === 'openbao' ? 'openbao' : 'vault (hashicorp)',
+        `${v.address} (KV v2 at ${v.kvMount}/, auth/kubernetes)`,
+      ]),
       ['registry', `${p.registry.host} (user ${p.registry.username})`],
       ['git (ssh)', p.git.url('<repo>')],
       ['logs', p.paths.logs],

@@ -1,14 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { kwokNodes, openbaoReviewer, openbaoReviewerObjects, type PlatformLayout } from '@slipway/core';
+import {
+  kwokNodes,
+  openbaoReviewer,
+  openbaoReviewerObjects,
+  platformNamespaces,
+  type PlatformLayout,
+} from '@slipway/core';
 import { run, VaultClient } from '@slipway/clients';
 
-/** Configuration applied once the processes serve: cluster objects, OpenBao mounts and auth. */
+/** Configuration applied once the processes serve: cluster objects, Vault mounts and auth. */
 
 export async function configureKube({ paths, tools }: PlatformLayout, nodes: number): Promise<void> {
   const kubectl = (args: string[], input?: string) =>
     run(tools.kubectl, [`--kubeconfig=${paths.kubeconfig}`, ...args], input === undefined ? {} : { input });
-  const objects = [...kwokNodes(nodes), ...openbaoReviewerObjects()].map((o) => stringify(o));
+  const objects = [...kwokNodes(nodes), ...platformNamespaces(), ...openbaoReviewerObjects()].map((o) => stringify(o));
   const bundle = [readFileSync(tools.istioCrds, 'utf8'), ...objects].join('\n---\n');
   await kubectl(['apply', '--server-side', '--field-manager=slipway-dev', '-f', '-'], bundle);
   await kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
@@ -17,12 +23,14 @@ export async function configureKube({ paths, tools }: PlatformLayout, nodes: num
 
 export const vaultKvMount = 'k8s-secret';
 
+/** KV v2 at `k8s-secret/` and the kubernetes auth method on one Vault server (OpenBao or HashiCorp). */
 export async function configureVault(
   { paths, tools, ports }: PlatformLayout,
+  address: string,
   rootToken: string,
   withKube: boolean,
 ): Promise<void> {
-  const vault = new VaultClient({ address: `http://127.0.0.1:${ports.openbao}`, token: rootToken });
+  const vault = new VaultClient({ address, token: rootToken });
   await vault.request('POST', `sys/mounts/${vaultKvMount}`, { type: 'kv', options: { version: '2' } });
   if (!withKube) return;
   await vault.request('POST', 'sys/auth/kubernetes', { type: 'kubernetes' });

@@ -3,7 +3,7 @@ import { portNames, type PlatformPorts } from '@slipway/core';
 
 /**
  * Asks the kernel for distinct free loopback ports, one per platform listener. OpenBao's dev
- * server also listens on its port + 1 (cluster address), so that one must be free too.
+ * and Vault dev servers also listen on their port + 1 (cluster address), so that one must be free too.
  */
 export async function freePorts(): Promise<PlatformPorts> {
   const servers: Server[] = [];
@@ -24,7 +24,7 @@ export async function freePorts(): Promise<PlatformPorts> {
       for (;;) {
         const port = await hold(0);
         if (port === undefined) continue;
-        if (name === 'openbao' && (await hold(port + 1)) === undefined) continue;
+        if ((name === 'openbao' || name === 'hashicorpVault') && (await hold(port + 1)) === undefined) continue;
         ports[name] = port;
         break;
       }

@@ -1,15 +1,16 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import {
   allPieces,
   platformPaths,
   platformProcesses,
   SlipwayError,
+  vaultProcessName,
   type Piece,
   type PlatformLayout,
   type PlatformPaths,
   type ProcessSpec,
   type ToolPaths,
+  type VaultServer,
 } from '@slipway/core';
 import { configureKube, configureVault, vaultKvMount } from './configure.js';
 import { freePorts } from './free-ports.js';
@@ -24,6 +25,8 @@ export interface StartOptions {
   pieces?: readonly Piece[];
   /** Fake kwok nodes (default 3). */
   nodes?: number;
+  /** The Vault servers of the `vault` piece (default OpenBao); the first is `platform.vault`. */
+  vaults?: readonly VaultServer[];
   tools?: ToolPaths;
   onProgress?: (message: string) => void;
 }
@@ -34,15 +37,32 @@ export interface Platform {
   paths: PlatformPaths;
   state: PlatformState;
   kube: { kubeconfigPath: string; server: string; token: string; caFile: string };
-  vault: { address: string; rootToken: string; kvMount: string };
+  /** The first Vault server asked for. */
+  vault: VaultHandle;
+  /** Every Vault server that runs, by kind. */
+  vaults: Partial<Record<VaultServer, VaultHandle>>;
   registry: { host: string; username: string; password: string };
   git: GitServer;
+}
+
+export interface VaultHandle {
+  server: VaultServer;
+  address: string;
+  rootToken: string;
+  kvMount: string;
 }
 
 /** Handles from a state dir (any process can use a platform another one started). */
 export function platformFromState(dir: string, state: PlatformState): Platform {
   const paths = platformPaths(dir);
   const { ports, credentials: c } = state;
+  const handle = (server: VaultServer): VaultHandle => ({
+    server,
+    address: `http://127.0.0.1:${server === 'openbao' ? ports.openbao : ports.hashicorpVault}`,
+    rootToken: c.vaultRootToken,
+    kvMount: vaultKvMount,
+  });
+  const servers = state.vaults ?? ['openbao'];
   return {
     dir,
     paths,
@@ -53,7 +73,8 @@ export function platformFromState(dir: string, state: PlatformState): Platform {
       token: c.kubeToken,
       caFile: paths.caFile,
     },
-    vault: { address: `http://127.0.0.1:${ports.openbao}`, rootToken: c.vaultRootToken, kvMount: vaultKvMount },
+    vault: handle(servers[0] ?? 'openbao'),
+    vaults: Object.fromEntries(servers.map((s) => [s, handle(s)])),
     registry: { host: `127.0.0.1:${ports.registry}`, username: c.registryUsername, password: c.registryPassword },
     git: new GitServer(paths, ports.sshd),
   };
@@ -71,7 +92,8 @@ export function runningState(dir: string): PlatformState | undefined {
  */
 export async function startPlatform(options: StartOptions): Promise<Platform> {
   const pieces = allPieces.filter((p) => (options.pieces ?? allPieces).includes(p));
-  const tools = options.tools ?? findTools(pieces);
+  const vaults: VaultServer[] = [...new Set<VaultServer>(options.vaults ?? ['openbao'])];
+  const tools = options.tools ?? findTools(pieces, undefined, vaults);
   const progress = options.onProgress ?? (() => {});
   const paths = platformPaths(options.dir);
   mkdirSync(paths.logs, { recursive: true, mode: 0o700 });
@@ -79,6 +101,7 @@ export async function startPlatform(options: StartOptions): Promise<Platform> {
   const state: PlatformState = {
     startedAt: new Date().toISOString(),
     pieces,
+    vaults,
     ports: layout.ports,
     pids: {},
     credentials: {
@@ -90,12 +113,17 @@ export async function startPlatform(options: StartOptions): Promise<Platform> {
   };
   writeState(paths.state, state);
   const t0 = Date.now();
-  const specs = new Map(platformProcesses(layout, pieces).map((s) => [s.name, s]));
+  const specs = new Map(platformProcesses(layout, pieces, vaults).map((s) => [s.name, s]));
 
   const launch = async (name: string) => {
     const spec = specs.get(name) as ProcessSpec;
+    const rootToken = state.credentials.vaultRootToken;
     const secretEnv: Record<string, string> =
-      name === 'openbao' ? { BAO_DEV_ROOT_TOKEN_ID: state.credentials.vaultRootToken } : {};
+      name === 'openbao'
+        ? { BAO_DEV_ROOT_TOKEN_ID: rootToken }
+        : name === 'vault'
+          ? { VAULT_DEV_ROOT_TOKEN_ID: rootToken }
+          : {};
     const pid = startProcess(spec, paths.logs, secretEnv);
     state.pids[name] = pid;
     writeState(paths.state, state);
@@ -122,7 +150,9 @@ export async function startPlatform(options: StartOptions): Promise<Platform> {
   };
   const tasks: Record<Piece, () => Promise<void>> = {
     kube,
-    vault: () => launch('openbao'),
+    vault: async () => {
+      await Promise.all(vaults.map((v) => launch(vaultProcessName[v])));
+    },
     registry: async () => {
       await prepareRegistry(layout, state);
       await launch('registry');
@@ -137,10 +167,14 @@ export async function startPlatform(options: StartOptions): Promise<Platform> {
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     if (pieces.includes('vault')) {
-      await configureVault(layout, state.credentials.vaultRootToken, pieces.includes('kube'));
-      progress(
-        `openbao configured: KV v2 at ${vaultKvMount}/${pieces.includes('kube') ? ', kubernetes auth' : ''} (${seconds(t0)})`,
-      );
+      const handles = platformFromState(options.dir, state).vaults;
+      for (const v of vaults) {
+        const h = handles[v] as VaultHandle;
+        await configureVault(layout, h.address, h.rootToken, pieces.includes('kube'));
+        progress(
+          `${vaultProcessName[v]} configured: KV v2 at ${vaultKvMount}/${pieces.includes('kube') ? ', kubernetes auth' : ''} (${seconds(t0)})`,
+        );
+      }
     }
   } catch (error) {
     await stopProcesses(Object.values(state.pids));

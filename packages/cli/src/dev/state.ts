@@ -1,10 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Piece, PlatformPorts } from '@slipway/core';
+import type { Piece, PlatformPorts, VaultServer } from '@slipway/core';
 
 /** What a running platform records in its state dir (0600: it holds dev credentials). */
 export interface PlatformState {
   startedAt: string;
   pieces: Piece[];
+  /** The Vault servers the `vault` piece runs (older state files: OpenBao only). */
+  vaults?: VaultServer[];
   ports: PlatformPorts;
   pids: Record<string, number>;
   credentials: {

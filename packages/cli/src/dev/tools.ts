@@ -1,7 +1,15 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { allPieces, InputError, toolsByPiece, type Piece, type ToolPaths } from '@slipway/core';
+import {
+  allPieces,
+  InputError,
+  toolsByPiece,
+  toolsByVaultServer,
+  type Piece,
+  type ToolPaths,
+  type VaultServer,
+} from '@slipway/core';
 
 /** The tools cache `make tools` fills; SLIPWAY_TOOLS_BIN points elsewhere. */
 export function toolsBinDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -9,7 +17,11 @@ export function toolsBinDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Paths of the platform binaries; a missing one the pieces need is an error that says to run `make tools`. */
-export function findTools(pieces: readonly Piece[] = allPieces, bin = toolsBinDir()): ToolPaths {
+export function findTools(
+  pieces: readonly Piece[] = allPieces,
+  bin = toolsBinDir(),
+  vaults: readonly VaultServer[] = ['openbao'],
+): ToolPaths {
   const tools: ToolPaths = {
     etcd: join(bin, 'etcd'),
     kubeApiserver: join(bin, 'kube-apiserver'),
@@ -19,12 +31,17 @@ export function findTools(pieces: readonly Piece[] = allPieces, bin = toolsBinDi
     kwok: join(bin, 'kwok'),
     kwokStages: join(bin, '..', 'kwok-stages.yaml'),
     bao: join(bin, 'bao'),
+    vault: join(bin, 'vault'),
     dockerRegistry: join(bin, 'docker-registry'),
     sshd: join(bin, 'sshd'),
     git: join(bin, 'git'),
     istioCrds: join(bin, '..', 'istio-crds.yaml'),
   };
-  const missing = pieces.flatMap((piece) => toolsByPiece[piece].map((t) => tools[t])).filter((p) => !existsSync(p));
+  const needed = pieces.flatMap((piece) => [
+    ...toolsByPiece[piece],
+    ...(piece === 'vault' ? vaults.map((v) => toolsByVaultServer[v]) : []),
+  ]);
+  const missing = needed.map((t) => tools[t]).filter((p) => !existsSync(p));
   if (missing.length > 0) {
     throw new InputError(
       `local platform tools are missing (${missing.join(', ')}); run \`make tools\` to install them`,

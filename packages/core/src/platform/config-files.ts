@@ -118,3 +118,8 @@ export function openbaoReviewerObjects(): object[] {
     },
   ];
 }
+
+/** Namespaces a real cluster of the company has: `devops` holds slipway's own controllers and Leases. */
+export function platformNamespaces(): object[] {
+  return [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'devops' } }];
+}

@@ -4,6 +4,10 @@ import type { PlatformPorts } from './ports.js';
 export type Piece = 'kube' | 'vault' | 'registry' | 'git';
 export const allPieces: readonly Piece[] = ['kube', 'vault', 'registry', 'git'];
 
+/** The Vault-API servers the `vault` piece can run: OpenBao, HashiCorp Vault, or both. */
+export type VaultServer = 'openbao' | 'hashicorp';
+export const vaultServers: readonly VaultServer[] = ['openbao', 'hashicorp'];
+
 /** Absolute paths of the binaries the platform runs. */
 export interface ToolPaths {
   etcd: string;
@@ -14,6 +18,8 @@ export interface ToolPaths {
   kwok: string;
   kwokStages: string;
   bao: string;
+  /** HashiCorp Vault, built from its Go module (scripts/build-vault.sh). */
+  vault: string;
   dockerRegistry: string;
   sshd: string;
   git: string;
@@ -35,6 +41,7 @@ export function platformPaths(dir: string) {
     tokenFile: `${dir}/kube/tokens.csv`,
     etcdData: `${dir}/etcd`,
     baoHome: `${dir}/openbao`,
+    vaultHome: `${dir}/vault`,
     registryConfig: `${dir}/registry/config.yml`,
     registryHtpasswd: `${dir}/registry/htpasswd`,
     registryData: `${dir}/registry/data`,
@@ -66,7 +73,10 @@ export const toolsByPiece: Record<Piece, readonly (keyof ToolPaths)[]> = {
     'kwokStages',
     'istioCrds',
   ],
-  vault: ['bao'],
+  vault: [],
   registry: ['dockerRegistry'],
   git: ['sshd', 'git'],
 };
+
+/** The binary each Vault server runs. */
+export const toolsByVaultServer: Record<VaultServer, keyof ToolPaths> = { openbao: 'bao', hashicorp: 'vault' };

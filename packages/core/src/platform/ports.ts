@@ -7,6 +7,7 @@ export interface PlatformPorts {
   scheduler: number;
   kwok: number;
   openbao: number;
+  hashicorpVault: number;
   registry: number;
   sshd: number;
 }
@@ -19,6 +20,7 @@ export const portNames: readonly (keyof PlatformPorts)[] = [
   'scheduler',
   'kwok',
   'openbao',
+  'hashicorpVault',
   'registry',
   'sshd',
 ];

@@ -1,4 +1,4 @@
-import type { Piece, PlatformLayout } from './layout.js';
+import type { Piece, PlatformLayout, VaultServer } from './layout.js';
 
 /** How to tell that a started process is ready to serve. */
 export type Readiness =
@@ -17,11 +17,21 @@ export interface ProcessSpec {
 
 const loopback = '127.0.0.1';
 
+/** The process name of each Vault server. */
+export const vaultProcessName: Record<VaultServer, string> = { openbao: 'openbao', hashicorp: 'vault' };
+
 /** The processes of the requested pieces, in start order. */
-export function platformProcesses(layout: PlatformLayout, pieces: readonly Piece[]): ProcessSpec[] {
+export function platformProcesses(
+  layout: PlatformLayout,
+  pieces: readonly Piece[],
+  vaults: readonly VaultServer[] = ['openbao'],
+): ProcessSpec[] {
   const specs: ProcessSpec[] = [];
   if (pieces.includes('kube')) specs.push(...kubeProcesses(layout));
-  if (pieces.includes('vault')) specs.push(openbaoProcess(layout));
+  if (pieces.includes('vault')) {
+    if (vaults.includes('openbao')) specs.push(openbaoProcess(layout));
+    if (vaults.includes('hashicorp')) specs.push(hashicorpVaultProcess(layout));
+  }
   if (pieces.includes('registry')) specs.push(registryProcess(layout));
   if (pieces.includes('git')) specs.push(sshdProcess(layout));
   return specs;
@@ -152,6 +162,29 @@ function openbaoProcess({ paths: p, tools: t, ports }: PlatformLayout): ProcessS
     readiness: {
       kind: 'http',
       url: `http://${loopback}:${ports.openbao}/v1/sys/health`,
+      ok: [200],
+    },
+  };
+}
+
+function hashicorpVaultProcess({ paths: p, tools: t, ports }: PlatformLayout): ProcessSpec {
+  return {
+    name: 'vault',
+    piece: 'vault',
+    command: t.vault,
+    args: [
+      'server',
+      '-dev',
+      // without it the dev server writes the root token to ~/.vault-token
+      '-dev-no-store-token',
+      `-dev-listen-address=${loopback}:${ports.hashicorpVault}`,
+      '-log-level=warn',
+    ],
+    // the root token is set through the environment by the launcher
+    env: { HOME: p.vaultHome },
+    readiness: {
+      kind: 'http',
+      url: `http://${loopback}:${ports.hashicorpVault}/v1/sys/health`,
       ok: [200],
     },
   };

@@ -7,7 +7,8 @@ export function formatSyncPlan(plan: SyncPlan): string {
     .filter(([, n]) => n > 0)
     .map(([o, n]) => `${n} ${o}`)
     .join(', ');
-  return [...lines, `plan: ${counts || 'nothing in Vault, nothing managed'}`].join('\n') + '\n';
+  const guard = plan.pruneGuard ? [`deletions refused: ${plan.pruneGuard.reason}`] : [];
+  return [...lines, ...guard, `plan: ${counts || 'nothing in Vault, nothing managed'}`].join('\n') + '\n';
 }
 
 export function formatSyncAction(a: SyncAction): string {

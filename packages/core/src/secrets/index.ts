@@ -9,3 +9,4 @@ export * from './sync-config.js';
 export * from './validation.js';
 export * from './vault-path.js';
 export * from './workload-refs.js';
+export * from './vault-policy.js';

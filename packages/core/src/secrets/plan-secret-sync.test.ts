@@ -76,8 +76,10 @@ describe('planSecretSync', () => {
 
   it('prunes a managed Secret whose path is gone from a completely listed folder', () => {
     const gone = managed(entry('payments', 'gone'));
-    const plan = planSecretSync(input({ entries: [entry('payments', 'a')], existing: [gone] }));
-    expect(kinds(plan)).toEqual(['create payments/a', 'delete payments/gone']);
+    const a = entry('payments', 'a');
+    const plan = planSecretSync(input({ entries: [a], existing: [gone, managed(a)] }));
+    expect(kinds(plan)).toEqual(['unchanged payments/a', 'delete payments/gone']);
+    expect(plan.pruneGuard).toBeUndefined();
   });
 
   it('does not prune when the folder or the root listing failed, or pruning is off', () => {
@@ -98,7 +100,7 @@ describe('planSecretSync', () => {
 
   it('caps deletions per cycle, deterministically', () => {
     const existing = ['e', 'c', 'a', 'd', 'b'].map((n) => managed(entry('payments', n)));
-    const plan = planSecretSync(input({ existing, prune: { enabled: true, maxDeletes: 2 } }));
+    const plan = planSecretSync(input({ existing, prune: { enabled: true, maxDeletes: 2, allowMass: true } }));
     expect(kinds(plan)).toEqual([
       'delete payments/a',
       'delete payments/b',
@@ -107,6 +109,64 @@ describe('planSecretSync', () => {
       'skip payments/e',
     ]);
     expect(plan.counts).toMatchObject({ pruned: 2, skipped: 3 });
+  });
+
+  describe('the mass-deletion guard', () => {
+    const secrets = (ns: string, n: number) => Array.from({ length: n }, (_, i) => entry(ns, `s${i}`));
+    const kept = (list: VaultEntry[]) => list.map((e) => managed(e));
+
+    it('deletes nothing when an empty listing would remove every managed Secret, and still creates', () => {
+      const all = secrets('ns1', 3);
+      const fresh = entry('ns2', 'new');
+      const plan = planSecretSync(input({ entries: [fresh], existing: kept(all) }));
+      expect(kinds(plan)).toEqual(['create ns2/new', 'skip ns1/s0', 'skip ns1/s1', 'skip ns1/s2']);
+      expect(plan.counts.pruned).toBe(0);
+      expect(plan.pruneGuard).toMatchObject({ blocked: 3, managed: 3 });
+      expect(plan.pruneGuard?.reason).toMatch(/every managed Secret .*3 of 3.*--allow-mass-prune/);
+    });
+
+    it('deletes nothing above the share (default 50 %), and prunes at or below it', () => {
+      const ns1 = secrets('ns1', 5);
+      const ns2 = secrets('ns2', 5);
+      const above = planSecretSync(
+        input({ entries: [...ns1.slice(0, 2), ...ns2.slice(0, 2)], existing: kept([...ns1, ...ns2]) }),
+      );
+      expect(above.counts.pruned).toBe(0);
+      expect(above.pruneGuard?.reason).toMatch(/6 of 10 managed Secrets, more than 50 %/);
+      const at = planSecretSync(
+        input({ entries: [...ns1.slice(0, 3), ...ns2.slice(0, 2)], existing: kept([...ns1, ...ns2]) }),
+      );
+      expect(at.counts.pruned).toBe(5);
+      expect(at.pruneGuard).toBeUndefined();
+      const strict = planSecretSync(
+        input({
+          entries: [...ns1.slice(0, 3), ...ns2.slice(0, 2)],
+          existing: kept([...ns1, ...ns2]),
+          prune: { enabled: true, maxDeletes: 25, maxShare: 0.2 },
+        }),
+      );
+      expect(strict.pruneGuard?.reason).toMatch(/more than 20 %/);
+    });
+
+    it('deletes nothing when a namespace holding two or more would lose all of them; a lone Secret may go', () => {
+      const big = secrets('big', 8);
+      const whole = secrets('ns1', 2);
+      const plan = planSecretSync(input({ entries: big, existing: kept([...big, ...whole]) }));
+      expect(plan.counts.pruned).toBe(0);
+      expect(plan.pruneGuard?.reason).toMatch(/every managed Secret of namespace ns1 \(2\)/);
+      const lone = entry('solo', 'only');
+      const ok = planSecretSync(input({ entries: big, existing: kept([...big, lone]) }));
+      expect(kinds(ok).filter((k) => k.startsWith('delete'))).toEqual(['delete solo/only']);
+    });
+
+    it('lets a deliberate cleanup through with allowMass, still within the per-cycle cap', () => {
+      const all = secrets('ns1', 4);
+      const plan = planSecretSync(
+        input({ existing: kept(all), prune: { enabled: true, maxDeletes: 3, allowMass: true } }),
+      );
+      expect(plan.counts).toMatchObject({ pruned: 3, skipped: 1 });
+      expect(plan.pruneGuard).toBeUndefined();
+    });
   });
 
   it('ignores managed Secrets of another cluster or mount, and mismatched annotations', () => {

@@ -37,7 +37,21 @@ export interface SyncPlanInput {
   existing: readonly ExistingSecret[];
   /** Namespaces that exist; undefined when unknown. */
   namespaces?: ReadonlySet<string> | undefined;
-  prune: { enabled: boolean; maxDeletes: number };
+  prune: PruneRules;
+}
+
+export interface PruneRules {
+  enabled: boolean;
+  /** Deletions per cycle; the rest wait for later cycles. */
+  maxDeletes: number;
+  /**
+   * The mass-deletion guard: a cycle that would delete more than this share (0..1) of the
+   * managed Secrets under the root, every one of them, or every one of a namespace holding two
+   * or more, deletes nothing. Default 0.5.
+   */
+  maxShare?: number;
+  /** Lets a deliberate large cleanup through the guard (`--allow-mass-prune`). */
+  allowMass?: boolean;
 }
 
 interface Where {
@@ -75,6 +89,8 @@ export function syncOutcomeOf(action: SyncAction): SyncOutcome {
 export interface SyncPlan {
   actions: SyncAction[];
   counts: Record<SyncOutcome, number>;
+  /** Set when the mass-deletion guard refused this cycle's deletions. */
+  pruneGuard?: { blocked: number; managed: number; reason: string };
 }
 
 /**
@@ -83,8 +99,9 @@ export interface SyncPlan {
  * Safety rules: a Secret without the ownership label is never touched (conflict); a tombstone,
  * a read error or an invalid entry keeps the existing Secret as it is; a managed Secret is
  * deleted only when pruning is on, the whole cluster folder and its namespace folder were listed
- * without error, its vault-path annotation is exactly the path that is gone, and fewer than
- * `maxDeletes` deletions were planned before it (sorted by path, so the cap is deterministic).
+ * without error, its vault-path annotation is exactly the path that is gone, the mass-deletion
+ * guard lets the cycle's deletions through, and fewer than `maxDeletes` deletions were planned
+ * before it (sorted by path, so the cap is deterministic).
  */
 export function planSecretSync(input: SyncPlanInput): SyncPlan {
   const existing = new Map(input.existing.map((e) => [refKey(e), e]));
@@ -99,25 +116,70 @@ export function planSecretSync(input: SyncPlanInput): SyncPlan {
   }
   for (const u of input.unmappable) actions.push({ kind: 'invalid', path: u.path, issues: u.issues });
 
-  let deletes = 0;
-  const candidates = [...existing.values()]
-    .filter((e) => e.managed && !seen.has(refKey(e)))
-    .filter((e) => (e.annotations[syncAnnotations.vaultPath] ?? '').startsWith(input.root))
-    .sort((a, b) => compare(refKey(a), refKey(b)));
+  const managed = [...existing.values()].filter(
+    (e) => e.managed && (e.annotations[syncAnnotations.vaultPath] ?? '').startsWith(input.root),
+  );
+  const candidates = managed.filter((e) => !seen.has(refKey(e))).sort((a, b) => compare(refKey(a), refKey(b)));
+  const deletable: ExistingSecret[] = [];
+  const pruning: SyncAction[] = [];
   for (const e of candidates) {
     const path = e.annotations[syncAnnotations.vaultPath] ?? '';
-    const where = { namespace: e.namespace, name: e.name, path };
-    const blocked = pruneBlocker(input, e, path, deletes);
-    if (blocked) actions.push({ ...where, kind: 'skip', reason: blocked });
-    else {
+    const blocked = pruneBlocker(input, e, path);
+    if (blocked) pruning.push({ namespace: e.namespace, name: e.name, path, kind: 'skip', reason: blocked });
+    else deletable.push(e);
+  }
+  const guard = massDeletion(deletable, managed, input.prune);
+  let deletes = 0;
+  for (const e of deletable) {
+    const where = { namespace: e.namespace, name: e.name, path: e.annotations[syncAnnotations.vaultPath] ?? '' };
+    if (guard) pruning.push({ ...where, kind: 'skip', reason: `${guard}; not pruned` });
+    else if (deletes >= input.prune.maxDeletes) {
+      pruning.push({
+        ...where,
+        kind: 'skip',
+        reason: `gone from Vault; the prune cap of ${input.prune.maxDeletes} per cycle is reached, pruned in a later cycle`,
+      });
+    } else {
       deletes++;
-      actions.push({ ...where, kind: 'delete', existing: e });
+      pruning.push({ ...where, kind: 'delete', existing: e });
     }
   }
+  actions.push(...pruning.sort((a, b) => compare(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`)));
 
   const counts = Object.fromEntries(syncOutcomes.map((o) => [o, 0])) as Record<SyncOutcome, number>;
   for (const a of actions) counts[syncOutcomeOf(a)]++;
-  return { actions, counts };
+  return guard
+    ? { actions, counts, pruneGuard: { blocked: deletable.length, managed: managed.length, reason: guard } }
+    : { actions, counts };
+}
+
+/** Why the guard refuses these deletions, or undefined when they may go ahead. */
+function massDeletion(
+  deletable: readonly ExistingSecret[],
+  managed: readonly ExistingSecret[],
+  rules: PruneRules,
+): string | undefined {
+  if (deletable.length === 0 || rules.allowMass) return undefined;
+  const share = rules.maxShare ?? 0.5;
+  const what = `${deletable.length} of ${managed.length} managed Secrets`;
+  const fix = 'if this is a deliberate cleanup, run once with --allow-mass-prune';
+  if (deletable.length === managed.length)
+    return `mass-deletion guard: the cycle would delete every managed Secret (${what}); ${fix}`;
+  if (deletable.length > share * managed.length) {
+    return `mass-deletion guard: the cycle would delete ${what}, more than ${Math.round(share * 100)} %; ${fix}`;
+  }
+  const perNamespace = (list: readonly ExistingSecret[]) => {
+    const n = new Map<string, number>();
+    for (const e of list) n.set(e.namespace, (n.get(e.namespace) ?? 0) + 1);
+    return n;
+  };
+  const held = perNamespace(managed);
+  for (const [ns, n] of perNamespace(deletable)) {
+    if (n >= 2 && n === held.get(ns)) {
+      return `mass-deletion guard: the cycle would delete every managed Secret of namespace ${ns} (${n}); ${fix}`;
+    }
+  }
+  return undefined;
 }
 
 function planEntry(entry: VaultEntry, ex: ExistingSecret | undefined, namespaces?: ReadonlySet<string>): SyncAction {
@@ -176,16 +238,13 @@ function planEntry(entry: VaultEntry, ex: ExistingSecret | undefined, namespaces
   }
 }
 
-function pruneBlocker(input: SyncPlanInput, e: ExistingSecret, path: string, deletes: number): string | undefined {
+function pruneBlocker(input: SyncPlanInput, e: ExistingSecret, path: string): string | undefined {
   if (path !== vaultPathOf(input.root, e))
     return `its vault-path annotation ${path} does not match ${refKey(e)}; not pruned`;
   if (!input.prune.enabled) return 'gone from Vault; pruning is off';
   if (!input.listing.rootComplete) return 'gone from the listing, but listing the cluster folder failed; not pruned';
   const failed = input.listing.failedFolders[e.namespace];
   if (failed !== undefined) return `listing folder ${e.namespace}/ failed (${failed}); not pruned`;
-  if (deletes >= input.prune.maxDeletes) {
-    return `gone from Vault; the prune cap of ${input.prune.maxDeletes} per cycle is reached, pruned in a later cycle`;
-  }
   return undefined;
 }
 

@@ -35,6 +35,8 @@ export interface RawSyncConfig {
   concurrency?: string;
   prune?: string;
   pruneMax?: string;
+  pruneMaxShare?: string;
+  allowMassPrune?: string;
   dryRun?: string;
   once?: string;
   port?: string;
@@ -139,6 +141,19 @@ export const syncOptionSpecs: readonly SyncOptionSpec[] = [
     env: 'SECRET_SYNC_PRUNE_MAX',
     help: 'at most this many deletions per cycle (default 25)',
   },
+  {
+    key: 'pruneMaxShare',
+    flag: 'prune-max-share',
+    env: 'SECRET_SYNC_PRUNE_MAX_SHARE',
+    help: 'mass-deletion guard: a cycle that would delete more than this share (0..1) of the managed Secrets, all of them, or all of a namespace holding 2 or more, deletes nothing (default 0.5)',
+  },
+  {
+    key: 'allowMassPrune',
+    flag: 'allow-mass-prune',
+    env: 'SECRET_SYNC_ALLOW_MASS_PRUNE',
+    boolean: true,
+    help: 'let a deliberate large cleanup through the mass-deletion guard, e.g. with --once (default false)',
+  },
   { key: 'dryRun', flag: 'dry-run', env: 'SECRET_SYNC_DRY_RUN', boolean: true, help: 'plan and report, write nothing' },
   {
     key: 'once',
@@ -225,6 +240,19 @@ const bool = (fallback: boolean) =>
     .optional()
     .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
 
+const share = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((s, ctx) => {
+      const n = Number(s);
+      if (s.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
+        ctx.addIssue({ code: 'custom', message: `"${s}" must be a number from 0 to 1` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
 const int = (fallback: number, min: number, max: number) =>
   z
     .string()
@@ -262,20 +290,12 @@ export const rawSyncConfigSchema = z.object({
   cluster: dnsLabel,
   listing: z.enum(['auto', 'scan', 'list-detailed', 'list']).default('auto'),
   interval: duration('60s', 1000),
-  jitter: z
-    .string()
-    .default('0.1')
-    .transform((s, ctx) => {
-      const n = Number(s);
-      if (!Number.isFinite(n) || n < 0 || n > 1) {
-        ctx.addIssue({ code: 'custom', message: `"${s}" must be a number from 0 to 1` });
-        return z.NEVER;
-      }
-      return n;
-    }),
+  jitter: share('0.1'),
   concurrency: int(8, 1, 256),
   prune: bool(true),
   pruneMax: int(25, 0, 1_000_000),
+  pruneMaxShare: share('0.5'),
+  allowMassPrune: bool(false),
   dryRun: bool(false),
   once: bool(false),
   port: int(8080, 0, 65535),
