@@ -161,6 +161,6 @@ describe('slipway bake', () => {
     writeFileSync(join(pinned, 'slipway.yaml'), platform);
     const r = await slipway(['bake', 'payments', '--stack', 'dev', '--image-tag', '1.0.0', '--catalog', pinned]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/charts\.workload pins version 9\.9\.9 but .*Chart\.yaml is version 0\.1\.0/);
+    expect(r.stderr).toMatch(/charts\.workload\.version: pins version 9\.9\.9 but .*Chart\.yaml is version 0\.1\.0/);
   });
 });

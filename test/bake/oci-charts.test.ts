@@ -68,6 +68,8 @@ describe('bake with the shared charts from an OCI registry', () => {
       helmEnv,
     );
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/helm template web oci:\/\/\S+\/charts\/workload .*--version 0\.2\.0.*: not found/);
+    expect(missing.stderr).toMatch(
+      /helm template .*--version 0\.2\.0.* -- web oci:\/\/\S+\/charts\/workload.*: not found/,
+    );
   });
 });

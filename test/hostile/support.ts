@@ -1,10 +1,9 @@
-import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import { slipway, type CliResult } from '../support/cli.js';
-
-const repo = new URL('../..', import.meta.url).pathname;
+import { exampleCatalog } from '../support/example-catalog.js';
 
 /** A known fake secret in the CLI's environment: no output may ever contain it. */
 export const fakePassword = 'hostile-fake-password-7d3f91c2';
@@ -23,10 +22,7 @@ export class Workspace {
   readonly out = join(this.dir, 'out');
 
   constructor() {
-    cpSync(join(repo, 'examples/catalog'), this.catalog, { recursive: true, dereference: true });
-    rmSync(join(this.catalog, 'charts'), { recursive: true, force: true });
-    cpSync(join(repo, 'charts'), join(this.catalog, 'charts'), { recursive: true, dereference: true });
-    this.edit('slipway.yaml', (t) => t.replace(/ref: [^,}\n]*?(workload|routing)\b/g, 'ref: charts/$1'));
+    exampleCatalog(this.catalog);
   }
 
   path(rel: string): string {

@@ -55,16 +55,17 @@ export function checkChartRefs(
       issue('ref', `is not a chart: ${display(resolve(dir, 'Chart.yaml'))} ${problem}`, refHint);
       continue;
     }
-    let actual: unknown;
+    let found: unknown;
     try {
-      actual = (parse(chartFile.text) as { version?: unknown } | null)?.version;
+      found = (parse(chartFile.text) as { version?: unknown } | null)?.version;
     } catch {
-      actual = undefined;
+      found = undefined;
     }
-    if ((typeof actual === 'string' ? actual : JSON.stringify(actual)) !== version) {
+    const actual = typeof found === 'string' ? found : (JSON.stringify(found) ?? '(none)');
+    if (actual !== version) {
       issue(
         'version',
-        `pins version ${version} but ${display(resolve(dir, 'Chart.yaml'))} is version ${actual === undefined ? '(none)' : JSON.stringify(actual).slice(0, 40)}`,
+        `pins version ${version} but ${display(resolve(dir, 'Chart.yaml'))} is version ${actual.slice(0, 40)}`,
         'update the pin or the chart',
       );
       continue;
