@@ -1,8 +1,10 @@
 // bench/secret-sync: 10,000 secrets in 200 namespaces on the local platform (real apiserver, real
-// OpenBao). Measures the controller as a separate process: initial convergence, steady cycle time,
-// Vault requests and Kubernetes writes per steady cycle (per listing mode), peak RSS.
+// OpenBao and real HashiCorp Vault holding the same tree). Measures the controller as a separate
+// process: initial convergence, steady cycle time, Vault requests and Kubernetes writes per steady
+// cycle (per server and listing mode), peak RSS.
 //   npx tsc -b packages/cli packages/secret-sync && npx tsc -p bench/secret-sync && node bench/secret-sync/dist/run.js
-// Environment: NAMESPACES (200), PER_NAMESPACE (50), STEADY_CYCLES (3), MODES (scan,list-detailed,list)
+// Environment: NAMESPACES (200), PER_NAMESPACE (50), STEADY_CYCLES (3), MODES (scan,list-detailed,list:
+// OpenBao's), HASHICORP (1: also measure plain LIST against HashiCorp Vault; 0: skip)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -11,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startPlatform, stopPlatform, type Platform } from '@slipway/cli';
 import { VaultClient } from '@slipway/clients';
+import { secretSyncPolicy, type VaultServer } from '@slipway/core';
 
 const here = new URL('.', import.meta.url).pathname;
 const root = here.slice(0, here.indexOf('bench/secret-sync/'));
@@ -19,6 +22,8 @@ const namespaces = Number(process.env['NAMESPACES'] ?? 200);
 const perNamespace = Number(process.env['PER_NAMESPACE'] ?? 50);
 const steadyCycles = Number(process.env['STEADY_CYCLES'] ?? 3);
 const modes = (process.env['MODES'] ?? 'scan,list-detailed,list').split(',');
+const withHashicorp = process.env['HASHICORP'] !== '0';
+const servers: VaultServer[] = withHashicorp ? ['openbao', 'hashicorp'] : ['openbao'];
 const cluster = 'bench';
 const total = namespaces * perNamespace;
 
@@ -56,7 +61,12 @@ interface Running {
   stop(): Promise<void>;
 }
 
-async function startController(p: Platform, listing: string, interval: string): Promise<Running> {
+async function startController(
+  p: Platform,
+  listing: string,
+  interval: string,
+  server: VaultServer = 'openbao',
+): Promise<Running> {
   const child = spawn(
     process.execPath,
     [
@@ -74,7 +84,7 @@ async function startController(p: Platform, listing: string, interval: string): 
       '--bind=127.0.0.1',
       '--log-level=info',
     ],
-    { env: { ...process.env, VAULT_ADDR: p.vault.address }, stdio: ['ignore', 'ignore', 'pipe'] },
+    { env: { ...process.env, VAULT_ADDR: p.vaults[server]?.address }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const port = await new Promise<number>((resolve, reject) => {
     let buf = '';
@@ -137,43 +147,44 @@ async function secretVersions(kc: KubeConfig): Promise<Map<string, string>> {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'slipway-bench-secret-sync-'));
-log(`starting the local platform (kube + OpenBao) in ${dir}`);
-const p = await startPlatform({ dir, pieces: ['kube', 'vault'], nodes: 1, onProgress: log });
+log(`starting the local platform (kube + ${servers.join(' + ')}) in ${dir}`);
+const p = await startPlatform({ dir, pieces: ['kube', 'vault'], vaults: servers, nodes: 1, onProgress: log });
 const result: Record<string, unknown> = {};
 try {
   const kc = new KubeConfig();
   kc.loadFromFile(p.kube.kubeconfigPath);
   const core = kc.makeApiClient(CoreV1Api);
-  const vault = new VaultClient({ address: p.vault.address, token: p.vault.rootToken });
+  const vaults = servers.map((server) => {
+    const v = p.vaults[server];
+    return { server, client: new VaultClient({ address: v?.address ?? '', token: v?.rootToken ?? '' }) };
+  });
 
-  await core.createNamespace({ body: { metadata: { name: 'devops' } } });
   await core.createNamespacedServiceAccount({ namespace: 'devops', body: { metadata: { name: 'secret-sync' } } });
-  await vault.request('PUT', 'sys/policies/acl/secret-sync', {
-    policy: ['detailed-metadata', 'metadata']
-      .map((kind) => `path "k8s-secret/${kind}/${cluster}/*" { capabilities = ["list", "scan", "read"] }`)
-      .concat(`path "k8s-secret/data/${cluster}/*" { capabilities = ["read"] }`)
-      .join('\n'),
-  });
-  await vault.request('POST', 'auth/kubernetes/role/secret-sync', {
-    bound_service_account_names: ['secret-sync'],
-    bound_service_account_namespaces: ['devops'],
-    token_policies: ['secret-sync'],
-    token_ttl: '1h',
-  });
+  for (const { server, client } of vaults) {
+    await client.request('PUT', 'sys/policies/acl/secret-sync', {
+      policy: secretSyncPolicy('k8s-secret', cluster, server),
+    });
+    await client.request('POST', 'auth/kubernetes/role/secret-sync', {
+      bound_service_account_names: ['secret-sync'],
+      bound_service_account_namespaces: ['devops'],
+      token_policies: ['secret-sync'],
+      token_ttl: '1h',
+    });
+  }
 
   const nsNames = Array.from({ length: namespaces }, (_, i) => `bench-${String(i).padStart(3, '0')}`);
-  log(`creating ${namespaces} namespaces and writing ${total} KV v2 entries`);
+  log(`creating ${namespaces} namespaces and writing ${total} KV v2 entries to ${servers.join(' and ')}`);
   await mapLimit(nsNames, 16, (name) => core.createNamespace({ body: { metadata: { name } } }));
-  const t0 = Date.now();
   const paths = nsNames.flatMap((ns) => Array.from({ length: perNamespace }, (_, j) => `${cluster}/${ns}/secret-${j}`));
-  await mapLimit(paths, 32, (path) =>
-    vault.kvPut('k8s-secret', path, {
-      username: `user-${path}`,
-      password: `pw-${Math.random().toString(36).slice(2)}`,
-      port: 5432,
-    }),
-  );
-  log(`wrote ${total} entries in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  // the same data in every server, so a controller on either finds the Secrets up to date
+  const passwords = new Map(paths.map((path) => [path, `pw-${Math.random().toString(36).slice(2)}`]));
+  for (const { server, client } of vaults) {
+    const t0 = Date.now();
+    await mapLimit(paths, 32, (path) =>
+      client.kvPut('k8s-secret', path, { username: `user-${path}`, password: passwords.get(path), port: 5432 }),
+    );
+    log(`wrote ${total} entries to ${server} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  }
 
   // initial convergence: empty cluster → every Secret, one controller process (scan mode)
   const startedAt = Date.now();
@@ -196,10 +207,16 @@ try {
   };
   await first.stop();
 
-  // steady state per listing mode: nothing changes between cycles
+  // steady state per server and listing mode: nothing changes between cycles. HashiCorp Vault has
+  // only plain LIST (one per folder plus one metadata read per secret)
   const steady: Record<string, unknown> = {};
-  for (const mode of modes) {
-    const c = await startController(p, mode, '2s');
+  const runs: [VaultServer, string][] = [
+    ...modes.map((m): [VaultServer, string] => ['openbao', m]),
+    ...(withHashicorp ? [['hashicorp', 'list'] as [VaultServer, string]] : []),
+  ];
+  for (const [server, mode] of runs) {
+    const key = `${server}/${mode}`;
+    const c = await startController(p, mode, '2s', server);
     const warm = await waitForCycles(c, 1);
     const before = await secretVersions(kc);
     const base = {
@@ -214,7 +231,7 @@ try {
     const serverWrites =
       [...after].filter(([k, rv]) => before.get(k) !== rv).length +
       [...before.keys()].filter((k) => !after.has(k)).length;
-    steady[mode] = {
+    steady[key] = {
       cycles: n,
       cycleSeconds: +((metric(end, 'slipway_secret_sync_cycle_duration_seconds_sum') - base.seconds) / n).toFixed(3),
       vaultRequestsPerCycle: (metric(end, 'slipway_secret_sync_vault_requests_total') - base.vault) / n,
@@ -223,7 +240,7 @@ try {
       unchanged: metric(end, 'slipway_secret_sync_secrets', { outcome: 'unchanged' }),
       peakRssMiB: c.peakRssMiB(),
     };
-    log(`steady (${mode}): ${JSON.stringify(steady[mode])}`);
+    log(`steady (${key}): ${JSON.stringify(steady[key])}`);
     await c.stop();
   }
   result.steady = steady;
@@ -245,6 +262,7 @@ const out = {
     perNamespace,
     secrets: total,
     openbao: 'bao server -dev (in-memory)',
+    ...(withHashicorp ? { hashicorp: 'vault server -dev (in-memory), v1.21.2 built from its Go module' } : {}),
     comparison: 'External Secrets Operator not run: see README',
   },
   ...result,
