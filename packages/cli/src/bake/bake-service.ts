@@ -13,6 +13,7 @@ import {
   type ChartName,
 } from '@slipway/core';
 import { helmTemplate } from '@slipway/clients';
+import { catalogFile, catalogIssues } from '../catalog/load-catalog.js';
 
 export const chartNames: readonly ChartName[] = ['workload', 'routing'];
 
@@ -47,7 +48,7 @@ export function checkBakePolicy(catalog: Catalog, service: CatalogService, reque
     ...checkValuesPolicy(catalog.platform, service, request.stack),
     ...checkReleasePolicy(catalog.platform, { stack: request.stack, imageTag: request.imageTag }),
   ];
-  if (issues.length > 0) throw new PolicyError(issues.map(formatIssue).join('\n'));
+  if (issues.length > 0) throw new PolicyError(catalogIssues(catalog, issues).map(formatIssue).join('\n'));
 }
 
 /** A stack of slipway.yaml, or an error that lists them (with a "did you mean"). */
@@ -99,10 +100,10 @@ export async function renderCharts(
   return { workload, routing: await render('routing') };
 }
 
-export function assertCanaryAllowed(service: CatalogService, request: BakeRequest): void {
+export function assertCanaryAllowed(catalog: Catalog, service: CatalogService, request: BakeRequest): void {
   if (request.canary && !service.config.canary) {
     throw new InputError(
-      `service ${service.config.name} does not allow canary releases; set canary: true in ${service.dir}/service.yaml`,
+      `service ${service.config.name} does not allow canary releases; set canary: true in ${catalogFile(catalog, `${service.dir}/service.yaml`)}`,
     );
   }
 }
@@ -115,7 +116,7 @@ export async function bakeService(
   request: BakeRequest,
   parallel = false,
 ): Promise<BakedService> {
-  assertCanaryAllowed(service, request);
+  assertCanaryAllowed(catalog, service, request);
   const values = bakeValues(catalog.platform, service, request);
   const manifests = await renderCharts(helm, catalog, service, values, parallel);
   return { service: service.config.name, stack: request.stack, values, manifests };

@@ -44,13 +44,33 @@ export function checkCatalog(dir: string): { catalog?: Catalog; issues: Validati
       for (const stack of service.config.stacks) issues.push(...checkValuesPolicy(catalog.platform, service, stack));
   }
   const base = resolve(dir);
-  const shown = sortIssues(issues).map((i) => ({
+  const shown = shownIssues(base, sortIssues(issues));
+  if (shown.length > 0 || !catalog) return { issues: shown };
+  catalogDirs.set(catalog, base);
+  return { catalog, issues: [] };
+}
+
+/** The folder each loaded catalog was read from, for messages about its files. */
+const catalogDirs = new WeakMap<Catalog, string>();
+
+/** Issues as the user sees them: paths relative to the current directory, short excerpts. */
+function shownIssues(base: string, issues: readonly ValidationIssue[]): ValidationIssue[] {
+  return issues.map((i) => ({
     ...i,
     file: i.line > 0 ? displayPath(join(base, i.file)) : i.file,
     message: excerpt(i.message, 300),
     ...(i.value === undefined ? {} : { value: excerpt(i.value) }),
   }));
-  return shown.length === 0 && catalog ? { catalog, issues: [] } : { issues: shown };
+}
+
+/** Issues found later (policy at bake time) about a loaded catalog's files, shown like `checkCatalog`'s. */
+export function catalogIssues(catalog: Catalog, issues: readonly ValidationIssue[]): ValidationIssue[] {
+  return shownIssues(catalogDirs.get(catalog) ?? process.cwd(), issues);
+}
+
+/** A file of a loaded catalog (`services/x/service.yaml`), relative to the current directory. */
+export function catalogFile(catalog: Catalog, rel: string): string {
+  return displayPath(join(catalogDirs.get(catalog) ?? process.cwd(), rel));
 }
 
 function refusedAgain(issue: ValidationIssue, refused: ReadonlySet<string>): boolean {
