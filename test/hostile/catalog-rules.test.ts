@@ -92,12 +92,12 @@ describe('hostile catalog rules', () => {
         .replace('namespace: inventory', 'namespace: orders'),
     );
     const r = await expectRefused(ws, validate, {
-      where: 'cat/services/orders-canary/service.yaml:3:',
+      where: `cat/services/orders-canary/service.yaml:${lineOf('services/orders-canary/service.yaml', 'name:')}:`,
       message:
         /Deployment orders-canary in namespace orders \(cluster [^)]*\) is rendered by the canary of service orders \(services\/orders\/service\.yaml\) and by service orders-canary/,
       fix: /fix: rename one service or move it to another namespace/,
     });
-    expect(r.stdout).toContain('cat/services/orders/service.yaml:3:');
+    expect(r.stdout).toContain(`cat/services/orders/service.yaml:${lineOf('services/orders/service.yaml', 'name:')}:`);
   });
 
   it('refuses the privileged root container with SYS_ADMIN that tolerates every taint on prod (item 4)', async () => {
@@ -132,9 +132,10 @@ describe('hostile catalog rules', () => {
   });
 
   it('bounds numbers to int32 with the limit in the message: replicaCount: 2147483648 (item 8)', async () => {
-    ws.edit('services/orders/values-qa.yaml', (t) => `${t}replicaCount: 2147483648\n`);
+    const file = 'services/payments/values-dev.yaml';
+    ws.edit(file, (t) => t.replace('replicaCount: 1', 'replicaCount: 2147483648'));
     await expectRefused(ws, validate, {
-      where: `cat/services/orders/values-qa.yaml:${lineOf('services/orders/values-qa.yaml', 'replicaCount')}:15:`,
+      where: `cat/${file}:${lineOf(file, 'replicaCount')}:15:`,
       message: /replicaCount: must be at most 2147483647 \(int32, the Kubernetes limit\) \(got 2147483648\)/,
       fix: /fix: set replicaCount to at most 2147483647/,
     });
@@ -162,9 +163,10 @@ describe('hostile catalog rules', () => {
       ws.edit(file, (t) => `${t}env: { 'BAD-NAME': x }\n`);
       const r = await expectRefused(ws, validate, {
         where: `cat/${file}:${lineOf(file, "'a b'")}:`,
-        message: /config\.data\.a b: must be a ConfigMap key: letters, digits, "-", "_" and "\."/,
+        message: /config\.data\.a b: key "a b" must be a ConfigMap key: letters, digits, "-", "_" and "\."/,
+        fix: /fix: rename the key "a b"/,
       });
-      expect(r.stdout).toMatch(/env\.BAD-NAME: must be an environment variable name/);
+      expect(r.stdout).toMatch(/env\.BAD-NAME: key "BAD-NAME" must be an environment variable name/);
     });
 
     it('refuses ConfigMap data over 1 MiB once the stack file is layered over the common one', async () => {
@@ -172,7 +174,7 @@ describe('hostile catalog rules', () => {
       ws.edit('services/payments/values.yaml', (t) => t.replace('server.port=8080', `server.port=8080\n      ${big}`));
       ws.edit('services/payments/values-prod.yaml', (t) => `${t}config:\n  data:\n    big.txt: ${big}\n`);
       await expectRefused(ws, validate, {
-        where: `cat/services/payments/values-prod.yaml:${lineOf('services/payments/values-prod.yaml', 'data:')}:`,
+        where: `cat/services/payments/values-prod.yaml:${lineOf('services/payments/values-prod.yaml', 'big.txt')}:`,
         message: /\[prod\] config\.data is \d+ bytes; a ConfigMap holds at most 1048576 \(1 MiB\)/,
         fix: /fix: move large files into the image or a volume/,
       });
@@ -183,10 +185,14 @@ describe('hostile catalog rules', () => {
     const file = 'services/orders/values.yaml';
     ws.edit(file, (t) => t.replace(/# requests and a memory limit[\s\S]*$/, ''));
     const r = await expectRefused(ws, validate, {
-      where: `cat/${file}:1:1: resources.requests.cpu: [dev] resources.requests.cpu is required`,
+      where: `cat/${file}:2:1: resources.requests.cpu: [dev] resources.requests.cpu is required`,
       message: /\[qa\] resources\.limits\.memory is required/,
       fix: /fix: set resources\.requests\.cpu, e\.g\. 250m/,
     });
+    expect(r.stdout).toContain(
+      `cat/${file}:2:1: resources.requests.memory: [qa] resources.requests.memory is required`,
+    );
+    // values-prod.yaml sets its own
     expect(r.stdout).not.toMatch(/\[prod\] resources/);
   });
 });

@@ -8,3 +8,6 @@ export * from './service-schema.js';
 export * from './values-schema.js';
 export * from './yaml-source.js';
 export * from './json-schemas.js';
+export * from './name-collisions.js';
+export * from './namespace-rules.js';
+export * from './pod-security.js';

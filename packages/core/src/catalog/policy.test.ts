@@ -101,7 +101,7 @@ describe('production policy on values', () => {
     ]);
   });
 
-  it('names the stack and the rule of every missing requirement, at the stack values file', () => {
+  it('names the stack and the rule of every missing requirement, in the file it belongs in', () => {
     const issues = prodIssues(load('env: { A: b }\n', 'podAnnotations: {}\n'));
     expect(issues.map((i) => i.rule)).toEqual([
       'resources',
@@ -114,7 +114,17 @@ describe('production policy on values', () => {
       'healthCheck',
     ]);
     expect(issues.every((i) => i.stack === 'prod' && i.message.startsWith('[prod] '))).toBe(true);
-    expect(issues.every((i) => i.at === 'services/payments/values-prod.yaml:1')).toBe(true);
+    // what every stack needs belongs in values.yaml, the production rules in values-prod.yaml
+    expect(issues.map((i) => i.at.replace('services/payments/', ''))).toEqual([
+      'values.yaml:1',
+      'values.yaml:1',
+      'values-prod.yaml:1',
+      'values.yaml:1',
+      'values-prod.yaml:1',
+      'values-prod.yaml:1',
+      'values-prod.yaml:1',
+      'values-prod.yaml:1',
+    ]);
     expect(issues[0]?.message).toBe('[prod] resources.requests.cpu is required');
   });
 

@@ -104,10 +104,18 @@ export function checkValuesPolicy(platform: PlatformConfig, service: CatalogServ
   const strict = isStrict(platform, stack);
   const values = stackValues(service, stack);
   const layers = [service.stackValues[stack], service.values].filter((f): f is ValuesFile => f !== undefined);
-  const issue = (path: (string | number)[], message: string, hint: string, rule: string): ValidationIssue => {
-    // point at the layer that sets the value, else at the stack's values file (or the common one)
-    const at = layers.find((l) => valueAt(l.values, path) !== undefined) ?? layers[0];
-    const file = at?.parsed.file ?? `${service.dir}/values-${stack}.yaml`;
+  const issue = (
+    path: (string | number)[],
+    message: string,
+    hint: string,
+    rule: string,
+    everyStack = true,
+  ): ValidationIssue => {
+    // point at the layer that sets the value, else where it belongs: values.yaml for a rule of
+    // every stack, values-<stack>.yaml for a strict-stack rule
+    const order = everyStack ? [...layers].reverse() : layers;
+    const at = layers.find((l) => valueAt(l.values, path) !== undefined) ?? order[0];
+    const file = at?.parsed.file ?? `${service.dir}/values${everyStack ? '' : `-${stack}`}.yaml`;
     const pos = at ? positionOf(at.parsed, path) : { line: 1, column: 1 };
     const value = valueAt(values, path);
     return {
@@ -126,7 +134,7 @@ export function checkValuesPolicy(platform: PlatformConfig, service: CatalogServ
     ...valuesRules.flatMap((rule): ValidationIssue[] => {
       if (!strict && !rule.everyStack) return [];
       const message = rule.broken(values, platform);
-      return message ? [issue(rule.path, message, rule.hint, rule.id)] : [];
+      return message ? [issue(rule.path, message, rule.hint, rule.id, rule.everyStack ?? false)] : [];
     }),
     ...podSecurityViolations(values, level).map((v) =>
       issue(v.path, `pod security (${level}): ${v.message}`, v.hint, 'podSecurity'),

@@ -27,6 +27,19 @@ export function checkSchema<T extends z.ZodType>(
         };
       });
     }
+    if (issue.code === 'invalid_key') {
+      // a record key that breaks its grammar: the key's own message, at the key
+      const key = String(path[path.length - 1]);
+      return [
+        {
+          file: parsed.file,
+          ...positionOf(parsed, path, true),
+          path,
+          message: `key ${JSON.stringify(key)} ${issue.issues[0]?.message ?? 'is not allowed here'}`,
+          hint: `rename the key ${JSON.stringify(key)}`,
+        },
+      ];
+    }
     const value = valueAt(parsed.value, path);
     return [
       {
