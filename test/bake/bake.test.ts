@@ -32,6 +32,7 @@ describe('slipway bake', () => {
         'ConfigMap/payments-config',
         'Deployment/payments',
         'DestinationRule/payments',
+        'NetworkPolicy/payments',
         'PodDisruptionBudget/payments',
         'Service/payments',
         'ServiceAccount/payments',
