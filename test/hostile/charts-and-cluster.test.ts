@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toolsBinDir } from '../../packages/cli/src/dev/tools.js';
-import { expectRefused, fakePassword, Workspace } from './support.js';
+import { expectRefused, fakePassword, stackFrame, Workspace } from './support.js';
 
 const kubeconfig = (server: string) => `apiVersion: v1
 kind: Config
@@ -155,6 +155,24 @@ describe('hostile cluster and registry settings', () => {
       message: /"error":\{"type":"SlipwayError","message":"could not check/,
       code: 1,
     });
+  });
+
+  it('reports an unreachable cluster in one line; the stack trace only with --debug', async () => {
+    await expectRefused(ws, ['status', '--kubeconfig', 'kubeconfig'], {
+      message: /error: .*connect ECONNREFUSED 127\.0\.0\.1:1/,
+      code: 1,
+    });
+    const json = await expectRefused(
+      ws,
+      ['history', 'payments', '--stack', 'dev', '--kubeconfig', 'kubeconfig', '--output', 'json'],
+      {
+        message: /ECONNREFUSED/,
+        code: 1,
+      },
+    );
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { exitCode: 1 } });
+    const debug = await ws.run(['status', '--kubeconfig', 'kubeconfig', '--debug']);
+    expect(debug.stderr).toMatch(stackFrame);
   });
 
   it('renders with --dry-run client with no kubeconfig, no registry and no --skip-build', async () => {
