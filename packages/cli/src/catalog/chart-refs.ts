@@ -5,7 +5,7 @@ import { platformFile, positionOf, type ParsedYaml, type PlatformConfig, type Va
 import { readContainedFile } from './contained-file.js';
 
 const refHint =
-  'use a chart folder (holding Chart.yaml) given relative to the catalog folder, e.g. ../charts/workload, or an oci://host/path/chart reference';
+  'use a chart folder (holding Chart.yaml) inside the catalog given relative to it, e.g. charts/workload, or an oci://host/path/chart reference';
 
 /**
  * Checks every chart ref of slipway.yaml and makes the local ones absolute (the resolved folder),

@@ -299,3 +299,23 @@ describe('pod security per stack (item 4)', () => {
     expect(policy(configured, 'prod')).toEqual([]);
   });
 });
+
+describe('routing and Secret references Kubernetes and Istio would reject', () => {
+  it('refuses bad hosts, gateways, TLS Secrets, mounted Secrets and NetworkPolicy callers', () => {
+    const issues = validate({
+      'services/orders/values.yaml': [
+        "routing: { hosts: ['orders shop', 'Orders.example.com', '*.ok.example.com'], gateways: ['a/b/c'] }",
+        "secretMounts: [{ secret: 'Bad_Name', mountPath: /etc/x, items: { 'a b': f } }]",
+        "networkPolicy: { callers: [{ namespace: 'kube system' }] }",
+      ].join('\n'),
+    });
+    expect(issues.map((i) => i.path.join('.'))).toEqual([
+      'routing.hosts.0',
+      'routing.hosts.1',
+      'routing.gateways.0',
+      'secretMounts.0.secret',
+      'secretMounts.0.items.a b',
+      'networkPolicy.callers.0.namespace',
+    ]);
+  });
+});

@@ -94,3 +94,28 @@ export const portName = z
   .string()
   .regex(/^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/, 'must be a port name: at most 15 lower-case letters, digits, "-"')
   .refine((s) => /[a-z]/.test(s), 'must contain a letter');
+
+/** A host name for Istio routes and gateways: DNS names, "*." wildcards, at most 253. */
+export const hostName = z
+  .string()
+  .max(253, 'must be at most 253 characters')
+  .regex(
+    /^(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/,
+    'must be a host name like orders.shop.example.com (lower case, "*." allowed in front)',
+  );
+
+/** An Istio gateway: name or namespace/name. */
+export const gatewayRef = z
+  .string()
+  .regex(
+    /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/)?[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/,
+    'must be a gateway name or namespace/name',
+  );
+
+/** DNS-1123 label: namespaces, service names, stack and cluster names. */
+export const dnsLabel = z
+  .string()
+  .regex(
+    /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    'must be a DNS-1123 label: lower-case letters, digits and "-", at most 63',
+  );

@@ -1,12 +1,8 @@
 import { z } from 'zod';
+import { dnsLabel } from './kube-grammar.js';
 
-/** DNS-1123 label: namespaces, service names, stack and cluster names. */
-export const dnsLabel = z
-  .string()
-  .regex(
-    /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
-    'must be a DNS-1123 label: lower-case letters, digits and "-", at most 63',
-  );
+/** DNS-1123 label (kube-grammar.ts), kept exported here for its users. */
+export { dnsLabel };
 
 const chartRefHint =
   'use an oci://host/path/chart reference, or a chart folder inside the catalog given relative to its root, e.g. charts/workload';

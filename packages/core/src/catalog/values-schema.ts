@@ -5,10 +5,13 @@ import {
   dnsSubdomain,
   duration,
   envName,
+  gatewayRef,
+  hostName,
   imageRepository,
   imageTag,
   int32,
   int32Max,
+  dnsLabel,
   labelKey,
   labelValue,
   port,
@@ -43,18 +46,18 @@ const freeForm = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
 });
 const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 hex digits>');
 const secretMount = z.strictObject({
-  secret: z.string().min(1),
+  secret: dnsSubdomain,
   mountPath: absolutePath,
   items: z
     .record(
-      z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret key'),
+      dataKey,
       // relative; no segment starts with "." (so no ..): RE2 (helm) has no lookahead
       z.string().regex(/^[-\w][-.\w]*(\/[-\w][-.\w]*)*$/, 'must be a relative file name, no segment starting with .'),
     )
     .optional()
     .describe('Secret key → file name (default: every key)'),
 });
-const caller = z.strictObject({ namespace: z.string().optional(), service: z.string().optional() });
+const caller = z.strictObject({ namespace: dnsLabel.optional(), service: dnsLabel.optional() });
 
 export const valuesSchema = z
   .strictObject({
@@ -115,7 +118,7 @@ export const valuesSchema = z
       .strictObject({
         enabled: z.boolean().optional(),
         callers: z.array(caller).optional().describe('who may call the service (default: its own namespace)'),
-        ingressGateway: z.strictObject({ namespace: z.string().optional(), podLabels: labelMap.optional() }).optional(),
+        ingressGateway: z.strictObject({ namespace: dnsLabel.optional(), podLabels: labelMap.optional() }).optional(),
       })
       .optional()
       .describe('a NetworkPolicy admitting only the declared callers (default on)'),
@@ -168,16 +171,16 @@ export const valuesSchema = z
       .optional(),
     routing: z
       .strictObject({
-        hosts: z.array(z.string()).optional().describe('VirtualService hosts (default: the Service name)'),
-        gateways: z.array(z.string()).optional(),
-        internalGateways: z.array(z.string()).optional().describe('gateways that only internal clients reach'),
+        hosts: z.array(hostName).optional().describe('VirtualService hosts (default: the Service name)'),
+        gateways: z.array(gatewayRef).optional(),
+        internalGateways: z.array(gatewayRef).optional().describe('gateways that only internal clients reach'),
         gateway: z
           .strictObject({
             create: z.boolean().optional(),
-            hosts: z.array(z.string()).optional(),
+            hosts: z.array(hostName).optional(),
             port: port.optional(),
             tls: z
-              .array(z.strictObject({ hosts: z.array(z.string()).min(1), credentialName: z.string().min(1) }))
+              .array(z.strictObject({ hosts: z.array(hostName).min(1), credentialName: dnsSubdomain }))
               .optional()
               .describe('HTTPS for these hosts with the certificate Secret credentialName; HTTP redirects'),
             tlsPort: port.optional(),
