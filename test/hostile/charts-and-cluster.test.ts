@@ -36,7 +36,7 @@ describe('hostile chart refs', () => {
     await expectRefused(ws, ['validate', 'cat'], {
       where: at('workload'),
       message: /charts\.workload\.ref: does not resolve to a chart folder \(cat\/charts\/nothere is not a folder\)/,
-      fix: /fix: .*relative to the catalog folder/,
+      fix: /fix: use a chart folder .*inside the catalog/,
     });
   });
 
