@@ -126,7 +126,7 @@ describe('slipway bake', () => {
     ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /payments does not allow canary releases; set canary: true in services\/payments\/service.yaml/,
+      /payments does not allow canary releases; set canary: true in \S*services\/payments\/service\.yaml/,
     );
     expect(r.stdout).toBe('');
   });
