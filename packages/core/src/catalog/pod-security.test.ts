@@ -90,6 +90,21 @@ describe('pod security (issue 8 item 4: at least the restricted Pod Security Sta
     expect(paths(values, 'baseline')).toEqual(expected);
   });
 
+  it('refuses unconfined AppArmor and seccomp profiles given as pod annotations', () => {
+    const values: ServiceValues = {
+      podAnnotations: {
+        'container.apparmor.security.beta.kubernetes.io/app': 'unconfined',
+        'seccomp.security.alpha.kubernetes.io/pod': 'unconfined',
+        'container.apparmor.security.beta.kubernetes.io/other': 'localhost/k8s-app',
+        'prometheus.io/scrape': 'true',
+      },
+    };
+    expect(paths(values, 'baseline')).toEqual([
+      'podAnnotations.container.apparmor.security.beta.kubernetes.io/app',
+      'podAnnotations.seccomp.security.alpha.kubernetes.io/pod',
+    ]);
+  });
+
   it('names what is wrong and the fix', () => {
     expect(podSecurityViolations({ tolerations: [{ operator: 'Exists' }] }, 'restricted')).toEqual([
       {

@@ -83,6 +83,17 @@ export function podSecurityViolations(values: ServiceValues, level: PodSecurityL
     if (restricted && ctx.runAsUser === 0)
       add([at, 'runAsUser'], 'running as user 0 (root) is not allowed', 'use a non-zero user id, e.g. 10001');
   }
+  // the annotation forms of AppArmor and seccomp profiles count as well
+  for (const [key, value] of Object.entries(values.podAnnotations ?? {})) {
+    const appArmor = key.startsWith('container.apparmor.security.beta.kubernetes.io/');
+    const seccomp = key.startsWith('seccomp.security.alpha.kubernetes.io/') || key.startsWith('container.seccomp.');
+    if ((appArmor || seccomp) && value !== 'runtime/default' && !value.startsWith('localhost/'))
+      add(
+        ['podAnnotations', key],
+        `the ${appArmor ? 'AppArmor' : 'seccomp'} profile ${value} is not allowed`,
+        'use runtime/default or remove the annotation',
+      );
+  }
   if (container.procMount !== undefined && container.procMount !== 'Default')
     add(['securityContext', 'procMount'], `procMount ${container.procMount} is not allowed`, 'remove procMount');
   (pod.sysctls ?? []).forEach((sysctl, i) => {
