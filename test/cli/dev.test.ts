@@ -34,8 +34,11 @@ describe('slipway dev up | status | env | down', () => {
     rmSync(join(dir, '..'), { recursive: true, force: true });
   });
 
-  it('brings the whole platform up, refuses a second up, and down leaves no process and no port behind', async () => {
-    const up = await slipway(['dev', 'up', '--dir', dir]);
+  it('brings the whole platform up (with both Vault servers), refuses a second up, and down leaves no process and no port behind', async () => {
+    const bad = await slipway(['dev', 'up', '--dir', dir, '--vault', 'consul']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--vault must be openbao, hashicorp or both, got consul');
+    const up = await slipway(['dev', 'up', '--dir', dir, '--vault', 'both']);
     expect(up.stderr).toMatch(/local platform up in/);
     expect(up.code).toBe(0);
     expect(up.stdout).toMatch(/kube-apiserver\s+https:\/\/127\.0\.0\.1:\d+/);
@@ -50,6 +53,7 @@ describe('slipway dev up | status | env | down', () => {
         'kube-scheduler',
         'kwok',
         'openbao',
+        'vault',
         'registry',
         'sshd',
       ].sort(),
@@ -58,7 +62,8 @@ describe('slipway dev up | status | env | down', () => {
 
     const status = await slipway(['dev', 'status', '--dir', dir]);
     expect(status.code).toBe(0);
-    expect(status.stdout.match(/ running/g)).toHaveLength(8);
+    expect(status.stdout.match(/ running/g)).toHaveLength(9);
+    expect(status.stdout).toMatch(/vault \(hashicorp\)\s+http:\/\/127\.0\.0\.1:\d+/);
 
     const second = await slipway(['dev', 'up', '--dir', dir]);
     expect(second.code).toBe(2);
