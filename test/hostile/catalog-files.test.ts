@@ -152,6 +152,17 @@ describe('hostile catalog files', () => {
     expect(r.stdout).toMatch(/^cat\/services\/orders\/values-qa\.yaml:1:18: healthCheckPath/m);
   });
 
+  it('names a catalog directory that is a file, a link loop or below a file', async () => {
+    writeFileSync(join(ws.dir, 'plain'), 'x\n');
+    symlinkSync('loop-b', join(ws.dir, 'loop-a'));
+    symlinkSync('loop-a', join(ws.dir, 'loop-b'));
+    await expectRefused(ws, ['validate', 'plain'], { message: /catalog directory plain is not a directory/ });
+    await expectRefused(ws, ['validate', 'loop-a'], { message: /catalog directory loop-a cannot be read \(ELOOP\)/ });
+    await expectRefused(ws, ['bake', '--all', '--stack', 'prod', '--catalog', 'plain/x'], {
+      message: /catalog directory plain\/x cannot be read \(ENOTDIR\)/,
+    });
+  });
+
   it('prints JSON for an error too when asked for JSON', async () => {
     const r = await expectRefused(ws, ['validate', 'nonexistent', '--output', 'json'], {
       message: /catalog directory nonexistent does not exist/,

@@ -24,8 +24,18 @@ const fileIssue = (file: string, message: string, hint: string): ValidationIssue
  * must be a regular file inside the catalog (see `readContainedFile`); what is not becomes an issue.
  */
 export function readCatalogFiles(dir: string): CatalogFiles {
-  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new InputError(`catalog directory ${dir} does not exist; pass the directory that holds slipway.yaml`);
+  let st;
+  try {
+    st = statSync(dir, { throwIfNoEntry: false });
+  } catch (error) {
+    throw new InputError(
+      `catalog directory ${dir} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  if (!st?.isDirectory()) {
+    throw new InputError(
+      `catalog directory ${dir} ${st ? 'is not a directory' : 'does not exist'}; pass the directory that holds slipway.yaml`,
+    );
   }
   const root = realpathSync(dir);
   const files: SourceFile[] = [];
@@ -45,16 +55,27 @@ export function readCatalogFiles(dir: string): CatalogFiles {
     return undefined;
   };
 
+  /** The entries of a folder, or none (with an issue) when it cannot be listed. */
+  const list = (real: string, path: string): string[] => {
+    try {
+      return readdirSync(real).sort();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      issues.push(fileIssue(path, `cannot be listed (${code})`, 'make it a readable folder'));
+      return [];
+    }
+  };
+
   read(platformFile);
   const services = folder('services');
   if (services) {
-    for (const name of readdirSync(services).sort()) {
+    for (const name of list(services, 'services')) {
       const path = `services/${name}`;
       const r = resolveContained(root, path);
       if (r.kind === 'file') continue; // a README beside the service folders
       const real = folder(path);
       if (!real) continue;
-      for (const file of readdirSync(real).sort()) {
+      for (const file of list(real, path)) {
         if (/\.ya?ml$/.test(file)) read(`${path}/${file}`);
       }
     }
