@@ -23,7 +23,10 @@ const fileIssue = (file: string, message: string, hint: string): ValidationIssue
  * Reads slipway.yaml and every YAML file under services/<name>/ of a catalog directory. Each file
  * must be a regular file inside the catalog (see `readContainedFile`); what is not becomes an issue.
  */
-export function readCatalogFiles(dir: string): CatalogFiles {
+/** All catalog files together: 64 MiB, so that a pull request adding thousands of files is refused too. */
+export const maxCatalogBytes = 64 * 1024 * 1024;
+
+export function readCatalogFiles(dir: string, maxTotalBytes = maxCatalogBytes): CatalogFiles {
   let st;
   try {
     st = statSync(dir, { throwIfNoEntry: false });
@@ -40,10 +43,20 @@ export function readCatalogFiles(dir: string): CatalogFiles {
   const root = realpathSync(dir);
   const files: SourceFile[] = [];
   const issues: ValidationIssue[] = [];
+  let total = 0;
   const read = (path: string) => {
+    if (total > maxTotalBytes) return; // reported once, at the file that crossed the limit
     const r = readContainedFile(root, path);
-    if (r.kind === 'text') files.push({ path, text: r.text });
-    else if (r.kind === 'refused') issues.push(fileIssue(path, r.problem, r.hint));
+    if (r.kind === 'refused') issues.push(fileIssue(path, r.problem, r.hint));
+    if (r.kind !== 'text') return;
+    total += Buffer.byteLength(r.text);
+    if (total <= maxTotalBytes) files.push({ path, text: r.text });
+    else {
+      const limit = `${maxTotalBytes / 1024 / 1024} MiB`;
+      issues.push(
+        fileIssue(path, `the catalog's files together pass ${limit} here`, `keep the whole catalog under ${limit}`),
+      );
+    }
   };
   /** A folder of the catalog, or undefined (with an issue when something else stands there). */
   const folder = (path: string): string | undefined => {
