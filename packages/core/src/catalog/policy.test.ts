@@ -140,6 +140,23 @@ describe('production policy on values', () => {
     ]);
   });
 
+  it('refuses a mutable or unversioned image.tag in the values of a strict stack, at its line', () => {
+    const issues = prodIssues(load(`${compliant}image: { tag: dev-build }\n`, 'image: { tag: latest }\n'));
+    expect(issues).toEqual([
+      {
+        rule: 'imageTag',
+        stack: 'prod',
+        at: 'services/payments/values-prod.yaml:1',
+        message: '[prod] the mutable tag "latest" is not allowed',
+      },
+    ]);
+    expect(prodIssues(load(`${compliant}image: { tag: dev-build }\n`)).map((i) => i.message)).toEqual([
+      expect.stringMatching(/^\[prod\] image tag does not match /),
+    ]);
+    // only strict stacks require a version tag
+    expect(prodIssues(load(`${devResources}image: { tag: latest }\n`), 'dev')).toEqual([]);
+  });
+
   it('accepts autoscaling with enough minimum replicas instead of replicaCount', () => {
     const scaled = compliant.replace('replicaCount: 2\n', 'autoscaling: { enabled: true, minReplicas: 3 }\n');
     expect(prodIssues(load(scaled))).toEqual([]);

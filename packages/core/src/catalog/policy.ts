@@ -76,6 +76,19 @@ const valuesRules: Rule[] = [
     hint: 'set healthCheckPath to the HTTP path your service answers when healthy, e.g. /health',
   },
   {
+    id: 'imageTag',
+    path: ['image', 'tag'],
+    broken: (v, p) => {
+      const tag = v.image?.tag;
+      if (tag === undefined) return undefined;
+      if (tag === 'latest') return 'the mutable tag "latest" is not allowed';
+      return new RegExp(p.policy.imageTagPattern).test(tag)
+        ? undefined
+        : `image tag does not match ${p.policy.imageTagPattern}`;
+    },
+    hint: 'pin an immutable version tag, e.g. 1.4.2, or leave image.tag to the pipeline (--image-tag)',
+  },
+  {
     id: 'configSize',
     everyStack: true,
     path: ['config', 'data'],
