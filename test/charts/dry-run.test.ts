@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { usePlatform } from '../support/platform.js';
-import { fixtures, objects, render, toolsBin, type K8sObject } from './helm.js';
+import { fixtures, objects, render, renderSecretSync, secretSyncFixtures, toolsBin, type K8sObject } from './helm.js';
 
 /** kubectl against the suite's apiserver; returns the exit code and both streams. */
 function kubectl(kubeconfig: string, args: string[], input?: string) {
@@ -30,7 +30,17 @@ describe('the rendered charts against a real apiserver with the Istio CRDs', () 
     );
 
   beforeAll(() => {
-    const r = kubectl(platform().kube.kubeconfigPath, ['create', 'namespace', 'payments']);
+    // payments: the charts' release namespace; devops and checkout: secret-sync's (prod) namespaces
+    const namespaces = ['payments', 'devops', 'checkout'].map((name) => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name },
+    }));
+    const r = kubectl(
+      platform().kube.kubeconfigPath,
+      ['apply', '-f', '-'],
+      namespaces.map((o) => stringify(o)).join('---\n'),
+    );
     expect(r.code, r.stderr).toBe(0);
   });
 
@@ -42,6 +52,36 @@ describe('the rendered charts against a real apiserver with the Istio CRDs', () 
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n').sort()).toEqual(expected);
+  });
+
+  it.each(secretSyncFixtures)('accepts every object of the secret-sync %s render', (fixture) => {
+    const yaml = renderSecretSync(fixture);
+    const r = dryRun(yaml);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').sort()).toEqual(objects(yaml).map(applyName).sort());
+  });
+
+  it('grants secret-sync in namespaced scope nothing outside the namespaces it serves', () => {
+    const kubeconfig = platform().kube.kubeconfigPath;
+    const rbac = objects(renderSecretSync('prod')).filter((o) => /Role|ServiceAccount/.test(o.kind));
+    const applied = kubectl(
+      kubeconfig,
+      ['apply', '--server-side', '-f', '-'],
+      rbac.map((o) => stringify(o)).join('---\n'),
+    );
+    expect(applied.code, applied.stderr).toBe(0);
+    const can = (...args: string[]) =>
+      kubectl(kubeconfig, ['auth', 'can-i', '--as=system:serviceaccount:devops:secret-sync', ...args]).stdout.trim();
+    expect(can('patch', 'deployments', '-n', 'payments')).toBe('yes');
+    expect(can('create', 'secrets', '-n', 'checkout')).toBe('yes');
+    expect(can('get', 'namespaces/payments')).toBe('yes');
+    // not in another namespace, not cluster-wide
+    expect(can('patch', 'deployments', '-n', 'kube-system')).toBe('no');
+    expect(can('list', 'secrets', '-n', 'kube-system')).toBe('no');
+    expect(can('list', 'secrets', '--all-namespaces')).toBe('no');
+    expect(can('get', 'namespaces/kube-system')).toBe('no');
+    expect(can('list', 'namespaces')).toBe('no');
   });
 
   it.each([
