@@ -1,4 +1,4 @@
-import { AppsV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { AppsV1Api, CustomObjectsApi, NetworkingV1Api } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TestCatalog, registryEnv } from '../support/catalog.js';
 import { slipway } from '../support/cli.js';
@@ -90,8 +90,13 @@ describe('canary releases: deploy --canary, promote, abort', () => {
   it('promote: stable runs the canary image, all traffic to stable, only the stable objects remain', async () => {
     const r = await run('canary', 'promote', 'orders');
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/✓ orders: disable canary — 0 created, 0 configured, 0 unchanged, 1 pruned/);
+    // the canary Deployment and its NetworkPolicy
+    expect(r.stderr).toMatch(/✓ orders: disable canary — 0 created, 0 configured, 0 unchanged, 2 pruned/);
     expect(await workloads()).toEqual({ orders: '1.1.0' });
+    const policies = await platform()
+      .kubeConfig.makeApiClient(NetworkingV1Api)
+      .listNamespacedNetworkPolicy({ namespace: 'shop' });
+    expect(policies.items.map((p) => p.metadata?.name)).toEqual(['orders']);
     expect(await weights()).toEqual({ stable: 100, canary: 0 });
   });
 

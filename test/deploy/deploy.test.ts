@@ -48,7 +48,7 @@ describe('slipway deploy on the local platform', () => {
     expect(r.stderr).toMatch(/✓ web: rollout Deployment\/web — web rolled out: 2 of 2 replicas available/);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /✓ web → dev revision 1 \(stable\): succeeded — 6 created, 0 configured, 0 unchanged, 0 pruned/,
+      /✓ web → dev revision 1 \(stable\): succeeded — 7 created, 0 configured, 0 unchanged, 0 pruned/,
     );
     const apps = platform().kubeConfig.makeApiClient(AppsV1Api);
     const d = await apps.readNamespacedDeployment({ name: 'web', namespace: 'web' });
@@ -76,7 +76,7 @@ describe('slipway deploy on the local platform', () => {
       ?.resourceVersion;
     const r = await deploy('web', '--image-tag', '1.0.0');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/revision 1 \(stable\): succeeded — 0 created, 0 configured, 6 unchanged, 0 pruned/);
+    expect(r.stdout).toMatch(/revision 1 \(stable\): succeeded — 0 created, 0 configured, 7 unchanged, 0 pruned/);
     expect(
       (await core.readNamespacedConfigMap({ name: 'web-config', namespace: 'web' })).metadata?.resourceVersion,
     ).toBe(before);

@@ -20,6 +20,7 @@ export const chartKinds: Record<ChartName, readonly { apiVersion: string; kind: 
     { apiVersion: 'apps/v1', kind: 'StatefulSet' },
     { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
     { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' },
+    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
   ],
   routing: [
     { apiVersion: 'v1', kind: 'Service' },
