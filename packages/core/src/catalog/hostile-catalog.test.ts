@@ -319,3 +319,18 @@ describe('routing and Secret references Kubernetes and Istio would reject', () =
     ]);
   });
 });
+
+describe('slipway.yaml values that reach image references and helm', () => {
+  it('refuses a registry host or project that is not a registry name, a chart version that is not SemVer, and a huge minReplicas', () => {
+    const slipway = platform('policy: { minReplicas: 2147483648 }\n')
+      .replace('host: registry.local', "host: 'registry.local/x; rm -rf'")
+      .replace('project: microservices', "project: '../Team'")
+      .replace('version: 0.1.0 }\n  routing', "version: '--devel' }\n  routing");
+    expect(validate({}, slipway).map((i) => i.path.join('.'))).toEqual([
+      'registry.host',
+      'registry.project',
+      'charts.workload.version',
+      'policy.minReplicas',
+    ]);
+  });
+});

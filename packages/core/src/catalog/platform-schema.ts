@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dnsLabel } from './kube-grammar.js';
+import { dnsLabel, int32 } from './kube-grammar.js';
 
 /** DNS-1123 label (kube-grammar.ts), kept exported here for its users. */
 export { dnsLabel };
@@ -69,8 +69,17 @@ export const platformSchema = z
     apiVersion: z.literal('slipway.dev/v1'),
     kind: z.literal('Platform'),
     registry: z.strictObject({
-      host: z.string().min(1).describe('registry host[:port]'),
-      project: z.string().min(1).describe('project (path prefix) of service images'),
+      host: z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?$/, 'must be a registry host[:port] in lower case')
+        .describe('registry host[:port]'),
+      project: z
+        .string()
+        .regex(
+          /^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/,
+          'must be an image path prefix like team/microservices',
+        )
+        .describe('project (path prefix) of service images'),
       insecure: z.boolean().default(false).describe('plain HTTP (local registries only)'),
     }),
     charts: z.strictObject({ workload: chartRef, routing: chartRef }),
@@ -105,7 +114,7 @@ export const platformSchema = z
       .strictObject({
         imageTagPattern: z.string().default('^v?\\d+\\.\\d+\\.\\d+([-+][0-9A-Za-z.-]+)?$'),
         branchPattern: z.string().default('^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$'),
-        minReplicas: z.number().int().min(1).default(2),
+        minReplicas: int32(1).default(2),
       })
       .default({
         imageTagPattern: '^v?\\d+\\.\\d+\\.\\d+([-+][0-9A-Za-z.-]+)?$',
