@@ -215,11 +215,15 @@ function emptyListing(res: VaultRawResponse<unknown>): boolean {
   return res.status === 404 && Array.isArray(errors) && errors.length === 0;
 }
 
-/** A real listing answer (a KV v1-style path answers 200 with `data: null` and a warning). */
+/**
+ * A real listing answer: a data object, with `keys` unless empty (OpenBao answers a SCAN of an
+ * empty folder with 200 `{"data":{}}`). A KV v1-style path answers 200 with `data: null`.
+ */
 function isListing(res: VaultRawResponse<unknown>): boolean {
   const body = res.body as ListBody | undefined;
   if (res.status === 404) return emptyListing(res);
-  return ok(res) && !!body?.data && typeof body.data === 'object' && Array.isArray(body.data.keys);
+  const data = body?.data;
+  return ok(res) && !!data && typeof data === 'object' && (data.keys === undefined || Array.isArray(data.keys));
 }
 
 /** The keys directly below a folder, from a recursive SCAN's keys. */
