@@ -116,6 +116,13 @@ describe('workload chart: a NetworkPolicy per release', () => {
     expect(JSON.stringify(policy('minimal'))).not.toContain('ingressgateway');
   });
 
+  it('admits every namespace of the mesh when a caller names namespace labels', () => {
+    const args = ['--set-string', 'networkPolicy.callers[0].namespaceLabels.istio-injection=enabled'];
+    expect(policy('minimal', args).ingress[0]?.from).toEqual([
+      { namespaceSelector: { matchLabels: { 'istio-injection': 'enabled' } }, podSelector: {} },
+    ]);
+  });
+
   it("covers a canary release's own pods with <name>-canary", () => {
     const np = one(all('workload', 'canary'), 'NetworkPolicy');
     expect(np.metadata.name).toBe('payments-canary');

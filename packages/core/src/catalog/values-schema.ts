@@ -57,7 +57,13 @@ const secretMount = z.strictObject({
     .optional()
     .describe('Secret key → file name (default: every key)'),
 });
-const caller = z.strictObject({ namespace: dnsLabel.optional(), service: dnsLabel.optional() });
+const caller = z.strictObject({
+  namespace: dnsLabel.optional(),
+  service: dnsLabel.optional(),
+  namespaceLabels: labelMap
+    .optional()
+    .describe('every namespace with these labels (the mesh: istio-injection: enabled)'),
+});
 
 export const valuesSchema = z
   .strictObject({
