@@ -23,6 +23,25 @@ describe('platformProcesses', () => {
     expect(platformProcesses(layout, ['vault']).map((p) => p.piece)).toEqual(['vault']);
   });
 
+  it('runs OpenBao, HashiCorp Vault or both, each dev server on its own port, binary and HOME, never storing its token', () => {
+    const both = platformProcesses(layout, ['vault'], ['openbao', 'hashicorp']);
+    expect(both.map((p) => [p.name, p.command, p.env?.['HOME']])).toEqual([
+      ['openbao', tools.bao, '/state/openbao'],
+      ['vault', tools.vault, '/state/vault'],
+    ]);
+    expect(both.map((p) => p.args)).toEqual([
+      ['server', '-dev', '-dev-no-store-token', `-dev-listen-address=127.0.0.1:${ports.openbao}`, '-log-level=warn'],
+      [
+        'server',
+        '-dev',
+        '-dev-no-store-token',
+        `-dev-listen-address=127.0.0.1:${ports.hashicorpVault}`,
+        '-log-level=warn',
+      ],
+    ]);
+    expect(platformProcesses(layout, ['vault'], ['hashicorp']).map((p) => p.name)).toEqual(['vault']);
+  });
+
   it('gives the apiserver token auth, RBAC, one key for both service-account flags and an issuer', () => {
     const apiserver = platformProcesses(layout, ['kube']).find((p) => p.name === 'kube-apiserver');
     expect(apiserver?.args).toEqual(
@@ -47,7 +66,7 @@ describe('platformProcesses', () => {
   });
 
   it('binds every listener to loopback and keeps secrets out of argv', () => {
-    const all = platformProcesses(layout, ['kube', 'vault', 'registry', 'git']);
+    const all = platformProcesses(layout, ['kube', 'vault', 'registry', 'git'], ['openbao', 'hashicorp']);
     const argv = all.flatMap((p) => p.args).join(' ');
     expect(argv).not.toMatch(/0\.0\.0\.0/);
     expect(argv).not.toMatch(/root-token|password|token=/i);

@@ -28,10 +28,7 @@ export function platformProcesses(
 ): ProcessSpec[] {
   const specs: ProcessSpec[] = [];
   if (pieces.includes('kube')) specs.push(...kubeProcesses(layout));
-  if (pieces.includes('vault')) {
-    if (vaults.includes('openbao')) specs.push(openbaoProcess(layout));
-    if (vaults.includes('hashicorp')) specs.push(hashicorpVaultProcess(layout));
-  }
+  if (pieces.includes('vault')) specs.push(...vaults.map((v) => vaultProcess(layout, v)));
   if (pieces.includes('registry')) specs.push(registryProcess(layout));
   if (pieces.includes('git')) specs.push(sshdProcess(layout));
   return specs;
@@ -145,48 +142,24 @@ function kubeProcesses({ paths: p, tools: t, ports }: PlatformLayout): ProcessSp
   ];
 }
 
-function openbaoProcess({ paths: p, tools: t, ports }: PlatformLayout): ProcessSpec {
+/** OpenBao's or HashiCorp Vault's dev server: the same flags, its own binary, port and HOME. */
+function vaultProcess({ paths: p, tools: t, ports }: PlatformLayout, server: VaultServer): ProcessSpec {
+  const port = server === 'openbao' ? ports.openbao : ports.hashicorpVault;
   return {
-    name: 'openbao',
+    name: vaultProcessName[server],
     piece: 'vault',
-    command: t.bao,
-    args: [
-      'server',
-      '-dev',
-      '-dev-no-store-token',
-      `-dev-listen-address=${loopback}:${ports.openbao}`,
-      '-log-level=warn',
-    ],
-    // the root token is set through the environment by the launcher
-    env: { HOME: p.baoHome },
-    readiness: {
-      kind: 'http',
-      url: `http://${loopback}:${ports.openbao}/v1/sys/health`,
-      ok: [200],
-    },
-  };
-}
-
-function hashicorpVaultProcess({ paths: p, tools: t, ports }: PlatformLayout): ProcessSpec {
-  return {
-    name: 'vault',
-    piece: 'vault',
-    command: t.vault,
+    command: server === 'openbao' ? t.bao : t.vault,
     args: [
       'server',
       '-dev',
       // without it the dev server writes the root token to ~/.vault-token
       '-dev-no-store-token',
-      `-dev-listen-address=${loopback}:${ports.hashicorpVault}`,
+      `-dev-listen-address=${loopback}:${port}`,
       '-log-level=warn',
     ],
     // the root token is set through the environment by the launcher
-    env: { HOME: p.vaultHome },
-    readiness: {
-      kind: 'http',
-      url: `http://${loopback}:${ports.hashicorpVault}/v1/sys/health`,
-      ok: [200],
-    },
+    env: { HOME: server === 'openbao' ? p.baoHome : p.vaultHome },
+    readiness: { kind: 'http', url: `http://${loopback}:${port}/v1/sys/health`, ok: [200] },
   };
 }
 
