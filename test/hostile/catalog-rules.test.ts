@@ -147,6 +147,7 @@ describe('hostile catalog rules', () => {
       await expectRefused(ws, validate, {
         where: `cat/services/payments/values-dev.yaml:${lineOf('services/payments/values-dev.yaml', 'image:')}:`,
         message: /image\.tag: must be an image tag: letters, digits, "_", "\." and "-", at most 128/,
+        fix: /fix: tag must be an image tag/,
       });
     });
 

@@ -207,6 +207,7 @@ describe('values Kubernetes would reject (items 8 and 9)', () => {
           line: 1,
           path: ['image', 'tag'],
           message: expect.stringMatching(/^must be an image tag/) as unknown,
+          hint: 'tag must be an image tag: letters, digits, "_", "." and "-", at most 128, not starting with "." or "-"',
         }),
       ]);
     },

@@ -67,7 +67,7 @@ function hintOf(issue: z.core.$ZodIssue, path: readonly (string | number)[]): st
   switch (issue.code) {
     case 'custom': {
       const hint = (issue.params as { hint?: unknown } | undefined)?.hint;
-      return typeof hint === 'string' ? hint : `correct ${key}`;
+      return typeof hint === 'string' ? hint : `${key} ${issue.message}`;
     }
     case 'too_big':
       return unit(issue.origin)
@@ -82,7 +82,8 @@ function hintOf(issue: z.core.$ZodIssue, path: readonly (string | number)[]): st
     case 'invalid_value':
       return `use one of: ${issue.values.map(String).join(', ')}`;
     default:
-      return `correct ${key}`;
+      // the rule as the fix: "image.tag must be an image tag: …"
+      return `${key} ${issue.message}`;
   }
 }
 
