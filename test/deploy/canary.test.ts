@@ -42,7 +42,10 @@ describe('canary releases: deploy --canary, promote, abort', () => {
       .kubeConfig.makeApiClient(AppsV1Api)
       .listNamespacedDeployment({ namespace: 'shop', labelSelector: 'slipway.dev/service=orders' });
     return Object.fromEntries(
-      list.items.map((d) => [d.metadata?.name ?? '', d.spec?.template.spec?.containers[0]?.image?.split(':').pop()]),
+      list.items.map((d) => [
+        d.metadata?.name ?? '',
+        /:([^:@]+)@sha256:[0-9a-f]{64}$/.exec(d.spec?.template.spec?.containers[0]?.image ?? '')?.[1],
+      ]),
     );
   };
 

@@ -53,7 +53,10 @@ describe('slipway deploy on the local platform', () => {
     const apps = platform().kubeConfig.makeApiClient(AppsV1Api);
     const d = await apps.readNamespacedDeployment({ name: 'web', namespace: 'web' });
     expect(d.status?.readyReplicas).toBe(2);
-    expect(d.spec?.template.spec?.containers[0]?.image).toBe(`${platform().registry.host}/microservices/web:1.0.0`);
+    // pinned to the digest the registry reported for the tag
+    expect(d.spec?.template.spec?.containers[0]?.image).toMatch(
+      new RegExp(`^${platform().registry.host}/microservices/web:1\\.0\\.0@sha256:[0-9a-f]{64}$`),
+    );
     expect(d.metadata?.labels).toMatchObject({
       'slipway.dev/service': 'web',
       'slipway.dev/stack': 'dev',
@@ -142,7 +145,7 @@ describe('slipway deploy on the local platform', () => {
     expect(r.stdout).toMatch(/rollout: not tracked \(dry run\)/);
     const after = await apps.readNamespacedDeployment({ name: 'web', namespace: 'web' });
     expect(after.metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
-    expect(after.spec?.template.spec?.containers[0]?.image).toMatch(/web:1\.1\.0$/);
+    expect(after.spec?.template.spec?.containers[0]?.image).toMatch(/web:1\.1\.0@sha256:[0-9a-f]{64}$/);
   });
 
   it('--output json streams one event per stage change, then a summary', async () => {

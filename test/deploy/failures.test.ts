@@ -56,7 +56,7 @@ describe('rollout failures are detected fast, with the reason, and rolled back',
 
   const expectRolledBack = async (name: string) => {
     const d = await platform().kubeConfig.makeApiClient(AppsV1Api).readNamespacedDeployment({ name, namespace: name });
-    expect(d.spec?.template.spec?.containers[0]?.image).toMatch(/:1\.0\.0$/);
+    expect(d.spec?.template.spec?.containers[0]?.image).toMatch(/:1\.0\.0@sha256:[0-9a-f]{64}$/);
     expect(d.spec?.template.metadata?.labels?.['slipway.dev/simulate']).toBeUndefined();
     expect(d.status?.availableReplicas).toBe(2);
     expect(d.metadata?.labels?.['slipway.dev/revision']).toBe('1');

@@ -66,7 +66,7 @@ describe('status, history and rollback from a second machine (only a kubeconfig,
     const d = await platform()
       .kubeConfig.makeApiClient(AppsV1Api)
       .readNamespacedDeployment({ name: 'web', namespace: 'web' });
-    expect(d.spec?.template.spec?.containers[0]?.image).toMatch(/web:1\.0\.0$/);
+    expect(d.spec?.template.spec?.containers[0]?.image).toMatch(/web:1\.0\.0@sha256:[0-9a-f]{64}$/);
     const history = await elsewhere(['history', 'web', '--stack', 'dev', '--output', 'json']);
     expect((JSON.parse(history.stdout) as { revision: number; imageTag: string; origin: string }[])[0]).toMatchObject({
       revision: 3,

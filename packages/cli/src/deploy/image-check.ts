@@ -51,8 +51,3 @@ export async function findImage(
     detail: `image ${name}:${tag} exists (${found.digest ?? 'digest unknown'}${pinned ? ', pinned' : ''}), build skipped`,
   };
 }
-
-/** findImage's message only (the build stage before digests were pinned). */
-export async function checkImageExists(catalog: Catalog, service: CatalogService, tag: string): Promise<string> {
-  return (await findImage(catalog, service, tag)).detail;
-}

@@ -61,9 +61,12 @@ export async function runCanary(action: 'promote' | 'abort', name: string, opts:
         `no canary of ${name} runs on ${opts.stack}; deploy one with \`slipway deploy ${name} --stack ${opts.stack} --canary\``,
       );
     if (action === 'promote') {
+      // stable runs exactly what the canary ran: its tag and the digest it was pinned to
+      const digest = (canary.values['image'] as { digest?: string } | undefined)?.digest;
       const baked = await bakeRelease(ctx, service, {
         stack: opts.stack,
         imageTag: canary.imageTag,
+        ...(digest ? { imageDigest: digest } : {}),
         rollbackOnFailure: true,
         origin: `promote canary revision ${canary.revision}`,
       });

@@ -18,7 +18,7 @@ import {
   type EngineContext,
   type ReleaseParams,
 } from './engine.js';
-import { checkImageExists } from './image-check.js';
+import { findImage } from './image-check.js';
 import { checkPreconditions } from './preconditions.js';
 import { jsonReporter, stage, textReporter, type Reporter } from './reporter.js';
 
@@ -82,18 +82,25 @@ export async function runDeploy(name: string | undefined, opts: DeployOptions): 
   const t0 = Date.now();
   const summaries = await mapConcurrent(services, Math.max(4, availableParallelism() * 4), async (service) => {
     try {
-      await stage(report, service.config.name, 'build', async () => {
+      // the registry's digest of the tag: the release runs repository:tag@digest
+      const digest = await stage(report, service.config.name, 'build', async () => {
         if (renderOnly) return { value: undefined, detail: 'render only (--dry-run client)', skipped: true };
         if (!opts.skipBuild)
           throw new InputError(
             'the build stage is not available yet: build and push the image, then pass --skip-build',
           );
-        return { value: undefined, detail: await checkImageExists(catalog, service, params.imageTag), skipped: true };
+        const found = await findImage(catalog, service, params.imageTag, stack);
+        return { value: found.digest, detail: found.detail, skipped: true };
       });
       if (opts.canary && !opts.dryRun) await refuseSecondCanary(ctx, catalog, service.config.name, stack);
       const target = targetOf(service, stack);
       return await withDeployLock(ctx, target, async () =>
-        deployRelease(ctx, target, await bakeRelease(ctx, service, params), params.rollbackOnFailure),
+        deployRelease(
+          ctx,
+          target,
+          await bakeRelease(ctx, service, digest ? { ...params, imageDigest: digest } : params),
+          params.rollbackOnFailure,
+        ),
       );
     } catch (error) {
       if (!name) return failedSummary(service.config.name, stack, error);
