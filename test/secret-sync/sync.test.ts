@@ -306,6 +306,7 @@ describe.each(vaultServers)('secret-sync against a real apiserver and %s', (serv
     await kv.meta('inv/inv-a/bad-b64', { 'slipway.dev/base64': 'k' });
     await kv.put('inv/ghost-ns/x', { v: 'x' });
     await kv.put('inv/top-level', { v: 'x' });
+    await kv.put('inv/kube-system/planted', { v: 'x' }); // system namespaces are denied by default
     const { controller, logs } = newController(p, { cluster: 'inv' });
     const r = await controller.runCycle();
     expect(outcomes(r)).toEqual([
@@ -317,7 +318,9 @@ describe.each(vaultServers)('secret-sync against a real apiserver and %s', (serv
       'invalid k8s-secret/inv/inv-a/nested/deep',
       'invalid k8s-secret/inv/top-level',
       'skipped ghost-ns/x',
+      'skipped kube-system/planted',
     ]);
+    expect(await readSecret(p.kubeConfig, 'kube-system', 'planted')).toBeUndefined();
     const ghost = r.results.find((x) => x.action.namespace === 'ghost-ns');
     expect(ghost?.action.kind === 'skip' && ghost.action.reason).toMatch(/namespace ghost-ns does not exist/);
     await expect(core().readNamespace({ name: 'ghost-ns' })).rejects.toMatchObject({ code: 404 });

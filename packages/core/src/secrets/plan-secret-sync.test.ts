@@ -169,6 +169,24 @@ describe('planSecretSync', () => {
     });
   });
 
+  it('never writes into a namespace it does not serve: system namespaces by default, or outside --namespaces', () => {
+    const evil = entry('kube-system', 'token');
+    const ok = entry('payments', 'a');
+    const plan = planSecretSync(input({ entries: [evil, ok] }));
+    expect(kinds(plan)).toEqual(['skip kube-system/token', 'create payments/a']);
+    const skipped = plan.actions[0];
+    expect(skipped?.kind === 'skip' && skipped.reason).toMatch(/namespace kube-system is denied \(--deny-namespaces\)/);
+
+    const leftAlone = managed(entry('orders', 'old'));
+    const only = planSecretSync(
+      input({ entries: [ok, entry('orders', 'b')], existing: [leftAlone], served: { allow: ['payments'], deny: [] } }),
+    );
+    expect(kinds(only)).toEqual(['skip orders/b', 'create payments/a']);
+    const why = only.actions[0];
+    expect(why?.kind === 'skip' && why.reason).toMatch(/not served by this controller \(--namespaces payments\)/);
+    expect(only.counts.pruned).toBe(0); // orders/old is not ours to prune any more
+  });
+
   it('ignores managed Secrets of another cluster or mount, and mismatched annotations', () => {
     const foreign = managed(entry('payments', 'x'));
     foreign.annotations['secret-sync.slipway.dev/vault-path'] = 'k8s-secret/prod-1/payments/x';

@@ -37,7 +37,27 @@ export interface SyncPlanInput {
   existing: readonly ExistingSecret[];
   /** Namespaces that exist; undefined when unknown. */
   namespaces?: ReadonlySet<string> | undefined;
+  /** Which namespaces this controller serves (default: all but the system namespaces). */
+  served?: NamespaceRules;
   prune: PruneRules;
+}
+
+export interface NamespaceRules {
+  /** Only these (empty: every namespace not denied). */
+  allow: readonly string[];
+  deny: readonly string[];
+}
+
+/** The namespaces a controller never writes to unless told otherwise (`--deny-namespaces`). */
+export const secretSyncDeniedNamespaces = ['kube-system', 'kube-public', 'kube-node-lease'] as const;
+
+/** Why this controller does not serve a namespace, or undefined when it does. */
+export function notServed(namespace: string, rules: NamespaceRules | undefined): string | undefined {
+  const r = rules ?? { allow: [], deny: secretSyncDeniedNamespaces };
+  if (r.deny.includes(namespace)) return `namespace ${namespace} is denied (--deny-namespaces)`;
+  if (r.allow.length > 0 && !r.allow.includes(namespace))
+    return `namespace ${namespace} is not served by this controller (--namespaces ${r.allow.join(',')})`;
+  return undefined;
 }
 
 export interface PruneRules {
@@ -112,12 +132,27 @@ export function planSecretSync(input: SyncPlanInput): SyncPlan {
     const key = refKey(entry);
     seen.add(key);
     const ex = existing.get(key);
-    actions.push(planEntry(entry, ex, input.namespaces));
+    const refused = notServed(entry.namespace, input.served);
+    actions.push(
+      refused
+        ? {
+            namespace: entry.namespace,
+            name: entry.name,
+            path: entry.path,
+            kind: 'skip',
+            reason: `${refused}; nothing written`,
+          }
+        : planEntry(entry, ex, input.namespaces),
+    );
   }
   for (const u of input.unmappable) actions.push({ kind: 'invalid', path: u.path, issues: u.issues });
 
+  // ours: managed for a path under the root, in a namespace this controller serves
   const managed = [...existing.values()].filter(
-    (e) => e.managed && (e.annotations[syncAnnotations.vaultPath] ?? '').startsWith(input.root),
+    (e) =>
+      e.managed &&
+      (e.annotations[syncAnnotations.vaultPath] ?? '').startsWith(input.root) &&
+      !notServed(e.namespace, input.served),
   );
   const candidates = managed.filter((e) => !seen.has(refKey(e))).sort((a, b) => compare(refKey(a), refKey(b)));
   const deletable: ExistingSecret[] = [];

@@ -15,6 +15,10 @@ describe('parseSyncConfig', () => {
       concurrency: 8,
       prune: true,
       pruneMax: 25,
+      pruneMaxShare: 0.5,
+      allowMassPrune: false,
+      namespaces: [],
+      denyNamespaces: ['kube-system', 'kube-public', 'kube-node-lease'],
       dryRun: false,
       once: false,
       port: 8080,
@@ -40,6 +44,27 @@ describe('parseSyncConfig', () => {
     expect(text).toContain('--prune (SECRET_SYNC_PRUNE)');
     expect(text).toContain('--concurrency (SECRET_SYNC_CONCURRENCY)');
     expect(text).toContain('--role (SECRET_SYNC_ROLE): is required for kubernetes auth');
+  });
+
+  it('reads the namespace lists and the mass-deletion guard options, refusing bad ones', () => {
+    const r = parseSyncConfig({
+      ...base,
+      namespaces: 'a, b',
+      denyNamespaces: '',
+      pruneMaxShare: '0.2',
+      allowMassPrune: 'true',
+    });
+    expect(r.ok && r.config).toMatchObject({
+      namespaces: ['a', 'b'],
+      denyNamespaces: [],
+      pruneMaxShare: 0.2,
+      allowMassPrune: true,
+    });
+    const bad = parseSyncConfig({ ...base, namespaces: 'Bad_NS', pruneMaxShare: '2' });
+    expect(bad.ok ? [] : bad.issues.map((i) => `${i.option}: ${i.message}`)).toEqual([
+      '--namespaces (SECRET_SYNC_NAMESPACES): "Bad_NS" is not a namespace name',
+      '--prune-max-share (SECRET_SYNC_PRUNE_MAX_SHARE): "2" must be a number from 0 to 1',
+    ]);
   });
 
   it('checks what each auth method needs', () => {

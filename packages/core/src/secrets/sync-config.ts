@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secretSyncDeniedNamespaces } from './plan-secret-sync.js';
 
 /**
  * secret-sync's configuration: one table of options (flag, environment variable, default, help)
@@ -29,6 +30,8 @@ export interface RawSyncConfig {
   vaultTokenFile?: string;
   mount?: string;
   cluster?: string;
+  namespaces?: string;
+  denyNamespaces?: string;
   listing?: string;
   interval?: string;
   jitter?: string;
@@ -108,6 +111,18 @@ export const syncOptionSpecs: readonly SyncOptionSpec[] = [
     flag: 'cluster',
     env: 'SECRET_SYNC_CLUSTER',
     help: 'cluster name: syncs <mount>/<cluster>/ (required)',
+  },
+  {
+    key: 'namespaces',
+    flag: 'namespaces',
+    env: 'SECRET_SYNC_NAMESPACES',
+    help: 'a,b: sync only into these namespaces (default: every namespace not denied)',
+  },
+  {
+    key: 'denyNamespaces',
+    flag: 'deny-namespaces',
+    env: 'SECRET_SYNC_DENY_NAMESPACES',
+    help: 'never sync into these namespaces (default kube-system,kube-public,kube-node-lease; "" denies none)',
   },
   {
     key: 'listing',
@@ -266,6 +281,24 @@ const int = (fallback: number, min: number, max: number) =>
       return n;
     });
 
+/** "a,b" → ['a', 'b']: DNS-1123 labels, "" for none. */
+const namespaceList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((s, ctx) => {
+      const names = s
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean);
+      const bad = names.filter((n) => !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(n));
+      if (bad.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `${bad.map((b) => `"${b}"`).join(', ')} is not a namespace name` });
+        return z.NEVER;
+      }
+      return names;
+    });
+
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS-1123 label');
 
 export const rawSyncConfigSchema = z.object({
@@ -288,6 +321,8 @@ export const rawSyncConfigSchema = z.object({
     .regex(/^[A-Za-z0-9][-_.A-Za-z0-9/]*[A-Za-z0-9]$/, 'must be a mount path such as k8s-secret')
     .default('k8s-secret'),
   cluster: dnsLabel,
+  namespaces: namespaceList(''),
+  denyNamespaces: namespaceList(secretSyncDeniedNamespaces.join(',')),
   listing: z.enum(['auto', 'scan', 'list-detailed', 'list']).default('auto'),
   interval: duration('60s', 1000),
   jitter: share('0.1'),
