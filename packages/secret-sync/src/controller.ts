@@ -338,6 +338,7 @@ export class SecretSyncController {
         unmappable: tree.unmappable,
         existing: known,
         namespaces,
+        served: { allow: this.config.namespaces, deny: this.config.denyNamespaces },
         prune: {
           enabled: this.config.prune,
           maxDeletes: this.config.pruneMax,
