@@ -9,6 +9,16 @@ describe('describeError', () => {
     expect(describeError(remote)).toMatchObject({ message: 'registry answered 500: boom', exitCode: 1 });
   });
 
+  it('does not repeat a cause its message already quotes', () => {
+    const refused = new Error('connect ECONNREFUSED 127.0.0.1:1', { cause: new Error('socket closed') });
+    const remote = new RemoteError('kubernetes read failed (no answer): connect ECONNREFUSED 127.0.0.1:1', 0, '', {
+      cause: refused,
+    });
+    expect(describeError(remote).message).toBe(
+      'kubernetes read failed (no answer): connect ECONNREFUSED 127.0.0.1:1: socket closed',
+    );
+  });
+
   it('names a network failure by its cause, without a stack', () => {
     const error = new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:1') });
     const report = describeError(error);

@@ -36,10 +36,9 @@ function messageChain(error: unknown): string {
  */
 export function describeError(error: unknown): ErrorReport {
   if (error instanceof SlipwayError) {
-    const cause = error.cause === undefined ? '' : `: ${messageChain(error.cause)}`;
     return {
       type: error.name,
-      message: `${error.message}${cause}`,
+      message: messageChain(error), // its causes after it, unless its message already says them
       exitCode: error.exitCode === 0 ? 1 : error.exitCode,
       ...(error instanceof ValidationError ? { issues: error.issues } : {}),
     };

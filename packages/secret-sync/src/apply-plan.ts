@@ -9,7 +9,8 @@ import {
   type SyncOutcome,
   type SyncPlan,
 } from '@slipway/core';
-import { KubeError, type KubeSecrets } from './kube-secrets.js';
+import { KubeError } from '@slipway/clients/kube';
+import type { KubeSecrets } from './kube-secrets.js';
 import { mapLimit, type KeyedMutex } from './limiter.js';
 import { errorFields, type Logger } from './logger.js';
 import type { SecretCache } from './secret-cache.js';

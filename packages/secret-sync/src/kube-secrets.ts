@@ -6,29 +6,15 @@ import {
   type KubeConfig,
   type V1Secret,
 } from '@kubernetes/client-node';
+import { KubeError, kubeError } from '@slipway/clients/kube';
 import {
   managedSelector,
-  RemoteError,
   secretManifest,
   summarizeSecret,
   type DesiredSecret,
   type ExistingSecret,
 } from '@slipway/core';
 import type { SyncMetrics } from './metrics.js';
-
-/** A failed Kubernetes call: status, Status.reason and details.kind from the answer. */
-export class KubeError extends RemoteError {
-  constructor(
-    message: string,
-    status: number,
-    body: string,
-    readonly reason: string | undefined,
-    readonly detailsKind: string | undefined,
-    options?: { cause?: unknown },
-  ) {
-    super(message, status, body, options);
-  }
-}
 
 export const fieldManager = 'slipway-secret-sync';
 
@@ -193,7 +179,7 @@ export class KubeSecrets {
       try {
         return await fn();
       } catch (error) {
-        const e = toKubeError(error, what);
+        const e = kubeError(error, what);
         const retryable = e.status === 0 || e.status === 429 || e.status >= 500;
         if (!retryable || attempt >= this.#retry.attempts) throw e;
         const cap = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1));
@@ -205,30 +191,4 @@ export class KubeSecrets {
 
 function summarize(secret: V1Secret): ExistingSecret {
   return summarizeSecret(secret);
-}
-
-/** The status code and Status body of a client-node ApiException, as a KubeError. */
-export function toKubeError(error: unknown, what: string): KubeError {
-  if (error instanceof KubeError) return error;
-  const code = (error as { code?: unknown } | undefined)?.code;
-  const status = typeof code === 'number' ? code : 0;
-  const raw = (error as { body?: unknown } | undefined)?.body;
-  const text = typeof raw === 'string' ? raw : raw === undefined ? '' : JSON.stringify(raw);
-  let parsed: { message?: string; reason?: string; details?: { kind?: string } } = {};
-  try {
-    parsed = JSON.parse(text) as typeof parsed;
-  } catch {
-    // not a Status object
-  }
-  const message = parsed.message ?? (error instanceof Error ? error.message : String(error));
-  return new KubeError(
-    `kubernetes ${what} failed (${status || 'no answer'}): ${message}`,
-    status,
-    text.slice(0, 2000),
-    parsed.reason,
-    parsed.details?.kind,
-    {
-      cause: error,
-    },
-  );
 }

@@ -1,5 +1,5 @@
-import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
-import { toKubeError } from './kube-secrets.js';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { KubeError, Lease } from '@slipway/clients/kube';
 import { errorFields, type Logger } from './logger.js';
 import type { SyncMetrics } from './metrics.js';
 
@@ -26,22 +26,27 @@ export interface LeaderElectionOptions {
  * before anyone else can take over). Stopping releases the Lease so a standby takes over at once.
  */
 export class LeaderElector {
-  readonly #api: CoordinationV1Api;
+  readonly #lease: Lease;
   readonly #o: LeaderElectionOptions;
   readonly #now: () => number;
   #leading = false;
   #lastRenew = 0;
-  #observedKey = '';
-  #observedAt = 0;
   #stopped = true;
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
   #blocker: string | undefined;
 
   constructor(kc: KubeConfig, options: LeaderElectionOptions) {
-    this.#api = kc.makeApiClient(CoordinationV1Api);
     this.#o = options;
     this.#now = options.now ?? Date.now;
+    this.#lease = new Lease(kc, {
+      namespace: options.namespace,
+      name: options.name,
+      identity: options.identity,
+      leaseDurationMs: options.leaseDurationMs,
+      now: this.#now,
+      onWrite: (verb) => options.metrics.kubeWrites.inc({ verb, resource: 'leases' }),
+    });
   }
 
   /** Leading, and renewed within the renew deadline: the check before every write. */
@@ -115,96 +120,25 @@ export class LeaderElector {
   }
 
   async #tryAcquireOrRenew(): Promise<boolean> {
-    const { namespace, name, identity } = this.#o;
-    const now = new V1MicroTime(this.#now());
-    const durationSeconds = Math.ceil(this.#o.leaseDurationMs / 1000);
-    let lease: V1Lease;
+    const { namespace, identity } = this.#o;
     try {
-      lease = await this.#api.readNamespacedLease({ namespace, name });
+      const attempt = await this.#lease.tryAcquireOrRenew();
+      if (attempt.acquired && attempt.previous !== identity)
+        this.#o.logger.info({ previous: attempt.previous || 'none' }, 'leader election: acquired the Lease');
+      return attempt.acquired;
     } catch (error) {
-      const e = toKubeError(error, `read Lease ${namespace}/${name}`);
-      if (e.status !== 404) throw e;
-      this.#o.metrics.kubeWrites.inc({ verb: 'create', resource: 'leases' });
-      try {
-        await this.#api.createNamespacedLease({
-          namespace,
-          body: {
-            metadata: { name, namespace },
-            spec: {
-              holderIdentity: identity,
-              leaseDurationSeconds: durationSeconds,
-              acquireTime: now,
-              renewTime: now,
-              leaseTransitions: 0,
-            },
-          },
-        });
-        return true;
-      } catch (createError) {
-        const ce = toKubeError(createError, `create Lease ${namespace}/${name}`);
-        if (ce.status === 409) return false; // another candidate was faster
-        if (ce.status === 404) {
-          this.#blocker = `the Lease namespace ${namespace} does not exist: create it, or choose another with --lease-namespace (POD_NAMESPACE)`;
-          throw new Error(this.#blocker, { cause: ce });
-        }
-        throw ce;
+      if (error instanceof KubeError && error.status === 404) {
+        this.#blocker = `the Lease namespace ${namespace} does not exist: create it, or choose another with --lease-namespace (POD_NAMESPACE)`;
+        throw new Error(this.#blocker, { cause: error });
       }
-    }
-    const spec = lease.spec ?? {};
-    const holder = spec.holderIdentity ?? '';
-    const key = `${holder}|${String(spec.renewTime ?? '')}|${lease.metadata?.resourceVersion ?? ''}`;
-    if (key !== this.#observedKey) {
-      this.#observedKey = key;
-      this.#observedAt = this.#now();
-    }
-    const heldMs = (spec.leaseDurationSeconds ?? durationSeconds) * 1000;
-    if (holder !== '' && holder !== identity && this.#observedAt + heldMs > this.#now()) return false;
-
-    const mine = holder === identity;
-    this.#o.metrics.kubeWrites.inc({ verb: 'update', resource: 'leases' });
-    try {
-      const updated = await this.#api.replaceNamespacedLease({
-        namespace,
-        name,
-        body: {
-          ...lease,
-          spec: {
-            ...spec,
-            holderIdentity: identity,
-            leaseDurationSeconds: durationSeconds,
-            acquireTime: mine && spec.acquireTime ? spec.acquireTime : now,
-            renewTime: now,
-            leaseTransitions: (spec.leaseTransitions ?? 0) + (mine ? 0 : 1),
-          },
-        },
-      });
-      this.#observedKey = `${identity}|${String(updated.spec?.renewTime ?? '')}|${updated.metadata?.resourceVersion ?? ''}`;
-      this.#observedAt = this.#now();
-      if (!mine) this.#o.logger.info({ previous: holder || 'none' }, 'leader election: acquired the Lease');
-      return true;
-    } catch (error) {
-      const e = toKubeError(error, `update Lease ${namespace}/${name}`);
-      if (e.status === 409) return false;
-      throw e;
+      throw error;
     }
   }
 
   async #release(): Promise<void> {
-    const { namespace, name, identity } = this.#o;
     try {
-      const lease = await this.#api.readNamespacedLease({ namespace, name });
-      if (lease.spec?.holderIdentity !== identity) return;
-      const now = new V1MicroTime(this.#now());
-      this.#o.metrics.kubeWrites.inc({ verb: 'update', resource: 'leases' });
-      await this.#api.replaceNamespacedLease({
-        namespace,
-        name,
-        body: {
-          ...lease,
-          spec: { ...lease.spec, holderIdentity: undefined, leaseDurationSeconds: 1, acquireTime: now, renewTime: now },
-        },
-      });
-      this.#o.logger.info({ lease: `${namespace}/${name}` }, 'released the Lease');
+      if (await this.#lease.release())
+        this.#o.logger.info({ lease: `${this.#o.namespace}/${this.#o.name}` }, 'released the Lease');
     } catch (error) {
       this.#o.logger.warn(errorFields(error), 'releasing the Lease failed; standbys take over when it expires');
     }

@@ -1,4 +1,5 @@
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import { kubeError } from '@slipway/clients/kube';
 import { managedSelector, refKey, summarizeSecret, type ExistingSecret, type SecretLike } from '@slipway/core';
 import type { KubeSecrets } from './kube-secrets.js';
 import { errorFields, type Logger } from './logger.js';
@@ -84,9 +85,10 @@ export class ManagedSecretCache {
   /** The watch ended: after an error (or 410 Gone) list again, then watch from where it is. */
   #restart(error: unknown): void {
     if (this.#stopped) return;
-    const status =
-      (error as { statusCode?: number; code?: number } | null)?.statusCode ?? (error as { code?: number } | null)?.code;
-    if (error) this.#logger.debug({ ...errorFields(error), status }, 'watch of managed Secrets ended; restarting');
+    if (error) {
+      const { status } = kubeError(error, 'watch managed Secrets');
+      this.#logger.debug({ ...errorFields(error), status }, 'watch of managed Secrets ended; restarting');
+    }
     const relist = !!error || this.#resourceVersion === '';
     this.#retryTimer = setTimeout(
       () => {

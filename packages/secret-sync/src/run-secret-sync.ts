@@ -1,4 +1,4 @@
-import { KubeConfig } from '@kubernetes/client-node';
+import { loadKubeConfig } from '@slipway/clients/kube';
 import { InputError, parseSyncConfig, SlipwayError, syncOptionsHelp, type SyncConfig } from '@slipway/core';
 import { rawConfigFrom } from './argv.js';
 import { SecretSyncController } from './controller.js';
@@ -41,19 +41,6 @@ export function loadSyncConfig(
   return { config: parsed.config, help: false };
 }
 
-/** A KubeConfig from --kubeconfig / --context, else in-cluster or the default file. */
-export function kubeConfigFor(config: SyncConfig): KubeConfig {
-  const kc = new KubeConfig();
-  if (config.kubeconfig) kc.loadFromFile(config.kubeconfig);
-  else kc.loadFromDefault();
-  if (config.kubeContext) {
-    if (!kc.getContextObject(config.kubeContext))
-      throw new InputError(`kubeconfig has no context "${config.kubeContext}"`);
-    kc.setCurrentContext(config.kubeContext);
-  }
-  return kc;
-}
-
 /**
  * `slipway-secret-sync` (and later `slipway secret-sync run`): returns the exit code.
  * With --once it runs one cycle (--dry-run prints the plan); otherwise it serves
@@ -72,7 +59,7 @@ export async function runSecretSync(argv: readonly string[], io: RunIo = {}): Pr
     }
     logger = createLogger({ level: config.logLevel }, process.stderr);
     const controller = new SecretSyncController(config, {
-      kubeConfig: kubeConfigFor(config),
+      kubeConfig: loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.kubeContext }),
       logger,
       env: { vaultToken: env.VAULT_TOKEN, secretId: env.VAULT_SECRET_ID },
       processMetrics: true,

@@ -1,6 +1,6 @@
 import { AppsV1Api, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { podSpecSecretNames, restartedAtAnnotation, type PodSpecLike } from '@slipway/core';
-import { toKubeError } from './kube-secrets.js';
+import { kubeError } from '@slipway/clients/kube';
 import { errorFields, type Logger } from './logger.js';
 import type { SyncMetrics } from './metrics.js';
 
@@ -56,10 +56,10 @@ export class WorkloadRestarter {
   async #restartIn(namespace: string, secrets: Set<string>): Promise<void> {
     const [deployments, statefulSets] = await Promise.all([
       this.#apps.listNamespacedDeployment({ namespace }).catch((e: unknown) => {
-        throw toKubeError(e, `list Deployments in ${namespace}`);
+        throw kubeError(e, `list Deployments in ${namespace}`);
       }),
       this.#apps.listNamespacedStatefulSet({ namespace }).catch((e: unknown) => {
-        throw toKubeError(e, `list StatefulSets in ${namespace}`);
+        throw kubeError(e, `list StatefulSets in ${namespace}`);
       }),
     ]);
     const at = new Date().toISOString();

@@ -1,8 +1,8 @@
 import { AppsV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { InputError, type ReleaseRecord } from '@slipway/core';
-import { ReleaseStore } from '@slipway/clients/kube';
+import { loadKubeConfig, ReleaseStore } from '@slipway/clients/kube';
 import { result, table } from '../report.js';
-import { deployer, readKubeConfig } from './cluster.js';
+import { deployer } from './cluster.js';
 import { deployRelease, withDeployLock, type EngineContext } from './engine.js';
 import { jsonReporter, textReporter } from './reporter.js';
 import { summarise } from './run-deploy.js';
@@ -14,7 +14,7 @@ export interface ClusterOptions {
   output: 'text' | 'json';
 }
 
-const kubeOf = (o: ClusterOptions) => readKubeConfig(o.kubeconfig, o.context);
+const kubeOf = (o: ClusterOptions) => loadKubeConfig({ kubeconfig: o.kubeconfig, context: o.context });
 const when = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 
 export async function runStatus(service: string | undefined, opts: ClusterOptions & { stack?: string }): Promise<void> {

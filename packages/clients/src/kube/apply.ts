@@ -1,6 +1,6 @@
 import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { applyWaves, RemoteError } from '@slipway/core';
-import { apiStatus } from './kube-config.js';
+import { applyWaves } from '@slipway/core';
+import { kubeError, kubeStatus } from './kube-error.js';
 
 export type ApplyAction = 'created' | 'configured' | 'unchanged' | 'pruned';
 
@@ -53,8 +53,8 @@ export class Applier {
           .then(
             (o) => o.metadata?.resourceVersion,
             (e: unknown) => {
-              if (apiStatus(e) === 404) return undefined;
-              throw wrap(e, `read ${kind}/${name}`);
+              if (kubeStatus(e) === 404) return undefined;
+              throw kubeError(e, `read ${kind}/${name}`);
             },
           );
     const after = await this.#api
@@ -67,7 +67,7 @@ export class Applier {
         PatchStrategy.ServerSideApply,
       )
       .catch((e: unknown) => {
-        throw wrap(e, `apply ${kind}/${name}`);
+        throw kubeError(e, `apply ${kind}/${name}`);
       });
     const action: ApplyAction = !before
       ? 'created'
@@ -91,8 +91,8 @@ export class Applier {
         this.#api.list(k.apiVersion, k.kind, namespace, undefined, undefined, undefined, undefined, selector).then(
           (l) => l.items.map((o) => ({ ...o, apiVersion: k.apiVersion, kind: k.kind })),
           (e: unknown) => {
-            if (apiStatus(e) === 404) return []; // the kind is not served (e.g. CRD missing)
-            throw wrap(e, `list ${k.kind}`);
+            if (kubeStatus(e) === 404) return []; // the kind is not served (e.g. CRD missing)
+            throw kubeError(e, `list ${k.kind}`);
           },
         ),
       ),
@@ -106,24 +106,10 @@ export class Applier {
       await this.#api
         .delete(o, undefined, this.dryRun === 'server' ? 'All' : undefined, undefined, undefined, 'Background')
         .catch((e: unknown) => {
-          if (apiStatus(e) !== 404) throw wrap(e, `delete ${o.kind}/${o.metadata?.name}`);
+          if (kubeStatus(e) !== 404) throw kubeError(e, `delete ${o.kind}/${o.metadata?.name}`);
         });
       changes.push({ kind: o.kind ?? '?', name: o.metadata?.name ?? '?', action: 'pruned' });
     }
     return changes;
   }
-}
-
-function wrap(error: unknown, what: string): RemoteError {
-  const status = apiStatus(error) ?? 0;
-  const body = (error as { body?: unknown }).body;
-  const text = typeof body === 'string' ? body : JSON.stringify(body ?? '');
-  const message = (() => {
-    try {
-      return (JSON.parse(text) as { message?: string }).message ?? text;
-    } catch {
-      return text || String(error);
-    }
-  })();
-  return new RemoteError(`kubernetes ${what} failed (${status}): ${message}`, status, text, { cause: error });
 }

@@ -1,13 +1,19 @@
-import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
-import { InputError, RemoteError } from '@slipway/core';
-import { apiStatus } from './kube-config.js';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { InputError } from '@slipway/core';
+import { Lease } from './lease.js';
+
+/** Our clock and how we wait on it: a seam for tests. */
+export interface LockClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
 
 export interface LockOptions {
   namespace: string;
   name: string;
   holder: string;
   ttlSeconds?: number;
-  now?: () => Date;
+  clock?: LockClock;
 }
 
 /** The holder of a lock that is not ours, named in the error a concurrent deploy gets. */
@@ -23,93 +29,73 @@ export class LockedError extends InputError {
   }
 }
 
+const realClock: LockClock = {
+  now: Date.now,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
 /**
- * One deploy at a time per service × stack: a coordination.k8s.io Lease with a TTL, renewed while
- * held. A lease whose holder stopped renewing expires and can be taken over.
+ * One deploy at a time per service × stack: a Lease (client-go rules, see `Lease`) renewed every
+ * `renewMs` while held. A deploy that finds another holder watches its record: a change shows
+ * the holder alive and refuses at once, naming it (within one renewal); a record that stays the
+ * same for the TTL on our clock belongs to a crashed holder, and is taken over.
  */
 export class DeployLock {
-  readonly #api: CoordinationV1Api;
-  readonly #ttl: number;
+  readonly #lease: Lease;
+  readonly #clock: LockClock;
+  /** The holder renews this often, so a live one is seen within it. */
+  readonly renewMs: number;
   #timer: NodeJS.Timeout | undefined;
-  #lease: V1Lease | undefined;
+  #held = false;
 
   constructor(
     kc: KubeConfig,
     private readonly options: LockOptions,
   ) {
-    this.#api = kc.makeApiClient(CoordinationV1Api);
-    this.#ttl = options.ttlSeconds ?? 30;
+    const ttlMs = (options.ttlSeconds ?? 30) * 1000;
+    this.#clock = options.clock ?? realClock;
+    this.renewMs = Math.min(ttlMs / 3, 2000);
+    this.#lease = new Lease(kc, {
+      namespace: options.namespace,
+      name: options.name,
+      identity: options.holder,
+      leaseDurationMs: ttlMs,
+      now: () => this.#clock.now(),
+    });
   }
 
+  /**
+   * Takes the lock (after up to the TTL when its holder crashed), or throws LockedError naming a
+   * live holder; a KubeError with status 404 when the namespace does not exist.
+   */
   async acquire(): Promise<void> {
-    const { namespace, name, holder } = this.options;
-    const now = this.#now();
-    const spec = { holderIdentity: holder, leaseDurationSeconds: this.#ttl, acquireTime: now, renewTime: now };
-    try {
-      this.#lease = await this.#api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec } });
-    } catch (error) {
-      if (apiStatus(error) !== 409) throw remote(error, `create lease ${name}`);
-      const existing = await this.#api.readNamespacedLease({ name, namespace });
-      const renewed = new Date(existing.spec?.renewTime ?? existing.spec?.acquireTime ?? 0).getTime();
-      const expired = renewed + (existing.spec?.leaseDurationSeconds ?? this.#ttl) * 1000 < now.getTime();
-      if (!expired && existing.spec?.holderIdentity !== holder) {
-        throw new LockedError(
-          existing.spec?.holderIdentity ?? 'unknown',
-          new Date(existing.spec?.acquireTime ?? renewed).toISOString(),
-          `lease ${namespace}/${name}`,
-        );
-      }
-      // expired: take it over; the resourceVersion makes two takers race safely
-      this.#lease = await this.#api
-        .replaceNamespacedLease({ name, namespace, body: { ...existing, spec } })
-        .catch((e: unknown) => {
-          if (apiStatus(e) === 409)
-            throw new LockedError(
-              'another deploy that just took the expired lease',
-              now.toISOString(),
-              `lease ${namespace}/${name}`,
-            );
-          throw remote(e, `take over lease ${name}`);
-        });
-    }
-    this.#timer = setInterval(() => void this.#renew(), (this.#ttl * 1000) / 3);
-    this.#timer.unref();
-  }
-
-  async #renew(): Promise<void> {
-    if (!this.#lease?.spec) return;
     const { namespace, name } = this.options;
-    const spec = { ...this.#lease.spec, renewTime: this.#now() };
-    this.#lease = await this.#api
-      .replaceNamespacedLease({ name, namespace, body: { ...this.#lease, spec } })
-      .catch(() => this.#lease);
-  }
-
-  /** Lease times are MicroTime: the apiserver wants microseconds in the text. */
-  #now(): V1MicroTime {
-    return new V1MicroTime((this.options.now ?? (() => new Date()))().getTime());
+    let seen: string | undefined;
+    for (;;) {
+      const attempt = await this.#lease.tryAcquireOrRenew();
+      if (attempt.acquired) break;
+      if (attempt.holder !== '' && seen !== undefined && attempt.record !== seen)
+        throw new LockedError(attempt.holder, attempt.since ?? 'an unknown time', `lease ${namespace}/${name}`);
+      if (attempt.holder !== '') seen ??= attempt.record;
+      await this.#clock.sleep(Math.min(250, this.renewMs / 4));
+    }
+    this.#held = true;
+    let renewing = false;
+    this.#timer = setInterval(() => {
+      if (renewing) return;
+      renewing = true;
+      void this.#lease
+        .tryAcquireOrRenew()
+        .catch(() => undefined) // a missed renewal: the next one may still make it
+        .finally(() => (renewing = false));
+    }, this.renewMs);
+    this.#timer.unref();
   }
 
   async release(): Promise<void> {
     clearInterval(this.#timer);
-    if (!this.#lease) return;
-    const { namespace, name } = this.options;
-    await this.#api
-      .deleteNamespacedLease({
-        name,
-        namespace,
-        body: { preconditions: { resourceVersion: this.#lease.metadata?.resourceVersion ?? '' } },
-      })
-      .catch(() => undefined); // lost or already gone: it expires by itself
-    this.#lease = undefined;
+    if (!this.#held) return;
+    this.#held = false;
+    await this.#lease.release({ remove: true }).catch(() => undefined); // lost or gone: it expires by itself
   }
-}
-
-function remote(error: unknown, what: string): RemoteError {
-  return new RemoteError(
-    `kubernetes ${what} failed`,
-    apiStatus(error) ?? 0,
-    String((error as { body?: unknown }).body ?? error),
-    { cause: error },
-  );
 }

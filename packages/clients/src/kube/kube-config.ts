@@ -1,31 +1,45 @@
+import { statSync } from 'node:fs';
+import { relative } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { InputError } from '@slipway/core';
 
-/** A KubeConfig from a file (or $KUBECONFIG / ~/.kube/config), switched to a context when given. */
+/**
+ * A KubeConfig from a file, else $KUBECONFIG / ~/.kube/config / in-cluster, switched to a context
+ * when given. A missing, unreadable or broken file, one without a cluster, or an unknown context
+ * is one InputError.
+ */
 export function loadKubeConfig(
   options: { kubeconfig?: string | undefined; context?: string | undefined } = {},
 ): KubeConfig {
+  const file = options.kubeconfig;
+  const which = file ? `kubeconfig ${shown(file)}` : 'the kubeconfig ($KUBECONFIG or ~/.kube/config)';
+  const hint = 'pass --kubeconfig with a working kubeconfig file';
+  if (file && !statSync(file, { throwIfNoEntry: false })?.isFile()) {
+    throw new InputError(`${which} does not exist or is not a file; ${hint}`);
+  }
   const kc = new KubeConfig();
-  if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
-  else kc.loadFromDefault();
+  try {
+    if (file) kc.loadFromFile(file);
+    else kc.loadFromDefault();
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.slice(0, 120);
+    throw new InputError(`${which} cannot be read: ${reason}; ${hint}`);
+  }
   if (options.context) {
     if (!kc.getContextObject(options.context)) {
+      const contexts = kc.getContexts().map((c) => c.name);
       throw new InputError(
-        `kubeconfig has no context "${options.context}" (contexts: ${
-          kc
-            .getContexts()
-            .map((c) => c.name)
-            .join(', ') || 'none'
-        })`,
+        `kubeconfig has no context "${options.context}" (contexts: ${contexts.join(', ') || 'none'})`,
       );
     }
     kc.setCurrentContext(options.context);
   }
+  if (!kc.getCurrentCluster()) throw new InputError(`${which} names no cluster for its current context; ${hint}`);
   return kc;
 }
 
-/** The status code of a client-node ApiException, if it is one. */
-export function apiStatus(error: unknown): number | undefined {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'number' ? code : undefined;
+/** A path as the user wrote it, relative to the current directory when that is shorter. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' ? '.' : rel.length <= path.length ? rel : path;
 }

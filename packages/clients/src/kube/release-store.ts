@@ -1,6 +1,6 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { decodeRecord, encodeRecord, recordsToForget, RemoteError, type ReleaseRecord } from '@slipway/core';
-import { apiStatus } from './kube-config.js';
+import { decodeRecord, encodeRecord, recordsToForget, type ReleaseRecord } from '@slipway/core';
+import { kubeError, kubeStatus } from './kube-error.js';
 
 const recordType = 'slipway.dev/release.v1';
 
@@ -22,8 +22,8 @@ export class ReleaseStore {
         labelSelector: `slipway.dev/release=true,slipway.dev/service=${service},slipway.dev/stack=${stack}`,
       })
       .catch((e: unknown) => {
-        if (apiStatus(e) === 404) return { items: [] };
-        throw new RemoteError(`kubernetes list release history failed`, apiStatus(e) ?? 0, String(e), { cause: e });
+        if (kubeStatus(e) === 404) return { items: [] };
+        throw kubeError(e, 'list release history');
       });
     return secrets.items
       .filter((s) => s.type === recordType && s.data?.['release'])
@@ -41,7 +41,7 @@ export class ReleaseStore {
     const secrets = await this.#core
       .listSecretForAllNamespaces({ labelSelector: selector.join(',') })
       .catch((e: unknown) => {
-        throw new RemoteError(`kubernetes list release history failed`, apiStatus(e) ?? 0, String(e), { cause: e });
+        throw kubeError(e, 'list release history');
       });
     return secrets.items
       .filter((s) => s.type === recordType && s.data?.['release'])
@@ -68,9 +68,10 @@ export class ReleaseStore {
       data: { release: encodeRecord(record) },
     };
     await this.#core.createNamespacedSecret({ namespace, body }).catch(async (e: unknown) => {
-      if (apiStatus(e) !== 409)
-        throw new RemoteError(`kubernetes save release record failed`, apiStatus(e) ?? 0, String(e), { cause: e });
-      await this.#core.replaceNamespacedSecret({ name, namespace, body });
+      if (kubeStatus(e) !== 409) throw kubeError(e, 'save release record');
+      await this.#core.replaceNamespacedSecret({ name, namespace, body }).catch((re: unknown) => {
+        throw kubeError(re, 'save release record');
+      });
     });
     const all = await this.list(namespace, record.service, record.stack);
     for (const old of recordsToForget(all)) {

@@ -1,0 +1,45 @@
+import { RemoteError } from '@slipway/core';
+
+/** A failed Kubernetes call: the HTTP status (0: no answer), Status.reason and details.kind. */
+export class KubeError extends RemoteError {
+  constructor(
+    message: string,
+    status: number,
+    body: string,
+    readonly reason: string | undefined,
+    readonly detailsKind: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, status, body, options);
+  }
+}
+
+/** A client-node ApiException (or a network failure) as a KubeError, its message from the Status body. */
+export function kubeError(error: unknown, what: string): KubeError {
+  if (error instanceof KubeError) return error;
+  // ApiException carries `code`; a failed watch, `statusCode`
+  const { code, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
+  const status = typeof code === 'number' ? code : typeof statusCode === 'number' ? statusCode : 0;
+  const raw = (error as { body?: unknown } | undefined)?.body;
+  const text = typeof raw === 'string' ? raw : raw === undefined ? '' : JSON.stringify(raw);
+  let parsed: { message?: string; reason?: string; details?: { kind?: string } } = {};
+  try {
+    parsed = (JSON.parse(text) as typeof parsed | null) ?? {};
+  } catch {
+    // not a Status object
+  }
+  const message = parsed.message ?? (error instanceof Error ? error.message : String(error));
+  return new KubeError(
+    `kubernetes ${what} failed (${status || 'no answer'}): ${message}`,
+    status,
+    text.slice(0, 2000),
+    parsed.reason,
+    parsed.details?.kind,
+    { cause: error },
+  );
+}
+
+/** The HTTP status of a failed Kubernetes call (0: no answer). */
+export function kubeStatus(error: unknown): number {
+  return kubeError(error, 'call').status;
+}
