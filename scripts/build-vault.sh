@@ -7,7 +7,7 @@
 # apply only in the main module. So a throwaway helper module requires vault plus every module
 # vault's go.mod requires, at those versions (the published api/sdk ones among them), repeats its
 # non-local replaces, and builds the root package. Module and build caches are private and removed afterwards: only the binary stays.
-# Why v1.21.2: v1.21.3+ do not compile against the sdk version they name (docs/adr/0004).
+# Which release builds from published modules alone, and why: docs/adr/0004.
 set -euo pipefail
 version=$1 bin=$2
 work=$(mktemp -d "${TMPDIR:-/tmp}/slipway-vault-build.XXXXXX")

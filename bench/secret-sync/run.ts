@@ -262,7 +262,7 @@ const out = {
     perNamespace,
     secrets: total,
     openbao: 'bao server -dev (in-memory)',
-    ...(withHashicorp ? { hashicorp: 'vault server -dev (in-memory), v1.21.2 built from its Go module' } : {}),
+    ...(withHashicorp ? { hashicorp: 'vault server -dev (in-memory), v1.21.1 built from its Go module' } : {}),
     comparison: 'External Secrets Operator not run: see README',
   },
   ...result,
