@@ -157,6 +157,8 @@ step kwok "$KWOK_VERSION" install_kwok
 step etcd "$ETCD_VERSION" install_etcd
 step kubernetes "$K8S_VERSION" install_kubernetes
 step vault "$VAULT_VERSION" install_vault
+current=checkov
+bash "$SCRIPTS/install-checkov.sh" >/dev/null # its own venv and stamp, beside the toolset
 current=""
 rm -rf "$WORK"
 ln -sfn "$TOOLSET" "$ROOT/current"
