@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RemoteError } from '@slipway/core';
 import { VaultClient, VaultKv } from '@slipway/clients';
@@ -23,32 +24,82 @@ function scripted(routes: [RegExp, (n: number) => Response | Error][]) {
 }
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status });
 
+/** What real OpenBao and HashiCorp Vault answered (fixtures/capture-vault-answers.sh). */
+interface Captured {
+  status: number;
+  body: unknown;
+}
+const answers = JSON.parse(readFileSync(new URL('./fixtures/vault-answers.json', import.meta.url), 'utf8')) as Record<
+  'openbao' | 'hashicorp',
+  Record<string, Captured>
+>;
+const answer = (a: Captured | undefined) => {
+  if (!a) throw new Error('no such captured answer');
+  return new Response(a.body === null ? '' : JSON.stringify(a.body), { status: a.status });
+};
+
+/** A server replaying one real server's captured answers for cluster folder `c1/` (mount renamed to kv). */
+function replay(server: 'openbao' | 'hashicorp') {
+  const a = answers[server];
+  return scripted([
+    [/^SCAN kv\/detailed-metadata\/c1\/$/, () => answer(a['scan-cluster'])],
+    [/^LIST kv\/detailed-metadata\/c1\/$/, () => answer(a['list-detailed-cluster'])],
+    [/^LIST kv\/metadata\/c1\/$/, () => answer(a['list-cluster'])],
+    [/^LIST kv\/metadata\/c1\/ns1\/$/, () => answer(a['list-folder'])],
+    [/^LIST kv\/metadata\/c1\/empty\/$/, () => answer(a['list-empty'])],
+    [/^SCAN kv\/detailed-metadata\/c1\/empty\/$/, () => answer(a['scan-empty'])],
+    [/^LIST kv\/detailed-metadata\/c1\/empty\/$/, () => answer(a['list-detailed-empty'])],
+  ]);
+}
+
 describe('VaultKv (scripted Vault answers through the fetch seam)', () => {
-  it('falls back to plain LIST on a Vault without OpenBao detailed-metadata (405 / unsupported path)', async () => {
-    const { fetchImpl } = scripted([
-      [/^SCAN /, () => json(405, { errors: ['1 error occurred:\n\t* unsupported operation\n\n'] })],
-      [/^LIST kv\/detailed-metadata\//, () => json(404, { errors: ['1 error occurred:\n\t* unsupported path\n\n'] })],
-    ]);
+  it('on HashiCorp Vault (captured answers) detects plain LIST, and never reads its 404 on detailed-metadata as empty', async () => {
+    const { fetchImpl } = replay('hashicorp');
     const kv = new VaultKv(new VaultClient({ address: 'http://vault', token: 't', fetch: fetchImpl }), { mount: 'kv' });
-    expect(await kv.detectListing('dev-1/')).toBe('list');
+    const detected = await kv.detectListing('c1/');
+    expect(detected.mode).toBe('list');
+    expect(detected.reason).toMatch(/SCAN detailed-metadata: status 405; LIST detailed-metadata: status 404/);
+    expect(await kv.list('c1/')).toEqual(['ns1/']);
+    expect(await kv.list('c1/empty/')).toEqual([]);
+    // forcing OpenBao's listing against Vault is an error, not an empty folder to prune
+    await expect(kv.listDetailed('c1/')).rejects.toThrow(/vault LIST c1\/: status 404/);
   });
 
-  it('uses LIST detailed-metadata when SCAN is denied, and SCAN when allowed', async () => {
-    const denied = scripted([
-      [/^SCAN /, () => json(403, { errors: ['1 error occurred:\n\t* permission denied\n\n'] })],
-      [/^LIST kv\/detailed-metadata\/dev-1\/$/, () => json(200, { data: { keys: ['a/'], key_info: { 'a/': {} } } })],
+  it('on OpenBao (captured answers) detects SCAN, after checking it against plain LIST', async () => {
+    const { fetchImpl, seen } = replay('openbao');
+    const kv = new VaultKv(new VaultClient({ address: 'http://bao', token: 't', fetch: fetchImpl }), { mount: 'kv' });
+    const detected = await kv.detectListing('c1');
+    expect(detected).toMatchObject({
+      mode: 'scan',
+      reason: expect.stringMatching(/agrees with LIST metadata \(1 keys\)/),
+    });
+    expect(seen).toEqual(['LIST kv/metadata/c1/', 'SCAN kv/detailed-metadata/c1/']);
+    expect([...(await kv.scan('c1/')).keys()].sort()).toEqual(['ns1/a', 'ns1/b']);
+    // an empty folder: SCAN answers 200 {"data":{}}, LIST answers 404 {"errors":[]}
+    expect((await kv.scan('c1/empty/')).size).toBe(0);
+    expect((await kv.listDetailed('c1/empty/')).size).toBe(0);
+  });
+
+  it('does not trust a mode whose listing disagrees with plain LIST, nor one the token may not use', async () => {
+    const captured = answers.openbao;
+    const disagreeing = scripted([
+      [/^LIST kv\/metadata\/c1\/$/, () => answer(captured['list-cluster'])],
+      // a server bug or proxy that answers SCAN with an empty listing
+      [/^SCAN /, () => json(200, { data: { keys: [] } })],
+      [/^LIST kv\/detailed-metadata\/c1\/$/, () => answer(captured['list-detailed-cluster'])],
     ]);
-    expect(
-      await new VaultKv(new VaultClient({ address: 'http://v', fetch: denied.fetchImpl }), {
-        mount: 'kv',
-      }).detectListing('dev-1'),
-    ).toBe('list-detailed');
-    const empty = scripted([[/^SCAN /, () => json(404, { errors: [] })]]);
-    expect(
-      await new VaultKv(new VaultClient({ address: 'http://v', fetch: empty.fetchImpl }), {
-        mount: 'kv',
-      }).detectListing('dev-1/'),
-    ).toBe('scan');
+    const kv = new VaultKv(new VaultClient({ address: 'http://v', fetch: disagreeing.fetchImpl }), { mount: 'kv' });
+    const d = await kv.detectListing('c1/');
+    expect(d.mode).toBe('list-detailed');
+    expect(d.tried).toEqual(['SCAN detailed-metadata: 0 top-level keys where LIST metadata has 1']);
+
+    const denied = scripted([
+      [/^LIST kv\/metadata\/c1\/$/, () => answer(captured['list-cluster'])],
+      [/^SCAN /, () => json(403, { errors: ['1 error occurred:\n\t* permission denied\n\n'] })],
+      [/^LIST kv\/detailed-metadata\//, () => json(403, { errors: ['1 error occurred:\n\t* permission denied\n\n'] })],
+    ]);
+    const kv2 = new VaultKv(new VaultClient({ address: 'http://v', fetch: denied.fetchImpl }), { mount: 'kv' });
+    expect((await kv2.detectListing('c1/')).mode).toBe('list');
   });
 
   it('retries 429, 5xx and network errors with exponential backoff and jitter, then gives up with the cause', async () => {
