@@ -51,6 +51,27 @@ export function render(
   );
 }
 
+/**
+ * render() with `values` after the fixture, on stdin as JSON: as the pipeline passes them
+ * (packages/clients/src/helm.ts), so helm reads every number as a float64.
+ */
+export const renderValues = (chart: Chart, fixture: Fixture, values: unknown, args: readonly string[] = []) =>
+  execFileSync(
+    helm,
+    [
+      'template',
+      'payments',
+      join(repo, 'charts', chart),
+      '--namespace',
+      'payments',
+      ...fixtureArgs(fixture),
+      '--values',
+      '-',
+      ...args,
+    ],
+    { encoding: 'utf8', input: JSON.stringify(values), stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+
 /** helm's stderr of a render that must fail (throws if it renders). */
 export function renderError(chart: Chart, fixture: Fixture, args: readonly string[] = []): string {
   try {
@@ -69,7 +90,7 @@ export const secretSyncFixture = (f: SecretSyncFixture) => join(repo, 'test/char
 export const secretSyncGolden = (f: SecretSyncFixture) => join(repo, 'test/charts/golden', `secret-sync.${f}.yaml`);
 
 /** `helm template secret-sync charts/secret-sync --namespace devops -f <fixture> [args]`. */
-export const renderSecretSync = (f: SecretSyncFixture, args: readonly string[] = []) =>
+export const renderSecretSync = (f: SecretSyncFixture, args: readonly string[] = [], input?: string) =>
   execFileSync(
     helm,
     [
@@ -82,8 +103,12 @@ export const renderSecretSync = (f: SecretSyncFixture, args: readonly string[] =
       secretSyncFixture(f),
       ...args,
     ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    { encoding: 'utf8', input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] },
   );
+
+/** renderSecretSync() with `values` after the fixture, on stdin as JSON (numbers read as float64). */
+export const renderSecretSyncValues = (f: SecretSyncFixture, values: unknown, args: readonly string[] = []) =>
+  renderSecretSync(f, ['--values', '-', ...args], JSON.stringify(values));
 
 export interface K8sObject {
   apiVersion: string;

@@ -46,7 +46,7 @@ timeout: {{ . | quote }}
 {{- end }}
 {{- with get .Values.routing "retries" }}
 retries:
-  attempts: {{ .attempts }}
+  attempts: {{ .attempts | int64 }}
   {{- with get . "perTryTimeout" }}
   perTryTimeout: {{ . | quote }}
   {{- end }}

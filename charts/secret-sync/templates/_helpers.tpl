@@ -19,6 +19,14 @@ app.kubernetes.io/name: secret-sync
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
+{{/*
+image.tag as text: a number tag (20240101) reaches helm as a JSON number (float64), which prints as
+2.0240101e+07: print it in full (toJson).
+*/}}
+{{- define "secret-sync.imageTag" -}}
+{{- if kindIs "string" .Values.image.tag -}}{{- .Values.image.tag -}}{{- else -}}{{- toJson .Values.image.tag -}}{{- end -}}
+{{- end -}}
+
 {{/* The auth mount: explicit, or the method name. */}}
 {{- define "secret-sync.authMount" -}}
 {{- .Values.vault.auth.mount | default .Values.vault.auth.method -}}
@@ -50,7 +58,7 @@ Deployments/StatefulSets: only in the namespaces listed, never cluster-wide.
 {{/* The Vault port: networkPolicy.vaultPort, else the port of vault.address, else 443/80 by scheme. */}}
 {{- define "secret-sync.vaultPort" -}}
 {{- if .Values.networkPolicy.vaultPort -}}
-{{- .Values.networkPolicy.vaultPort -}}
+{{- .Values.networkPolicy.vaultPort | int64 -}}
 {{- else -}}
 {{- $url := urlParse .Values.vault.address -}}
 {{- $hostPort := splitList ":" $url.host -}}

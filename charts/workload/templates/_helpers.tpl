@@ -87,14 +87,22 @@ version: {{ include "workload.track" . }}
 {{- toYaml (merge $pod (.Values.podLabels | default dict)) -}}
 {{- end -}}
 
+{{/*
+A size (tmp.sizeLimit, persistence.size) as a quoted quantity. Values reach helm as JSON numbers
+(float64), which print as 1e+06: a number is printed in full (toJson), a string as it is.
+*/}}
+{{- define "workload.quantity" -}}
+{{- if kindIs "string" . -}}{{- quote . -}}{{- else -}}{{- toJson . | quote -}}{{- end -}}
+{{- end -}}
+
 {{/* An httpGet probe on healthCheckPath; call with the root context. */}}
 {{- define "workload.probe" -}}
 httpGet:
   path: {{ get .Values "healthCheckPath" | quote }}
   port: {{ .Values.service.portName }}
-initialDelaySeconds: {{ .Values.probes.initialDelaySeconds }}
-periodSeconds: {{ .Values.probes.periodSeconds }}
-failureThreshold: {{ .Values.probes.failureThreshold }}
+initialDelaySeconds: {{ .Values.probes.initialDelaySeconds | int64 }}
+periodSeconds: {{ .Values.probes.periodSeconds | int64 }}
+failureThreshold: {{ .Values.probes.failureThreshold | int64 }}
 {{- end -}}
 
 {{/* Fails on values that are valid one by one but not together. */}}
@@ -116,8 +124,8 @@ failureThreshold: {{ .Values.probes.failureThreshold }}
 {{- end -}}
 {{- end -}}
 {{- if .Values.autoscaling.enabled -}}
-{{- if gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas) -}}
-{{- fail (printf "autoscaling.minReplicas (%v) is above autoscaling.maxReplicas (%v)" .Values.autoscaling.minReplicas .Values.autoscaling.maxReplicas) -}}
+{{- if gt (int64 .Values.autoscaling.minReplicas) (int64 .Values.autoscaling.maxReplicas) -}}
+{{- fail (printf "autoscaling.minReplicas (%d) is above autoscaling.maxReplicas (%d)" (int64 .Values.autoscaling.minReplicas) (int64 .Values.autoscaling.maxReplicas)) -}}
 {{- end -}}
 {{- if not (dig "requests" "cpu" "" (.Values.resources | default dict)) -}}
 {{- fail "autoscaling.enabled scales on CPU utilization, which needs resources.requests.cpu: set it" -}}
