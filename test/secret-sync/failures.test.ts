@@ -119,7 +119,12 @@ describe.each(vaultServers)('secret-sync when %s fails', (server) => {
 
     const vault = rootVault(p);
     await vault.request('PUT', `sys/policies/acl/${policy}`, {
-      policy: `${base}\npath "${mount}/${listed}/denied/den-locked/*" { capabilities = ["deny"] }`,
+      // Vault checks a LIST against the folder's path without its trailing slash: deny both
+      policy: [
+        base,
+        `path "${mount}/${listed}/denied/den-locked" { capabilities = ["deny"] }`,
+        `path "${mount}/${listed}/denied/den-locked/*" { capabilities = ["deny"] }`,
+      ].join('\n'),
     });
     await kv.remove('denied/den-locked/c');
     await kv.put('denied/den-ok/new', { v: '4' });
