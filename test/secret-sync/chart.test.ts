@@ -1,37 +1,23 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoreV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { usePlatform } from '../support/platform.js';
 import { SecretSyncController } from '../../packages/secret-sync/src/index.js';
+import {
+  applyRbac,
+  chart,
+  chartSaToken,
+  fixture,
+  helm,
+  renderChart as render,
+  tokenKubeConfig,
+  type ChartObject as Obj,
+} from './chart-render.js';
 import { controllerPolicy, decoded, ensureNamespace, Kv, readSecret, rootVault, syncConfig } from './support.js';
 
-const repo = new URL('../..', import.meta.url).pathname;
-const helm = join(
-  process.env['SLIPWAY_TOOLS_BIN'] ?? join(homedir(), '.cache', 'slipway', 'tools', 'current', 'bin'),
-  'helm',
-);
-const chart = join(repo, 'charts/secret-sync');
-const fixture = join(repo, 'test/secret-sync/fixtures/chart-values.yaml');
-
-interface Obj extends KubernetesObject {
-  spec?: Record<string, unknown> & {
-    template?: { spec?: Record<string, unknown> & { containers?: Record<string, unknown>[] } };
-  };
-  rules?: { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }[];
-}
-
-function render(args: string[] = []): Obj[] {
-  const out = execFileSync(helm, ['template', 'secret-sync', chart, '--namespace', 'devops', '-f', fixture, ...args], {
-    encoding: 'utf8',
-  });
-  return parseAllDocuments(out)
-    .map((d) => d.toJS() as Obj | null)
-    .filter((o): o is Obj => !!o);
-}
 const find = (objs: Obj[], kind: string, name?: string) =>
   objs.find((o) => o.kind === kind && (!name || o.metadata?.name === name));
 
@@ -109,32 +95,13 @@ describe('the chart RBAC on a real apiserver', () => {
   it('is all the controller needs: a full cycle, conflict Event, prune and the Lease as the chart service account', async () => {
     const p = platform();
     await ensureNamespace(p.kubeConfig, 'devops');
-    const objectApi = KubernetesObjectApi.makeApiClient(p.kubeConfig);
-    for (const o of render().filter((x) =>
-      ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].includes(x.kind ?? ''),
-    )) {
-      await objectApi.create(o);
-    }
+    await applyRbac(p.kubeConfig, render());
     // what the pod gets: the automounted API token and the projected token for Vault (audience "vault")
     const core = p.kubeConfig.makeApiClient(CoreV1Api);
-    const token = async (audiences: string[]) =>
-      (
-        await core.createNamespacedServiceAccountToken({
-          namespace: 'devops',
-          name: 'secret-sync',
-          body: { spec: { audiences, expirationSeconds: 3600 } },
-        })
-      ).status?.token ?? '';
-    const apiToken = await token([]);
+    const apiToken = await chartSaToken(p.kubeConfig, []);
     const jwtFile = join(dir, 'vault-token');
-    writeFileSync(jwtFile, await token(['vault']), { mode: 0o600 });
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'local', server: p.kube.server, caFile: p.kube.caFile }],
-      users: [{ name: 'secret-sync', token: apiToken }],
-      contexts: [{ name: 'local', cluster: 'local', user: 'secret-sync' }],
-      currentContext: 'local',
-    });
+    writeFileSync(jwtFile, await chartSaToken(p.kubeConfig, ['vault']), { mode: 0o600 });
+    const kc = tokenKubeConfig(p, apiToken);
 
     const vault = rootVault(p);
     await vault.request('PUT', 'sys/policies/acl/secret-sync-dev-1', { policy: controllerPolicy(p, 'dev-1') });

@@ -246,7 +246,14 @@ export class SecretSyncController {
     this.#conflicts.clear();
     this.#reported.clear();
     this.#lastActivity = this.#now();
-    const cache = new ManagedSecretCache(this.#kc, this.#kube, this.#logger, (e) => this.#onCacheEvent(e));
+    // with --namespaces, every call is scoped to those namespaces (Roles there are enough)
+    const cache = new ManagedSecretCache(
+      this.#kc,
+      this.#kube,
+      this.#logger,
+      (e) => this.#onCacheEvent(e),
+      this.config.namespaces,
+    );
     this.#cache = cache;
     void cache
       .start()
@@ -319,8 +326,8 @@ export class SecretSyncController {
     await this.#session.ensureLoggedIn();
     const cache: SecretCache = this.#cache?.synced
       ? this.#cache
-      : new ListedSecretCache((await this.#kube.listManaged()).items);
-    const namespaces = await this.#kube.listNamespaces().catch((error: unknown) => {
+      : new ListedSecretCache(await this.#kube.listManagedIn(this.config.namespaces));
+    const namespaces = await this.#kube.listNamespaces(this.config.namespaces).catch((error: unknown) => {
       this.#logger.warn(errorFields(error), 'listing namespaces failed; missing namespaces show up as failed creates');
       return undefined;
     });

@@ -14,13 +14,15 @@ import {
   type DesiredSecret,
   type ExistingSecret,
 } from '@slipway/core';
+import { mapLimit } from './limiter.js';
 import type { SyncMetrics } from './metrics.js';
 
 export const fieldManager = 'slipway-secret-sync';
 
 /**
- * The Kubernetes calls of secret-sync: Secrets (managed ones listed by label selector),
- * namespaces, Events, TokenRequest. Every write is counted by verb on the way out.
+ * The Kubernetes calls of secret-sync: Secrets (managed ones listed by label selector, in the
+ * cluster or per namespace served), namespaces, Events, TokenRequest. Every write is counted by
+ * verb on the way out.
  */
 export class KubeSecrets {
   readonly #core: CoreV1Api;
@@ -75,18 +77,20 @@ export class KubeSecrets {
     }
   }
 
-  /** Every managed Secret in the cluster (label selector, paginated). */
-  async listManaged(): Promise<{ items: ExistingSecret[]; resourceVersion: string }> {
+  /** The managed Secrets of one namespace, or of the cluster (label selector, paginated). */
+  async listManaged(namespace?: string): Promise<{ items: ExistingSecret[]; resourceVersion: string }> {
     const items: ExistingSecret[] = [];
     let cont: string | undefined;
     let resourceVersion = '';
     do {
-      const page = await this.#call('list managed Secrets', undefined, () =>
-        this.#core.listSecretForAllNamespaces({
-          labelSelector: managedSelector,
-          limit: 500,
-          ...(cont ? { _continue: cont } : {}),
-        }),
+      const query = { labelSelector: managedSelector, limit: 500, ...(cont ? { _continue: cont } : {}) };
+      const page = await this.#call(
+        namespace ? `list managed Secrets in ${namespace}` : 'list managed Secrets',
+        undefined,
+        () =>
+          namespace
+            ? this.#core.listNamespacedSecret({ namespace, ...query })
+            : this.#core.listSecretForAllNamespaces(query),
       );
       for (const s of page.items) items.push(summarize(s));
       cont = page.metadata?._continue || undefined;
@@ -95,7 +99,30 @@ export class KubeSecrets {
     return { items, resourceVersion };
   }
 
-  async listNamespaces(): Promise<Set<string>> {
+  /** The managed Secrets of these namespaces (none: of the cluster). */
+  async listManagedIn(namespaces: readonly string[]): Promise<ExistingSecret[]> {
+    if (namespaces.length === 0) return (await this.listManaged()).items;
+    const lists = await mapLimit(namespaces, 8, (ns) => this.listManaged(ns));
+    return lists.flatMap((l) => l.items);
+  }
+
+  /**
+   * The namespaces that exist: every one (list), or those of `only` (a get each, so that a
+   * namespaced controller needs no cluster-wide list).
+   */
+  async listNamespaces(only: readonly string[] = []): Promise<Set<string>> {
+    if (only.length > 0) {
+      const found = await mapLimit(only, 8, async (name) => {
+        try {
+          await this.#call(`read Namespace ${name}`, undefined, () => this.#core.readNamespace({ name }));
+          return name;
+        } catch (error) {
+          if (error instanceof KubeError && error.status === 404) return undefined;
+          throw error;
+        }
+      });
+      return new Set(found.filter((n): n is string => n !== undefined));
+    }
     const list = await this.#call('list namespaces', undefined, () => this.#core.listNamespace({}));
     return new Set(list.items.map((n) => n.metadata?.name ?? '').filter((n) => n !== ''));
   }

@@ -6,10 +6,20 @@ import { errorFields, type Logger } from './logger.js';
 
 export type CacheEvent = { type: 'changed'; secret: ExistingSecret } | { type: 'deleted'; secret: ExistingSecret };
 
+/** One list + watch: a namespace, or the whole cluster (undefined). */
+interface Scope {
+  namespace: string | undefined;
+  resourceVersion: string;
+  listed: boolean;
+  abort?: AbortController | undefined;
+  retryTimer?: NodeJS.Timeout | undefined;
+}
+
 /**
- * Every managed Secret in the cluster, kept by list + watch on the ownership label (memory is
- * bounded by what the controller manages, and holds key names and data hashes, never values).
- * Watch events feed drift repair; the controller also records its own writes here at once.
+ * Every managed Secret in the cluster, or in the namespaces given (one list + watch each, so that
+ * Roles there are enough), kept by list + watch on the ownership label (memory is bounded by what
+ * the controller manages, and holds key names and data hashes, never values). Watch events feed
+ * drift repair; the controller also records its own writes here at once.
  */
 export class ManagedSecretCache {
   readonly #kc: KubeConfig;
@@ -17,41 +27,54 @@ export class ManagedSecretCache {
   readonly #logger: Logger;
   readonly #onEvent: (event: CacheEvent) => void;
   readonly #items = new Map<string, ExistingSecret>();
-  #resourceVersion = '';
-  #abort: AbortController | undefined;
+  readonly #scopes: Scope[];
   #stopped = true;
-  #synced = false;
-  #retryTimer: NodeJS.Timeout | undefined;
 
-  constructor(kc: KubeConfig, kube: KubeSecrets, logger: Logger, onEvent: (event: CacheEvent) => void) {
+  constructor(
+    kc: KubeConfig,
+    kube: KubeSecrets,
+    logger: Logger,
+    onEvent: (event: CacheEvent) => void,
+    namespaces: readonly string[] = [],
+  ) {
     this.#kc = kc;
     this.#kube = kube;
     this.#logger = logger;
     this.#onEvent = onEvent;
+    const scopes = namespaces.length > 0 ? namespaces : [undefined];
+    this.#scopes = scopes.map((namespace) => ({ namespace, resourceVersion: '', listed: false }));
   }
 
-  /** Lists, then watches; resolves once the first list is in (rejects if it fails, and keeps retrying). */
+  /** Lists, then watches; resolves once every first list is in (rejects if one fails, and keeps retrying). */
   async start(): Promise<void> {
     this.#stopped = false;
-    try {
-      await this.#relist();
-    } catch (error) {
-      this.#restart(error);
-      throw error;
-    }
-    void this.#watch();
+    const started = await Promise.allSettled(
+      this.#scopes.map(async (scope) => {
+        try {
+          await this.#relist(scope);
+        } catch (error) {
+          this.#restart(scope, error);
+          throw error;
+        }
+        void this.#watch(scope);
+      }),
+    );
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   stop(): void {
     this.#stopped = true;
-    this.#synced = false;
-    this.#abort?.abort();
-    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    for (const scope of this.#scopes) {
+      scope.listed = false;
+      scope.abort?.abort();
+      if (scope.retryTimer) clearTimeout(scope.retryTimer);
+    }
     this.#items.clear();
   }
 
   get synced(): boolean {
-    return this.#synced;
+    return this.#scopes.every((s) => s.listed);
   }
 
   snapshot(): ExistingSecret[] {
@@ -72,65 +95,70 @@ export class ManagedSecretCache {
     this.#items.delete(`${namespace}/${name}`);
   }
 
-  async #relist(): Promise<void> {
-    const { items, resourceVersion } = await this.#kube.listManaged();
+  async #relist(scope: Scope): Promise<void> {
+    const { items, resourceVersion } = await this.#kube.listManaged(scope.namespace);
     const fresh = new Map(items.map((s) => [refKey(s), s]));
-    for (const [key, old] of this.#items) if (!fresh.has(key)) this.#onEvent({ type: 'deleted', secret: old });
-    this.#items.clear();
+    for (const [key, old] of this.#items) {
+      if (scope.namespace !== undefined && old.namespace !== scope.namespace) continue;
+      if (!fresh.has(key)) this.#onEvent({ type: 'deleted', secret: old });
+      this.#items.delete(key);
+    }
     for (const [key, s] of fresh) this.#items.set(key, s);
-    this.#resourceVersion = resourceVersion;
-    this.#synced = true;
+    scope.resourceVersion = resourceVersion;
+    scope.listed = true;
   }
 
   /** The watch ended: after an error (or 410 Gone) list again, then watch from where it is. */
-  #restart(error: unknown): void {
+  #restart(scope: Scope, error: unknown): void {
     if (this.#stopped) return;
+    const where = scope.namespace ? { namespace: scope.namespace } : {};
     if (error) {
       const { status } = kubeError(error, 'watch managed Secrets');
-      this.#logger.debug({ ...errorFields(error), status }, 'watch of managed Secrets ended; restarting');
+      this.#logger.debug({ ...where, ...errorFields(error), status }, 'watch of managed Secrets ended; restarting');
     }
-    const relist = !!error || this.#resourceVersion === '';
-    this.#retryTimer = setTimeout(
+    const relist = !!error || scope.resourceVersion === '';
+    scope.retryTimer = setTimeout(
       () => {
-        (relist ? this.#relist() : Promise.resolve())
-          .then(() => this.#watch())
+        (relist ? this.#relist(scope) : Promise.resolve())
+          .then(() => this.#watch(scope))
           .catch((e: unknown) => {
-            this.#logger.warn(errorFields(e), 'listing managed Secrets failed; retrying');
-            this.#restart(e);
+            this.#logger.warn({ ...where, ...errorFields(e) }, 'listing managed Secrets failed; retrying');
+            this.#restart(scope, e);
           });
       },
       error ? 1000 : 0,
     );
-    this.#retryTimer.unref();
+    scope.retryTimer.unref();
   }
 
-  async #watch(): Promise<void> {
+  async #watch(scope: Scope): Promise<void> {
     if (this.#stopped) return;
     const watch = new Watch(this.#kc);
+    const path = scope.namespace ? `/api/v1/namespaces/${scope.namespace}/secrets` : '/api/v1/secrets';
     try {
-      this.#abort = await watch.watch(
-        '/api/v1/secrets',
+      scope.abort = await watch.watch(
+        path,
         {
           labelSelector: managedSelector,
-          resourceVersion: this.#resourceVersion,
+          resourceVersion: scope.resourceVersion,
           allowWatchBookmarks: true,
           timeoutSeconds: 300,
         },
-        (phase: string, obj: SecretLike & { code?: number }) => this.#handle(phase, obj),
-        (error: unknown) => this.#restart(error),
+        (phase: string, obj: SecretLike & { code?: number }) => this.#handle(scope, phase, obj),
+        (error: unknown) => this.#restart(scope, error),
       );
     } catch (error) {
-      this.#restart(error);
+      this.#restart(scope, error);
     }
   }
 
-  #handle(phase: string, obj: SecretLike & { code?: number }): void {
+  #handle(scope: Scope, phase: string, obj: SecretLike & { code?: number }): void {
     if (phase === 'ERROR') {
-      if (obj.code === 410) this.#resourceVersion = '';
+      if (obj.code === 410) scope.resourceVersion = '';
       return;
     }
     const rv = obj.metadata?.resourceVersion;
-    if (rv) this.#resourceVersion = rv;
+    if (rv) scope.resourceVersion = rv;
     if (phase === 'BOOKMARK') return;
     const secret = summarizeSecret(obj);
     const key = refKey(secret);
