@@ -124,7 +124,7 @@ describe.each(vaultServers)('secret-sync against a real apiserver and %s', (serv
     expect(await eventCount(p.kubeConfig)).toBe(eventsBefore);
     expect(await controller.metrics.total('kubeWrites')).toBe(writesBefore);
     // OpenBao: the one SCAN; HashiCorp Vault: a LIST per folder (cluster, steady-a) and a metadata read per secret
-    const requests = { openbao: { scan: 1 }, hashicorp: { list: 2, metadata: 2 } }[server];
+    const requests: Record<string, number> = { openbao: { scan: 1 }, hashicorp: { list: 2, metadata: 2 } }[server];
     expect(await controller.metrics.total('vaultRequests')).toBe(
       vaultBefore + Object.values(requests).reduce((a, b) => a + b, 0),
     );

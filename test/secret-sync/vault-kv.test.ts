@@ -69,10 +69,8 @@ describe('VaultKv (scripted Vault answers through the fetch seam)', () => {
     const { fetchImpl, seen } = replay('openbao');
     const kv = new VaultKv(new VaultClient({ address: 'http://bao', token: 't', fetch: fetchImpl }), { mount: 'kv' });
     const detected = await kv.detectListing('c1');
-    expect(detected).toMatchObject({
-      mode: 'scan',
-      reason: expect.stringMatching(/agrees with LIST metadata \(1 keys\)/),
-    });
+    expect(detected.mode).toBe('scan');
+    expect(detected.reason).toMatch(/agrees with LIST metadata \(1 keys\)/);
     expect(seen).toEqual(['LIST kv/metadata/c1/', 'SCAN kv/detailed-metadata/c1/']);
     expect([...(await kv.scan('c1/')).keys()].sort()).toEqual(['ns1/a', 'ns1/b']);
     // an empty folder: SCAN answers 200 {"data":{}}, LIST answers 404 {"errors":[]}
