@@ -53,6 +53,26 @@ describe('hostile chart refs', () => {
     expect(r.stdout).not.toContain('root:');
   });
 
+  it('refuses a chart whose template or folder is a link out of the catalog (helm would follow it)', async () => {
+    symlinkSync('/etc/passwd', ws.path('charts/workload/templates/leak.yaml'));
+    const elsewhere = join(ws.path('..'), 'outside-routing');
+    cpSync(ws.path('charts/routing'), elsewhere, { recursive: true });
+    ws.remove('charts/routing');
+    symlinkSync(elsewhere, ws.path('charts/routing'));
+    for (const args of [
+      ['validate', 'cat'],
+      ['bake', 'orders', '--stack', 'dev', '--catalog', 'cat', '--image-tag', '1.0.0'],
+    ]) {
+      const r = await expectRefused(ws, args, {
+        where: at('workload'),
+        message:
+          /charts\.workload\.ref: is not a chart: cat\/charts\/workload\/templates\/leak\.yaml is a symlink that leads out of the catalog/,
+      });
+      expect(r.stdout + r.stderr).toMatch(/charts\.routing\.ref: is not a chart: .*is a symlink that leads out/);
+      expect(r.stdout + r.stderr).not.toContain('root:');
+    }
+  });
+
   it('checks the pinned version against the chart', async () => {
     ws.edit('slipway.yaml', (t) => t.replace(/(routing: \{ ref: charts\/routing, version: )[^ }]+/, '$19.9.9'));
     await expectRefused(ws, ['validate', 'cat'], {

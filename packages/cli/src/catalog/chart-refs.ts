@@ -1,8 +1,8 @@
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { platformFile, positionOf, type ParsedYaml, type PlatformConfig, type ValidationIssue } from '@slipway/core';
-import { readContainedFile } from './contained-file.js';
+import { readContainedFile, resolveContained } from './contained-file.js';
 
 const refHint =
   'use a chart folder (holding Chart.yaml) inside the catalog given relative to it, e.g. charts/workload, or an oci://host/path/chart reference';
@@ -49,6 +49,12 @@ export function checkChartRefs(
       issue('ref', `does not resolve to a chart folder (${display(dir)} is not a folder)`, refHint);
       continue;
     }
+    // helm follows links inside a chart: a templates/x.yaml → /etc/passwd would print that file
+    const escape = linkOutOfCatalog(realpathSync(root), realpathSync(dir));
+    if (escape) {
+      issue('ref', `is not a chart: ${display(escape.path)} ${escape.problem}`, escape.hint);
+      continue;
+    }
     const chartFile = readContainedFile(dir, 'Chart.yaml');
     if (chartFile.kind !== 'text') {
       const problem = chartFile.kind === 'missing' ? 'does not exist' : chartFile.problem;
@@ -73,4 +79,32 @@ export function checkChartRefs(
     chart.ref = dir;
   }
   return issues;
+}
+
+/** The most entries a local chart folder may hold (the shared charts have a few dozen). */
+const maxChartEntries = 2000;
+
+/**
+ * The first entry below a chart folder that is no plain file or folder inside the catalog (a link
+ * that leaves it, dangles or loops; a device), or a folder too large to be a chart.
+ */
+function linkOutOfCatalog(root: string, dir: string): { path: string; problem: string; hint: string } | undefined {
+  const pending = [dir];
+  let seen = 0;
+  for (let folder = pending.pop(); folder !== undefined; folder = pending.pop()) {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (++seen > maxChartEntries) {
+        return {
+          path: dir,
+          problem: `holds more than ${maxChartEntries} entries`,
+          hint: 'point the ref at the chart folder itself',
+        };
+      }
+      const found = resolveContained(root, relative(root, path));
+      if (found.kind === 'refused') return { path, problem: found.problem, hint: found.hint };
+      if (found.kind === 'folder' && !entry.isSymbolicLink()) pending.push(path);
+    }
+  }
+  return undefined;
 }
