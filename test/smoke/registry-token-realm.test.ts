@@ -6,8 +6,9 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RemoteError } from '@slipway/core';
+import { RemoteError, type Catalog, type CatalogService } from '@slipway/core';
 import { RegistryClient } from '@slipway/clients';
+import { findImage } from '../../packages/cli/src/deploy/image-check.js';
 import { toolPath } from '../../packages/cli/src/dev/tools.js';
 import { eventually } from '../support/wait.js';
 
@@ -171,5 +172,21 @@ describe('the token realm rule against a real distribution registry with token a
     });
     expect(await allowed.manifestExists('shop/orders', '1.0.0')).toMatchObject({ exists: true });
     expect(tokenRequests.length).toBe(1);
+
+    // the same rule from slipway.yaml: registry.tokenHosts reaches the build stage's check
+    const catalog = (tokenHosts?: string[]) =>
+      ({
+        platform: { registry: { host, project: 'shop', insecure: true, ...(tokenHosts ? { tokenHosts } : {}) } },
+      }) as unknown as Catalog;
+    const service = { config: { image: 'orders' } } as unknown as CatalogService;
+    process.env['SLIPWAY_REGISTRY_USERNAME'] = user.name;
+    process.env['SLIPWAY_REGISTRY_PASSWORD'] = user.password;
+    try {
+      await expect(findImage(catalog(), service, '1.0.0')).rejects.toThrow(/credentials not sent/);
+      expect((await findImage(catalog(['localhost']), service, '1.0.0')).digest).toMatch(/^sha256:/);
+    } finally {
+      delete process.env['SLIPWAY_REGISTRY_USERNAME'];
+      delete process.env['SLIPWAY_REGISTRY_PASSWORD'];
+    }
   });
 });

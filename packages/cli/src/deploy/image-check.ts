@@ -18,10 +18,11 @@ export async function findImage(
   tag: string,
   stack?: string,
 ): Promise<ImageFound> {
-  const { host, project, insecure } = catalog.platform.registry;
+  const { host, project, insecure, tokenHosts } = catalog.platform.registry;
   const registry = new RegistryClient({
     host,
     insecureHttp: insecure,
+    ...(tokenHosts ? { tokenHosts } : {}),
     ...(process.env['SLIPWAY_REGISTRY_USERNAME'] ? { username: process.env['SLIPWAY_REGISTRY_USERNAME'] } : {}),
     ...(process.env['SLIPWAY_REGISTRY_PASSWORD'] ? { password: process.env['SLIPWAY_REGISTRY_PASSWORD'] } : {}),
   });

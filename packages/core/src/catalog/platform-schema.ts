@@ -81,6 +81,15 @@ export const platformSchema = z
         )
         .describe('project (path prefix) of service images'),
       insecure: z.boolean().default(false).describe('plain HTTP (local registries only)'),
+      tokenHosts: z
+        .array(
+          z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?$/, 'must be a host[:port] in lower case'),
+        )
+        .max(10)
+        .optional()
+        .describe(
+          'other hosts whose https token service may receive the registry credentials (default: only the registry host)',
+        ),
     }),
     charts: z.strictObject({ workload: chartRef, routing: chartRef }),
     vault: z
