@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { usePlatform } from '../support/platform.js';
-import { SecretSyncController } from '../../packages/secret-sync/src/index.js';
+import { loadSyncConfig, SecretSyncController } from '../../packages/secret-sync/src/index.js';
 import {
   applyRbac,
   chart,
@@ -51,6 +51,15 @@ describe('charts/secret-sync', () => {
       ]),
     );
     expect(JSON.stringify(pod?.volumes)).toContain('"audience":"vault"');
+  });
+
+  it('passes only flags the controller knows, with its values (allow list, guard share)', () => {
+    const c = find(render(['--set', 'namespaces.allow={a,b}', '--set-json', 'sync.pruneMaxShare=0.3']), 'Deployment')
+      ?.spec?.template?.spec?.containers?.[0] as
+      { args?: string[]; env?: { name: string; value?: string }[] } | undefined;
+    const env = Object.fromEntries((c?.env ?? []).flatMap((e) => (e.value === undefined ? [] : [[e.name, e.value]])));
+    const { config } = loadSyncConfig(c?.args ?? [], env);
+    expect(config).toMatchObject({ cluster: 'dev-1', namespaces: ['a', 'b'], pruneMax: 25, pruneMaxShare: 0.3 });
   });
 
   it('fails to render without a cluster name, with a clear message', () => {
