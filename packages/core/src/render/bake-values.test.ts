@@ -57,6 +57,31 @@ describe('bakeValues', () => {
   });
 });
 
+describe('bakeValues with the image digest', () => {
+  const digest = `sha256:${'c'.repeat(64)}`;
+
+  it('pins the image (and a canary image) to the digest the registry reported', () => {
+    const stable = bakeValues(catalog.platform, orders, { stack: 'prod', imageTag: '1.4.2', imageDigest: digest });
+    expect(stable['image']).toMatchObject({
+      repository: 'harbor.local/microservices/shop/orders',
+      tag: '1.4.2',
+      digest,
+    });
+    const canary = bakeValues(catalog.platform, orders, {
+      stack: 'prod',
+      imageTag: '1.5.0',
+      imageDigest: digest,
+      canary: { weight: 10 },
+    });
+    expect(canary['canary']).toMatchObject({ enabled: true, image: { tag: '1.5.0', digest } });
+  });
+
+  it('leaves the digest out when none is known', () => {
+    const values = bakeValues(catalog.platform, orders, { stack: 'prod', imageTag: '1.4.2' });
+    expect(values['image']).not.toHaveProperty('digest');
+  });
+});
+
 describe('resolveImageTag', () => {
   const both = validateCatalog([
     ...files.filter((f) => !f.path.includes('values')),
