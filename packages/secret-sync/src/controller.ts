@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
   formatSyncPlan,
+  namespaceNameIssue,
   planSecretSync,
   refKey,
   secretDifferences,
@@ -466,7 +467,7 @@ export class SecretSyncController {
       const segments = a.path.slice(this.#tree.root.length).split('/');
       const [namespace = '', name = ''] = segments.length >= 2 ? segments : ['', a.path];
       ctx.report(
-        { namespace: dnsLabel.test(namespace) ? namespace : '', name: name || a.path },
+        { namespace: namespaceNameIssue(namespace) ? '' : namespace, name: name || a.path },
         'SecretSyncInvalid',
         `${a.path}: ${a.issues.join('; ')}`,
       );
@@ -583,8 +584,6 @@ export class SecretSyncController {
     for (const l of [...this.#listeners]) l(report);
   }
 }
-
-const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** A fetch that trusts the CA in a file, read on first use. */
 function lazyCaFetch(caFile: string, concurrency: number, read?: (path: string) => Promise<string>): typeof fetch {

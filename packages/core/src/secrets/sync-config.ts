@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { secretSyncDeniedNamespaces } from './plan-secret-sync.js';
+import { namespaceNameIssue } from './validation.js';
 
 /**
  * secret-sync's configuration: one table of options (flag, environment variable, default, help)
@@ -291,7 +292,7 @@ const namespaceList = (fallback: string) =>
         .split(',')
         .map((n) => n.trim())
         .filter(Boolean);
-      const bad = names.filter((n) => !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(n));
+      const bad = names.filter((n) => namespaceNameIssue(n));
       if (bad.length > 0) {
         ctx.addIssue({ code: 'custom', message: `${bad.map((b) => `"${b}"`).join(', ')} is not a namespace name` });
         return z.NEVER;
