@@ -38,7 +38,7 @@ describe('bake with the shared charts from an OCI registry', () => {
     const local = await slipway(['bake', 'web', '--stack', 'dev', '--image-tag', '1.0.0', '--catalog', catalog.dir]);
     expect(local.code).toBe(0);
 
-    const platformFile = join(catalog.dir, 'slipway.yaml');
+    const settingsFile = join(catalog.dir, 'slipway.yaml');
     const oci = {
       apiVersion: 'slipway.dev/v1',
       kind: 'Platform',
@@ -50,7 +50,7 @@ describe('bake with the shared charts from an OCI registry', () => {
       stacks: { dev: { cluster: 'local' } },
       clusters: { local: {} },
     };
-    writeFileSync(platformFile, stringify(oci));
+    writeFileSync(settingsFile, stringify(oci));
     const pulled = await slipway(
       ['bake', 'web', '--stack', 'dev', '--image-tag', '1.0.0', '--catalog', catalog.dir],
       helmEnv,
@@ -60,7 +60,7 @@ describe('bake with the shared charts from an OCI registry', () => {
     expect(pulled.stdout).toBe(local.stdout);
 
     writeFileSync(
-      platformFile,
+      settingsFile,
       stringify({ ...oci, charts: { ...oci.charts, workload: { ...oci.charts.workload, version: '0.2.0' } } }),
     );
     const missing = await slipway(

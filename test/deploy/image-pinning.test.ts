@@ -77,7 +77,7 @@ describe('deploying by digest: the registry check learns it, the workload chart 
   it('renders the workload as repository:tag@digest', async () => {
     const service = catalog.services.get('orders')!;
     const { digest } = await findImage(catalog, service, '1.0.0', 'prod');
-    const values = bakeValues(catalog.platform, service, { stack: 'prod', imageTag: '1.0.0', imageDigest: digest });
+    const values = bakeValues(catalog.settings, service, { stack: 'prod', imageTag: '1.0.0', imageDigest: digest });
     const out = execFileSync(
       toolPath('helm'),
       ['template', 'orders', join(repo, 'charts/workload'), '--namespace', 'orders', '-f', '-'],

@@ -14,10 +14,10 @@ export function exampleCatalog(into = join(mkdtempSync(join(tmpdir(), 'slipway-e
   cpSync(exampleCatalogDir, into, { recursive: true });
   for (const chart of ['workload', 'routing'])
     cpSync(join(repo, 'charts', chart), join(into, 'charts', chart), { recursive: true });
-  const platformFile = join(into, 'slipway.yaml');
+  const settingsFile = join(into, 'slipway.yaml');
   writeFileSync(
-    platformFile,
-    readFileSync(platformFile, 'utf8').replace(/ref: oci:\/\/[^,]*\/charts\/(workload|routing),/g, 'ref: charts/$1,'),
+    settingsFile,
+    readFileSync(settingsFile, 'utf8').replace(/ref: oci:\/\/[^,]*\/charts\/(workload|routing),/g, 'ref: charts/$1,'),
   );
   return into;
 }

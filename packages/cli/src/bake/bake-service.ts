@@ -34,8 +34,8 @@ export function resolveChart(
   catalog: Catalog,
   name: ChartName,
 ): { chart: string; version: string; plainHttp?: boolean } {
-  const { ref, version } = catalog.platform.charts[name];
-  const { host, insecure } = catalog.platform.registry;
+  const { ref, version } = catalog.settings.charts[name];
+  const { host, insecure } = catalog.settings.registry;
   if (ref.startsWith('oci://'))
     return { chart: ref, version, ...(insecure && ref.startsWith(`oci://${host}/`) ? { plainHttp: true } : {}) };
   if (!isAbsolute(ref)) throw new Error(`chart ref ${ref} was not resolved when the catalog was loaded`);
@@ -45,15 +45,15 @@ export function resolveChart(
 /** Policy for this release; a PolicyError lists every broken rule. */
 export function checkBakePolicy(catalog: Catalog, service: CatalogService, request: BakeRequest): void {
   const issues = [
-    ...checkValuesPolicy(catalog.platform, service, request.stack),
-    ...checkReleasePolicy(catalog.platform, { stack: request.stack, imageTag: request.imageTag }),
+    ...checkValuesPolicy(catalog.settings, service, request.stack),
+    ...checkReleasePolicy(catalog.settings, { stack: request.stack, imageTag: request.imageTag }),
   ];
   if (issues.length > 0) throw new PolicyError(catalogIssues(catalog, issues).map(formatIssue).join('\n'));
 }
 
 /** A stack of slipway.yaml, or an error that lists them (with a "did you mean"). */
 export function assertStack(catalog: Catalog, stack: string): void {
-  const known = Object.keys(catalog.platform.stacks);
+  const known = Object.keys(catalog.settings.stacks);
   if (known.includes(stack)) return;
   const suggestion = didYouMean(stack, known);
   throw new InputError(
@@ -117,7 +117,7 @@ export async function bakeService(
   parallel = false,
 ): Promise<BakedService> {
   assertCanaryAllowed(catalog, service, request);
-  const values = bakeValues(catalog.platform, service, request);
+  const values = bakeValues(catalog.settings, service, request);
   const manifests = await renderCharts(helm, catalog, service, values, parallel);
   return { service: service.config.name, stack: request.stack, values, manifests };
 }

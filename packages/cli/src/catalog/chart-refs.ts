@@ -1,7 +1,7 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { platformFile, positionOf, type ParsedYaml, type PlatformConfig, type ValidationIssue } from '@slipway/core';
+import { settingsFile, positionOf, type ParsedYaml, type CatalogSettings, type ValidationIssue } from '@slipway/core';
 import { readContainedFile, resolveContained } from './contained-file.js';
 
 const refHint =
@@ -16,16 +16,16 @@ const refHint =
  */
 export function checkChartRefs(
   root: string,
-  platform: PlatformConfig,
+  settings: CatalogSettings,
   parsed: ParsedYaml | undefined,
   display: (path: string) => string,
 ): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  for (const [name, chart] of Object.entries(platform.charts)) {
+  for (const [name, chart] of Object.entries(settings.charts)) {
     const { ref, version } = chart;
     const issue = (key: 'ref' | 'version', message: string, hint: string) =>
       issues.push({
-        file: platformFile,
+        file: settingsFile,
         ...(parsed ? positionOf(parsed, ['charts', name, key]) : { line: 1, column: 1 }),
         path: ['charts', name, key],
         message,

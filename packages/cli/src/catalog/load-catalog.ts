@@ -2,7 +2,7 @@ import { join, relative, resolve } from 'node:path';
 import {
   checkValuesPolicy,
   parseYaml,
-  platformFile,
+  settingsFile,
   positionOf,
   sortIssues,
   validateCatalog,
@@ -37,11 +37,11 @@ export function checkCatalog(dir: string): { catalog?: Catalog; issues: Validati
     for (const service of catalog.services.values()) {
       if ([...refused].some((f) => f.startsWith(`${service.dir}/`))) service.incomplete = true;
     }
-    const platformSource = read.files.find((f) => f.path === platformFile);
-    const parsed = platformSource ? parseYaml(platformSource).parsed : undefined;
-    issues.push(...checkChartRefs(read.root, catalog.platform, parsed, displayPath), ...checkPatterns(catalog, parsed));
+    const settingsSource = read.files.find((f) => f.path === settingsFile);
+    const parsed = settingsSource ? parseYaml(settingsSource).parsed : undefined;
+    issues.push(...checkChartRefs(read.root, catalog.settings, parsed, displayPath), ...checkPatterns(catalog, parsed));
     for (const service of catalog.services.values())
-      for (const stack of service.config.stacks) issues.push(...checkValuesPolicy(catalog.platform, service, stack));
+      for (const stack of service.config.stacks) issues.push(...checkValuesPolicy(catalog.settings, service, stack));
   }
   const base = resolve(dir);
   const shown = shownIssues(base, sortIssues(issues));
@@ -80,7 +80,7 @@ function refusedAgain(issue: ValidationIssue, refused: ReadonlySet<string>): boo
 
 /** The policy patterns of slipway.yaml must be regular expressions. */
 function checkPatterns(catalog: Catalog, parsed: ReturnType<typeof parseYaml>['parsed']): ValidationIssue[] {
-  const { policy } = catalog.platform;
+  const { policy } = catalog.settings;
   return (['imageTagPattern', 'branchPattern'] as const).flatMap((key): ValidationIssue[] => {
     try {
       new RegExp(policy[key]);
@@ -88,7 +88,7 @@ function checkPatterns(catalog: Catalog, parsed: ReturnType<typeof parseYaml>['p
     } catch (error) {
       return [
         {
-          file: platformFile,
+          file: settingsFile,
           ...(parsed ? positionOf(parsed, ['policy', key]) : { line: 1, column: 1 }),
           path: ['policy', key],
           message: `is not a valid regular expression (${error instanceof Error ? error.message : String(error)})`,

@@ -1,5 +1,5 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
-import { InputError, platformFile, type SourceFile, type ValidationIssue } from '@slipway/core';
+import { InputError, settingsFile, type SourceFile, type ValidationIssue } from '@slipway/core';
 import { readContainedFile, resolveContained } from './contained-file.js';
 
 export interface CatalogFiles {
@@ -79,7 +79,7 @@ export function readCatalogFiles(dir: string, maxTotalBytes = maxCatalogBytes): 
     }
   };
 
-  read(platformFile);
+  read(settingsFile);
   const services = folder('services');
   if (services) {
     for (const name of list(services, 'services')) {

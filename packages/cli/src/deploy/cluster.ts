@@ -5,8 +5,8 @@ import { loadKubeConfig } from '@slipway/clients/kube';
 
 /** The KubeConfig of the cluster a stack deploys to (its context in $KUBECONFIG or its own file). */
 export function kubeConfigForStack(catalog: Catalog, stack: string, override?: string): KubeConfig {
-  const clusterName = catalog.platform.stacks[stack]?.cluster;
-  const cluster = clusterName ? catalog.platform.clusters[clusterName] : undefined;
+  const clusterName = catalog.settings.stacks[stack]?.cluster;
+  const cluster = clusterName ? catalog.settings.clusters[clusterName] : undefined;
   if (!clusterName || !cluster) throw new InputError(`stack "${stack}" is not declared in slipway.yaml`);
   return loadKubeConfig({
     kubeconfig: override ?? cluster.kubeconfig,

@@ -18,7 +18,7 @@ export async function findImage(
   tag: string,
   stack?: string,
 ): Promise<ImageFound> {
-  const { host, project, insecure, tokenHosts } = catalog.platform.registry;
+  const { host, project, insecure, tokenHosts } = catalog.settings.registry;
   const registry = new RegistryClient({
     host,
     insecureHttp: insecure,
@@ -37,10 +37,10 @@ export async function findImage(
   });
   if (!found.exists) {
     throw new SlipwayError(
-      `image ${imageRepository(catalog.platform, service)}:${tag} is not in the registry; build and push it first`,
+      `image ${imageRepository(catalog.settings, service)}:${tag} is not in the registry; build and push it first`,
     );
   }
-  const strict = stack !== undefined && isStrict(catalog.platform, stack);
+  const strict = stack !== undefined && isStrict(catalog.settings, stack);
   if (strict && !found.digest?.startsWith('sha256:')) {
     throw new SlipwayError(
       `the registry reported no sha256 digest for ${name}:${tag}, and the strict stack ${stack} deploys images pinned by digest; check that ${host} sends Docker-Content-Digest`,

@@ -15,8 +15,8 @@ export function checkPreconditions(catalog: Catalog, name: string, params: Relea
   const service = findService(catalog, name, params.stack);
   assertCanaryAllowed(catalog, service, params);
   const issues = [
-    ...checkValuesPolicy(catalog.platform, service, params.stack),
-    ...checkReleasePolicy(catalog.platform, params),
+    ...checkValuesPolicy(catalog.settings, service, params.stack),
+    ...checkReleasePolicy(catalog.settings, params),
   ];
   if (issues.length > 0)
     throw new PolicyError(

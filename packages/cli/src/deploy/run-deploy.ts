@@ -55,7 +55,7 @@ export async function runDeploy(name: string | undefined, opts: DeployOptions): 
     imageTag: opts.imageTag,
     sourceBranch: opts.sourceBranch,
     valuesBranch: opts.valuesBranch,
-    rollbackOnFailure: opts.rollbackOnFailure ?? isStrict(catalog.platform, stack),
+    rollbackOnFailure: opts.rollbackOnFailure ?? isStrict(catalog.settings, stack),
     ...(opts.canary ? { canary: { weight } } : {}),
   };
   const names = name

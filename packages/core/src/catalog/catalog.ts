@@ -3,7 +3,7 @@ import { didYouMean } from './did-you-mean.js';
 import { sortIssues, type ValidationIssue } from './issues.js';
 import { checkNameCollisions } from './name-collisions.js';
 import { checkNamespaces } from './namespace-rules.js';
-import { platformSchema, type PlatformConfig } from './platform-schema.js';
+import { catalogSettingsSchema, type CatalogSettings } from './settings-schema.js';
 import { serviceSchema, type ServiceConfig } from './service-schema.js';
 import { valuesSchema, type ServiceValues } from './values-schema.js';
 import { parseYaml, positionOf, type ParsedYaml, type SourceFile } from './yaml-source.js';
@@ -26,11 +26,11 @@ export interface CatalogService {
 }
 
 export interface Catalog {
-  platform: PlatformConfig;
+  settings: CatalogSettings;
   services: Map<string, CatalogService>;
 }
 
-export const platformFile = 'slipway.yaml';
+export const settingsFile = 'slipway.yaml';
 const servicePath = /^services\/([^/]+)\/(service\.yaml|values\.yaml|values-([^/]+)\.yaml)$/;
 
 /**
@@ -46,19 +46,19 @@ export function validateCatalog(files: readonly SourceFile[]): { catalog?: Catal
     return r.parsed;
   };
 
-  const platformSource = files.find((f) => f.path === platformFile);
-  let platform: PlatformConfig | undefined;
-  if (!platformSource) {
+  const settingsSource = files.find((f) => f.path === settingsFile);
+  let settings: CatalogSettings | undefined;
+  if (!settingsSource) {
     issues.push(
-      fileIssue(platformFile, 'missing slipway.yaml (kind Platform)', 'create slipway.yaml at the catalog root'),
+      fileIssue(settingsFile, 'missing slipway.yaml (kind Platform)', 'create slipway.yaml at the catalog root'),
     );
   } else {
-    const parsed = parse(platformSource);
+    const parsed = parse(settingsSource);
     if (parsed) {
-      const r = checkSchema(platformSchema, parsed);
+      const r = checkSchema(catalogSettingsSchema, parsed);
       issues.push(...r.issues);
-      platform = r.data;
-      if (platform) issues.push(...checkPlatformReferences(platform, parsed));
+      settings = r.data;
+      if (settings) issues.push(...checkStackClusters(settings, parsed));
     }
   }
 
@@ -105,7 +105,7 @@ export function validateCatalog(files: readonly SourceFile[]): { catalog?: Catal
       });
       continue;
     }
-    if (platform) issues.push(...checkServiceStacks(config, platform, parsedService));
+    if (settings) issues.push(...checkServiceStacks(config, settings, parsedService));
 
     const service: CatalogService = { config, source: parsedService, dir: `services/${dir}`, stackValues: {} };
     for (const [name, source] of group) {
@@ -132,12 +132,12 @@ export function validateCatalog(files: readonly SourceFile[]): { catalog?: Catal
     services.set(config.name, service);
   }
 
-  if (platform)
+  if (settings)
     issues.push(
-      ...checkNamespaces(platform, services.values()),
-      ...checkNameCollisions(platform, [...services.values()]),
+      ...checkNamespaces(settings, services.values()),
+      ...checkNameCollisions(settings, [...services.values()]),
     );
-  return { ...(platform ? { catalog: { platform, services } } : {}), issues: sortIssues(issues) };
+  return { ...(settings ? { catalog: { settings, services } } : {}), issues: sortIssues(issues) };
 }
 
 function groupByServiceDir(
@@ -146,7 +146,7 @@ function groupByServiceDir(
 ): Map<string, Map<string, SourceFile>> {
   const byDir = new Map<string, Map<string, SourceFile>>();
   for (const file of files) {
-    if (file.path === platformFile) continue;
+    if (file.path === settingsFile) continue;
     const m = servicePath.exec(file.path);
     if (!m?.[1] || !m[2]) {
       issues.push(
@@ -165,9 +165,9 @@ function groupByServiceDir(
   return byDir;
 }
 
-function checkPlatformReferences(platform: PlatformConfig, parsed: ParsedYaml): ValidationIssue[] {
-  const clusters = Object.keys(platform.clusters);
-  return Object.entries(platform.stacks).flatMap(([name, stack]) => {
+function checkStackClusters(settings: CatalogSettings, parsed: ParsedYaml): ValidationIssue[] {
+  const clusters = Object.keys(settings.clusters);
+  return Object.entries(settings.stacks).flatMap(([name, stack]) => {
     if (clusters.includes(stack.cluster)) return [];
     const suggestion = didYouMean(stack.cluster, clusters);
     return [
@@ -185,8 +185,8 @@ function checkPlatformReferences(platform: PlatformConfig, parsed: ParsedYaml): 
   });
 }
 
-function checkServiceStacks(config: ServiceConfig, platform: PlatformConfig, parsed: ParsedYaml): ValidationIssue[] {
-  const known = Object.keys(platform.stacks);
+function checkServiceStacks(config: ServiceConfig, settings: CatalogSettings, parsed: ParsedYaml): ValidationIssue[] {
+  const known = Object.keys(settings.stacks);
   const seen = new Set<string>();
   return config.stacks.flatMap((stack, i): ValidationIssue[] => {
     const at = { file: parsed.file, ...positionOf(parsed, ['stacks', i]), path: ['stacks', i], value: stack };

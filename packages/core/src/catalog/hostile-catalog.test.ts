@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateCatalog } from './catalog.js';
 import type { ValidationIssue } from './issues.js';
-import { chartRefProblem } from './platform-schema.js';
+import { chartRefProblem } from './settings-schema.js';
 import { checkValuesPolicy } from './policy.js';
 import type { SourceFile } from './yaml-source.js';
 
@@ -274,7 +274,7 @@ describe('pod security per stack (item 4)', () => {
       { path: 'services/orders/values-dev.yaml', text: hostile },
     ]);
     expect(issues).toEqual([]);
-    return checkValuesPolicy(catalog!.platform, catalog!.services.get('orders')!, stack).map(
+    return checkValuesPolicy(catalog!.settings, catalog!.services.get('orders')!, stack).map(
       (i) => `${i.file}:${i.line} [${i.rule}] ${i.message}`,
     );
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { platformSchema } from './platform-schema.js';
+import { catalogSettingsSchema } from './settings-schema.js';
 import { serviceSchema } from './service-schema.js';
 import { valuesSchema } from './values-schema.js';
 
@@ -12,7 +12,7 @@ export function generatedJsonSchemas(): Record<string, string> {
     JSON.stringify({ $id: id, ...z.toJSONSchema(schema, { target: 'draft-7', io: 'input' }) }, null, 2) + '\n';
   const values = json(valuesSchema, 'https://slipway.dev/schemas/values.schema.json');
   return {
-    'schemas/platform.schema.json': json(platformSchema, 'https://slipway.dev/schemas/platform.schema.json'),
+    'schemas/platform.schema.json': json(catalogSettingsSchema, 'https://slipway.dev/schemas/platform.schema.json'),
     'schemas/service.schema.json': json(serviceSchema, 'https://slipway.dev/schemas/service.schema.json'),
     'schemas/values.schema.json': values,
     // both shared charts read the same values (each its own keys)

@@ -1,6 +1,6 @@
 import type { CatalogService } from './catalog.js';
 import type { ValidationIssue } from './issues.js';
-import type { PlatformConfig } from './platform-schema.js';
+import type { CatalogSettings } from './settings-schema.js';
 import { positionOf } from './yaml-source.js';
 import { renderedObjects } from '../render/object-names.js';
 
@@ -9,9 +9,9 @@ import { renderedObjects } from '../render/object-names.js';
  * of the same kind and name (server-side apply with force would let one overwrite the other):
  * e.g. a service "orders-canary" beside the canary of "orders". Both service files are reported.
  */
-export function checkNameCollisions(platform: PlatformConfig, services: readonly CatalogService[]): ValidationIssue[] {
+export function checkNameCollisions(settings: CatalogSettings, services: readonly CatalogService[]): ValidationIssue[] {
   const clustersOf = (s: CatalogService) =>
-    new Set(s.config.stacks.map((stack) => platform.stacks[stack]?.cluster).filter((c) => c !== undefined));
+    new Set(s.config.stacks.map((stack) => settings.stacks[stack]?.cluster).filter((c) => c !== undefined));
   const owners = new Map<string, { service: CatalogService; track: string }>();
   const issues: ValidationIssue[] = [];
   const reported = new Set<string>();

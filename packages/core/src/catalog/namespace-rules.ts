@@ -1,7 +1,7 @@
 import type { CatalogService } from './catalog.js';
 import { globMatch } from './glob.js';
 import type { ValidationIssue } from './issues.js';
-import type { PlatformConfig } from './platform-schema.js';
+import type { CatalogSettings } from './settings-schema.js';
 import { positionOf } from './yaml-source.js';
 
 /**
@@ -9,8 +9,8 @@ import { positionOf } from './yaml-source.js';
  * (Kubernetes' own and slipway's by default), and for a team with an allow pattern, one that
  * matches it.
  */
-export function checkNamespaces(platform: PlatformConfig, services: Iterable<CatalogService>): ValidationIssue[] {
-  const { deny, teams } = platform.namespaces;
+export function checkNamespaces(settings: CatalogSettings, services: Iterable<CatalogService>): ValidationIssue[] {
+  const { deny, teams } = settings.namespaces;
   const issues: ValidationIssue[] = [];
   for (const service of services) {
     const { namespace, team, name } = service.config;

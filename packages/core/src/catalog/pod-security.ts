@@ -1,4 +1,4 @@
-import type { PodSecurityLevel } from './platform-schema.js';
+import type { PodSecurityLevel } from './settings-schema.js';
 import type { ServiceValues } from './values-schema.js';
 
 /** A setting that breaks the stack's Pod Security Standard, at its path in the values. */

@@ -48,7 +48,7 @@ function load(values: string, prodValues?: string, extra = ''): Catalog {
 }
 
 const prodIssues = (c: Catalog, stack = 'prod') =>
-  checkValuesPolicy(c.platform, c.services.get('payments')!, stack).map((i) => ({
+  checkValuesPolicy(c.settings, c.services.get('payments')!, stack).map((i) => ({
     rule: i.rule,
     stack: i.stack,
     at: `${i.file}:${i.line}`,
@@ -87,7 +87,7 @@ describe('production policy on values', () => {
     const big = 'x'.repeat(600 * 1024);
     const c = load(`${devResources}config: { data: { a: ${big} } }\n`, `config: { data: { b: ${big} } }\n`);
     expect(prodIssues(c, 'dev')).toEqual([]);
-    const issues = checkValuesPolicy(c.platform, c.services.get('payments')!, 'prod').filter(
+    const issues = checkValuesPolicy(c.settings, c.services.get('payments')!, 'prod').filter(
       (i) => i.rule === 'configSize',
     );
     expect(issues).toEqual([
@@ -177,8 +177,8 @@ describe('production policy on values', () => {
 
   it('makes strictness configurable per stack and the replica minimum in slipway.yaml', () => {
     const c = load(compliant, undefined, 'policy: { minReplicas: 3 }\n');
-    expect(isStrict(c.platform, 'staging')).toBe(true);
-    expect(isStrict(c.platform, 'dev')).toBe(false);
+    expect(isStrict(c.settings, 'staging')).toBe(true);
+    expect(isStrict(c.settings, 'dev')).toBe(false);
     expect(prodIssues(c, 'staging').map((i) => i.message)).toEqual(['[staging] at least 3 replicas are required']);
   });
 });
@@ -186,7 +186,7 @@ describe('production policy on values', () => {
 describe('release policy on pipeline parameters', () => {
   const c = load(compliant);
   const rules = (params: Parameters<typeof checkReleasePolicy>[1]) =>
-    checkReleasePolicy(c.platform, params).map((i) => [i.rule, i.path[0], i.message]);
+    checkReleasePolicy(c.settings, params).map((i) => [i.rule, i.path[0], i.message]);
 
   it('refuses "latest" and tags outside the pattern on strict stacks only', () => {
     expect(rules({ stack: 'prod', imageTag: 'latest' })).toEqual([

@@ -2,15 +2,15 @@ import type { CatalogService, ValuesFile } from './catalog.js';
 import { globMatch } from './glob.js';
 import type { ValidationIssue } from './issues.js';
 import { configMapMaxBytes, imageTag } from './kube-grammar.js';
-import type { PlatformConfig, PodSecurityLevel } from './platform-schema.js';
+import type { CatalogSettings, PodSecurityLevel } from './settings-schema.js';
 import { podSecurityViolations } from './pod-security.js';
 import type { ServiceValues } from './values-schema.js';
 import { positionOf, valueAt } from './yaml-source.js';
 import { layerValues } from '../render/layer-values.js';
 
 /** Strict (production) stacks: `strict: true`, or named prod when not said. */
-export function isStrict(platform: PlatformConfig, stack: string): boolean {
-  return platform.stacks[stack]?.strict ?? stack === 'prod';
+export function isStrict(settings: CatalogSettings, stack: string): boolean {
+  return settings.stacks[stack]?.strict ?? stack === 'prod';
 }
 
 /** values.yaml then values-<stack>.yaml, merged the way helm merges them. */
@@ -19,8 +19,8 @@ export function stackValues(service: CatalogService, stack: string): ServiceValu
 }
 
 /** The Pod Security Standard a stack enforces: `podSecurity`, else restricted when strict, else baseline. */
-export function podSecurityLevel(platform: PlatformConfig, stack: string): PodSecurityLevel {
-  return platform.stacks[stack]?.podSecurity ?? (isStrict(platform, stack) ? 'restricted' : 'baseline');
+export function podSecurityLevel(settings: CatalogSettings, stack: string): PodSecurityLevel {
+  return settings.stacks[stack]?.podSecurity ?? (isStrict(settings, stack) ? 'restricted' : 'baseline');
 }
 
 interface Rule {
@@ -28,7 +28,7 @@ interface Rule {
   /** Applies on every stack, not only on strict ones. */
   everyStack?: boolean;
   path: string[];
-  broken: (v: ServiceValues, platform: PlatformConfig) => string | undefined;
+  broken: (v: ServiceValues, settings: CatalogSettings) => string | undefined;
   hint: string;
 }
 
@@ -112,9 +112,13 @@ const utf8Length = (s: string) => new TextEncoder().encode(s).length;
  * memory limit, the ConfigMap size and the stack's pod security level; on strict stacks the
  * production rules too. Each issue names the stack and the rule, at the layer that sets the value.
  */
-export function checkValuesPolicy(platform: PlatformConfig, service: CatalogService, stack: string): ValidationIssue[] {
+export function checkValuesPolicy(
+  settings: CatalogSettings,
+  service: CatalogService,
+  stack: string,
+): ValidationIssue[] {
   if (service.incomplete) return [];
-  const strict = isStrict(platform, stack);
+  const strict = isStrict(settings, stack);
   const values = stackValues(service, stack);
   const layers = [service.stackValues[stack], service.values].filter((f): f is ValuesFile => f !== undefined);
   const issue = (
@@ -142,11 +146,11 @@ export function checkValuesPolicy(platform: PlatformConfig, service: CatalogServ
       rule,
     };
   };
-  const level = podSecurityLevel(platform, stack);
+  const level = podSecurityLevel(settings, stack);
   return [
     ...valuesRules.flatMap((rule): ValidationIssue[] => {
       if (!strict && !rule.everyStack) return [];
-      const message = rule.broken(values, platform);
+      const message = rule.broken(values, settings);
       return message ? [issue(rule.path, message, rule.hint, rule.id, rule.everyStack ?? false)] : [];
     }),
     ...podSecurityViolations(values, level).map((v) =>
@@ -163,7 +167,7 @@ export interface ReleaseParameters {
 }
 
 /** Rules on the pipeline's parameters: image tag (grammar on every stack, a version on strict ones) and branches. */
-export function checkReleasePolicy(platform: PlatformConfig, params: ReleaseParameters): ValidationIssue[] {
+export function checkReleasePolicy(settings: CatalogSettings, params: ReleaseParameters): ValidationIssue[] {
   const { stack } = params;
   const issues: ValidationIssue[] = [];
   const flag = (name: string, message: string, value: string, hint: string, rule: string) =>
@@ -178,7 +182,7 @@ export function checkReleasePolicy(platform: PlatformConfig, params: ReleasePara
       stack,
       rule,
     });
-  const strict = isStrict(platform, stack);
+  const strict = isStrict(settings, stack);
   const tag = params.imageTag;
   if (tag !== undefined && !imageTag.safeParse(tag).success) {
     flag(
@@ -197,26 +201,26 @@ export function checkReleasePolicy(platform: PlatformConfig, params: ReleasePara
         'release an immutable version tag, e.g. 1.4.2',
         'imageTag',
       );
-    else if (!new RegExp(platform.policy.imageTagPattern).test(tag)) {
+    else if (!new RegExp(settings.policy.imageTagPattern).test(tag)) {
       flag(
         '--image-tag',
-        `image tag does not match ${platform.policy.imageTagPattern}`,
+        `image tag does not match ${settings.policy.imageTagPattern}`,
         tag,
         'use a version tag such as 1.4.2',
         'imageTag',
       );
     }
   }
-  const allowed = platform.stacks[stack]?.branches ?? ['*'];
+  const allowed = settings.stacks[stack]?.branches ?? ['*'];
   for (const [name, branch] of [
     ['--source-branch', params.sourceBranch],
     ['--values-branch', params.valuesBranch],
   ] as const) {
     if (branch === undefined) continue;
-    if (!new RegExp(platform.policy.branchPattern).test(branch) || branch.includes('..')) {
+    if (!new RegExp(settings.policy.branchPattern).test(branch) || branch.includes('..')) {
       flag(
         name,
-        `branch name is not safe (must match ${platform.policy.branchPattern})`,
+        `branch name is not safe (must match ${settings.policy.branchPattern})`,
         branch,
         'use a plain branch name: letters, digits, ".", "_", "-", "/"',
         'branchName',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dnsLabel } from './platform-schema.js';
+import { dnsLabel } from './settings-schema.js';
 
 export const buildPresets = ['maven', 'gradle', 'node', 'go', 'python'] as const;
 

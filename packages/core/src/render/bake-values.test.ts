@@ -38,7 +38,7 @@ const orders = catalog.services.get('orders')!;
 
 describe('bakeValues', () => {
   it('layers values.yaml, values-<stack>.yaml and the computed image and ownership labels', () => {
-    expect(bakeValues(catalog.platform, orders, { stack: 'prod', imageTag: '1.4.2' })).toEqual({
+    expect(bakeValues(catalog.settings, orders, { stack: 'prod', imageTag: '1.4.2' })).toEqual({
       replicaCount: 4,
       image: { repository: 'harbor.local/microservices/shop/orders', tag: '1.4.2', pullPolicy: 'Always' },
       labels: { team: 'checkout', 'slipway.dev/service': 'orders', 'slipway.dev/stack': 'prod' },
@@ -47,7 +47,7 @@ describe('bakeValues', () => {
   });
 
   it('sets the canary image and weight for a canary release', () => {
-    const values = bakeValues(catalog.platform, orders, { stack: 'dev', imageTag: '1.5.0', canary: { weight: 25 } });
+    const values = bakeValues(catalog.settings, orders, { stack: 'dev', imageTag: '1.5.0', canary: { weight: 25 } });
     expect(values['canary']).toEqual({
       enabled: true,
       weight: 25,
@@ -61,13 +61,13 @@ describe('bakeValues with the image digest', () => {
   const digest = `sha256:${'c'.repeat(64)}`;
 
   it('pins the image (and a canary image) to the digest the registry reported', () => {
-    const stable = bakeValues(catalog.platform, orders, { stack: 'prod', imageTag: '1.4.2', imageDigest: digest });
+    const stable = bakeValues(catalog.settings, orders, { stack: 'prod', imageTag: '1.4.2', imageDigest: digest });
     expect(stable['image']).toMatchObject({
       repository: 'harbor.local/microservices/shop/orders',
       tag: '1.4.2',
       digest,
     });
-    const canary = bakeValues(catalog.platform, orders, {
+    const canary = bakeValues(catalog.settings, orders, {
       stack: 'prod',
       imageTag: '1.5.0',
       imageDigest: digest,
@@ -77,7 +77,7 @@ describe('bakeValues with the image digest', () => {
   });
 
   it('leaves the digest out when none is known', () => {
-    const values = bakeValues(catalog.platform, orders, { stack: 'prod', imageTag: '1.4.2' });
+    const values = bakeValues(catalog.settings, orders, { stack: 'prod', imageTag: '1.4.2' });
     expect(values['image']).not.toHaveProperty('digest');
   });
 });

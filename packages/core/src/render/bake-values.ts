@@ -1,5 +1,5 @@
 import type { CatalogService } from '../catalog/catalog.js';
-import type { PlatformConfig } from '../catalog/platform-schema.js';
+import type { CatalogSettings } from '../catalog/settings-schema.js';
 import { stackValues } from '../catalog/policy.js';
 import { layerValues } from './layer-values.js';
 
@@ -18,8 +18,8 @@ export const ownershipLabels = (service: string, stack: string) => ({
   'slipway.dev/stack': stack,
 });
 
-export function imageRepository(platform: PlatformConfig, service: CatalogService): string {
-  return `${platform.registry.host}/${platform.registry.project}/${service.config.image}`;
+export function imageRepository(settings: CatalogSettings, service: CatalogService): string {
+  return `${settings.registry.host}/${settings.registry.project}/${service.config.image}`;
 }
 
 /**
@@ -35,13 +35,13 @@ export function resolveImageTag(service: CatalogService, stack: string, flag?: s
  * (image, canary name and weight, ownership labels). Chart defaults sit below all of them.
  */
 export function bakeValues(
-  platform: PlatformConfig,
+  settings: CatalogSettings,
   service: CatalogService,
   request: BakeRequest,
 ): Record<string, unknown> {
   const layered = stackValues(service, request.stack);
   const image = {
-    repository: imageRepository(platform, service),
+    repository: imageRepository(settings, service),
     tag: request.imageTag,
     ...(request.imageDigest ? { digest: request.imageDigest } : {}),
   };

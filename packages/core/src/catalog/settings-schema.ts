@@ -64,7 +64,7 @@ const namespaces = z
   })
   .default({ deny: defaultDeniedNamespaces });
 
-export const platformSchema = z
+export const catalogSettingsSchema = z
   .strictObject({
     apiVersion: z.literal('slipway.dev/v1'),
     kind: z.literal('Platform'),
@@ -133,7 +133,7 @@ export const platformSchema = z
   })
   .describe('slipway.yaml: the platform a catalog deploys to');
 
-export type PlatformConfig = z.infer<typeof platformSchema>;
+export type CatalogSettings = z.infer<typeof catalogSettingsSchema>;
 
 function isRegExp(pattern: string): boolean {
   try {
