@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Command } from '@commander-js/extra-typings';
 import { InputError, resolveImageTag, type BakeRequest, type CatalogService } from '@slipway/core';
+import { resolveTool } from '@slipway/clients';
 import {
   assertStack,
   bakeService,
@@ -11,7 +12,6 @@ import {
 } from '../bake/bake-service.js';
 import { checkOutDir, checkOutFiles, writeOutFiles } from '../bake/write-out.js';
 import { loadCatalog } from '../catalog/load-catalog.js';
-import { toolPath } from '../dev/tools.js';
 import { mapConcurrent } from '../concurrency.js';
 import { integerFlag } from '../flags.js';
 import { progress, result } from '../report.js';
@@ -30,6 +30,7 @@ export function bakeCommand() {
     .option('--all', 'bake every service of the stack, in parallel')
     .option('--out <dir>', 'write <service>-<stack>-<chart>.yaml files here instead of stdout')
     .option('--catalog <dir>', 'catalog directory', '.')
+    .option('--helm <path>', 'helm binary (default: $SLIPWAY_HELM, then PATH, then the tools cache)')
     .option(
       '--concurrency <n>',
       `parallel bakes with --all, 1 to ${maxConcurrency} (default: the core count)`,
@@ -61,7 +62,7 @@ export function bakeCommand() {
           opts.out,
           requests.flatMap(({ service }) => outNames(service.config.name, opts.stack)),
         );
-      const helm = toolPath('helm');
+      const helm = resolveTool('helm', { flag: { name: '--helm', value: opts.helm } });
       const concurrency = opts.concurrency ?? Math.min(availableParallelism(), maxConcurrency);
       const baked = await mapConcurrent(requests, concurrency, ({ service, request }) =>
         bakeService(helm, catalog, service, request),

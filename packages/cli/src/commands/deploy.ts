@@ -7,6 +7,11 @@ export function outputOption() {
     .default('text' as const);
 }
 
+/** The helm binary; resolved by resolveTool. */
+export function helmOption() {
+  return new Option('--helm <path>', 'helm binary (default: $SLIPWAY_HELM, then PATH, then the tools cache)');
+}
+
 /** The rollout timeout, in ms. */
 export function timeoutOption() {
   return new Option('--timeout <duration>', 'rollout timeout (ms, s, m or h)')
@@ -37,6 +42,7 @@ export function deployCommand() {
     .option('--all', 'deploy every service of the stack concurrently')
     .option('--catalog <dir>', 'catalog directory', '.')
     .option('--kubeconfig <file>', 'kubeconfig to use instead of the stack cluster context')
+    .addOption(helmOption())
     .addOption(outputOption())
     .action(async (name, opts) => {
       const { runDeploy } = await import('../deploy/run-deploy.js');

@@ -1,6 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
 import { integerFlag } from '../flags.js';
-import { outputOption, timeoutOption } from './deploy.js';
+import { helmOption, outputOption, timeoutOption } from './deploy.js';
 
 /** status, history, rollback and canary promote|abort: the commands around a deploy. */
 
@@ -55,6 +55,7 @@ export function canaryCommand() {
       .requiredOption('--stack <stack>')
       .option('--catalog <dir>', 'catalog directory', '.')
       .option('--kubeconfig <file>', 'kubeconfig to use instead of the stack cluster context')
+      .addOption(helmOption())
       .addOption(timeoutOption())
       .addOption(outputOption())
       .action(async (service, opts) => (await import('../deploy/run-canary.js')).runCanary(action, service, opts));

@@ -1,8 +1,8 @@
 import { InputError, ownership, parseManifests, prepareForApply, type ReleaseRecord } from '@slipway/core';
+import { resolveTool } from '@slipway/clients';
 import { Applier, ReleaseStore } from '@slipway/clients/kube';
 import { loadCatalog } from '../catalog/load-catalog.js';
 import { findService } from '../bake/bake-service.js';
-import { toolPath } from '../dev/tools.js';
 import { deployer, kubeConfigForStack } from './cluster.js';
 import {
   applyScope,
@@ -23,6 +23,7 @@ export interface CanaryOptions {
   stack: string;
   catalog: string;
   kubeconfig?: string;
+  helm?: string;
   timeout: number;
   output: 'text' | 'json';
 }
@@ -41,7 +42,7 @@ export async function runCanary(action: 'promote' | 'abort', name: string, opts:
     report,
     user: deployer(),
     timeoutMs: opts.timeout,
-    bake: { catalog, helm: toolPath('helm') },
+    bake: { catalog, helm: resolveTool('helm', { flag: { name: '--helm', value: opts.helm } }) },
   };
   const target = targetOf(service, opts.stack);
   const t0 = Date.now();

@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { chartKinds, InputError, isStrict, ownership, SlipwayError, type Catalog } from '@slipway/core';
+import { resolveTool } from '@slipway/clients';
 import { Applier, ReleaseStore } from '@slipway/clients/kube';
 import { assertStack } from '../bake/bake-service.js';
 import { loadCatalog } from '../catalog/load-catalog.js';
 import { mapConcurrent } from '../concurrency.js';
-import { toolPath } from '../dev/tools.js';
 import { result } from '../report.js';
 import { deployer, kubeConfigForStack } from './cluster.js';
 import {
@@ -37,6 +37,7 @@ export interface DeployOptions {
   all?: true;
   catalog: string;
   kubeconfig?: string;
+  helm?: string;
   output: 'text' | 'json';
 }
 
@@ -72,7 +73,7 @@ export async function runDeploy(name: string | undefined, opts: DeployOptions): 
   // render only: the catalog and helm, no cluster
   const kc = renderOnly ? undefined : kubeConfigForStack(catalog, stack, opts.kubeconfig);
   const ctx: EngineContext = {
-    bake: { catalog, helm: toolPath('helm') },
+    bake: { catalog, helm: resolveTool('helm', { flag: { name: '--helm', value: opts.helm } }) },
     ...(kc ? { kc } : {}),
     report,
     user: deployer(),
