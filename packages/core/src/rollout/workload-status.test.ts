@@ -51,6 +51,168 @@ describe('deploymentStatus (kubectl rollout status rule + fail fast)', () => {
   });
 });
 
+// The cases of kubectl's own table (k8s.io/kubectl/pkg/polymorphichelpers/rollout_status_test.go,
+// TestDeploymentStatusViewerStatus): same object, same verdict, slipway's wording.
+describe('deploymentStatus against kubectl rollout status', () => {
+  const kubectlCase = (generation: number, replicas: number, status: object) => ({
+    metadata: { name: 'foo', generation },
+    spec: { replicas },
+    status,
+  });
+  it.each([
+    [
+      'test1',
+      kubectlCase(0, 1, { observedGeneration: 1, replicas: 1, updatedReplicas: 0, availableReplicas: 1 }),
+      {
+        state: 'progressing',
+        message: '0 of 1 new replicas updated',
+      },
+    ],
+    [
+      'test2',
+      kubectlCase(1, 1, { observedGeneration: 1, replicas: 2, updatedReplicas: 1, availableReplicas: 2 }),
+      {
+        state: 'progressing',
+        message: '1 old replicas pending termination',
+      },
+    ],
+    [
+      'test3',
+      kubectlCase(1, 2, { observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 1 }),
+      {
+        state: 'progressing',
+        message: '1 of 2 updated replicas available',
+      },
+    ],
+    [
+      'test4',
+      kubectlCase(1, 2, { observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 2 }),
+      {
+        state: 'done',
+        message: 'foo rolled out: 2 of 2 replicas available',
+      },
+    ],
+    [
+      'test5',
+      kubectlCase(2, 2, { observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 2 }),
+      {
+        state: 'progressing',
+        message: "waiting for foo's spec update to be observed",
+      },
+    ],
+  ])('%s', (_name, d, expected) => {
+    expect(deploymentStatus(d)).toEqual(expected);
+  });
+
+  // kubectl reads no ReplicaFailure condition at all; slipway fails fast on it only while pods are missing
+  const quotaFailure = { type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'exceeded quota' };
+  it('test4 with ReplicaFailure=True still left on it is done, as kubectl says', () => {
+    const d = kubectlCase(1, 2, {
+      observedGeneration: 1,
+      replicas: 2,
+      updatedReplicas: 2,
+      availableReplicas: 2,
+      conditions: [quotaFailure],
+    });
+    expect(deploymentStatus(d)).toEqual({ state: 'done', message: 'foo rolled out: 2 of 2 replicas available' });
+  });
+  it.each([
+    ['test1', { observedGeneration: 1, replicas: 1, updatedReplicas: 0, availableReplicas: 1 }],
+    ['test2', { observedGeneration: 1, replicas: 2, updatedReplicas: 1, availableReplicas: 2 }],
+    ['test3', { observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 1 }],
+  ])('%s (incomplete) with ReplicaFailure=True fails', (_name, status) => {
+    expect(deploymentStatus(kubectlCase(1, 2, { ...status, conditions: [quotaFailure] }))).toEqual({
+      state: 'failed',
+      reason: 'FailedCreate',
+      message: 'foo: exceeded quota',
+    });
+  });
+  it('a ReplicaFailure that is False does not fail', () => {
+    const d = kubectlCase(1, 2, {
+      observedGeneration: 1,
+      replicas: 2,
+      updatedReplicas: 1,
+      conditions: [{ ...quotaFailure, status: 'False' }],
+    });
+    expect(deploymentStatus(d).state).toBe('progressing');
+  });
+});
+
+// TestStatefulSetStatusViewerStatus of the same file (OnDelete aside: kubectl refuses to watch it,
+// slipway reports it done since pods update only when deleted)
+describe('statefulSetStatus against kubectl rollout status', () => {
+  const kubectlSts = (generation: number, partition: number | undefined, status: object) => ({
+    kind: 'StatefulSet',
+    metadata: { name: 'foo', generation },
+    spec: {
+      replicas: 3,
+      updateStrategy: { type: 'RollingUpdate', ...(partition === undefined ? {} : { rollingUpdate: { partition } }) },
+    },
+    status,
+  });
+  it.each([
+    [
+      'unobserved update is not complete',
+      kubectlSts(2, undefined, {
+        observedGeneration: 1,
+        replicas: 3,
+        readyReplicas: 3,
+        currentReplicas: 3,
+        updatedReplicas: 0,
+      }),
+      'progressing',
+    ],
+    [
+      'if all pods are not ready the update is not complete',
+      kubectlSts(1, undefined, {
+        observedGeneration: 2,
+        replicas: 3,
+        readyReplicas: 2,
+        currentReplicas: 3,
+        updatedReplicas: 0,
+      }),
+      'progressing',
+    ],
+    [
+      'partition update completes when all replicas above the partition are updated',
+      kubectlSts(1, 2, {
+        observedGeneration: 2,
+        replicas: 3,
+        readyReplicas: 3,
+        currentReplicas: 2,
+        updatedReplicas: 1,
+      }),
+      'done',
+    ],
+    [
+      'partition update is in progress if all pods above the partition have not been updated',
+      kubectlSts(1, 2, {
+        observedGeneration: 2,
+        replicas: 3,
+        readyReplicas: 3,
+        currentReplicas: 3,
+        updatedReplicas: 0,
+      }),
+      'progressing',
+    ],
+    [
+      'update completes when all replicas are current',
+      kubectlSts(1, undefined, {
+        observedGeneration: 2,
+        replicas: 3,
+        readyReplicas: 3,
+        currentReplicas: 3,
+        updatedReplicas: 3,
+        currentRevision: 'foo',
+        updateRevision: 'foo',
+      }),
+      'done',
+    ],
+  ])('%s', (_name, sts, state) => {
+    expect(statefulSetStatus(sts).state).toBe(state);
+  });
+});
+
 describe('statefulSetStatus', () => {
   const sts = (status: object) => ({
     kind: 'StatefulSet',

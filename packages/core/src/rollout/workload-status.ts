@@ -1,6 +1,6 @@
 /**
  * Rollout status of Deployments and StatefulSets as pure functions: kubectl's success rule
- * (`kubectl rollout status`) plus the fail-fast rules of DESIGN.md §5.
+ * (`kubectl rollout status`) plus slipway's fail-fast rules (ADR 0002).
  */
 
 export interface Condition {
@@ -47,6 +47,16 @@ export function deploymentStatus(d: WorkloadObject): RolloutStatus {
       message: `${name} exceeded its progress deadline${progressing.message ? `: ${progressing.message}` : ''}`,
     };
   }
+  const waiting = deploymentWaitingFor(d);
+  if (waiting === undefined) {
+    const available = s.availableReplicas ?? 0;
+    return {
+      state: 'done',
+      message: `${name} rolled out: ${available} of ${d.spec?.replicas ?? 1} replicas available`,
+    };
+  }
+  // a ReplicaFailure (quota, admission) fails only a rollout that still needs pods: the condition
+  // stays True on a Deployment whose counts are complete, and kubectl reports that one done
   const replicaFailure = s.conditions?.find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
   if (replicaFailure) {
     return {
@@ -55,16 +65,20 @@ export function deploymentStatus(d: WorkloadObject): RolloutStatus {
       message: `${name}: ${replicaFailure.message ?? 'pods cannot be created'}`,
     };
   }
+  return { state: 'progressing', message: waiting };
+}
+
+/** kubectl's count rule: what the rollout still waits for, or undefined when it is complete. */
+function deploymentWaitingFor(d: WorkloadObject): string | undefined {
+  const s = d.status ?? {};
   const desired = d.spec?.replicas ?? 1;
   const updated = s.updatedReplicas ?? 0;
   const replicas = s.replicas ?? 0;
   const available = s.availableReplicas ?? 0;
-  if (updated < desired) return { state: 'progressing', message: `${updated} of ${desired} new replicas updated` };
-  if (replicas > updated)
-    return { state: 'progressing', message: `${replicas - updated} old replicas pending termination` };
-  if (available < updated)
-    return { state: 'progressing', message: `${available} of ${updated} updated replicas available` };
-  return { state: 'done', message: `${name} rolled out: ${available} of ${desired} replicas available` };
+  if (updated < desired) return `${updated} of ${desired} new replicas updated`;
+  if (replicas > updated) return `${replicas - updated} old replicas pending termination`;
+  if (available < updated) return `${available} of ${updated} updated replicas available`;
+  return undefined;
 }
 
 export function statefulSetStatus(sts: WorkloadObject): RolloutStatus {
