@@ -15,8 +15,9 @@ describe('integerFlag', () => {
 });
 
 describe('parseDuration', () => {
-  it('reads ms, s (the default unit), m and h', () => {
+  it('reads ms, s (the default unit), m, h and combined parts', () => {
     expect(parseDuration('1500ms')).toBe(1500);
+    expect(parseDuration('1m30s')).toBe(90_000);
     expect(parseDuration('300')).toBe(300_000);
     expect(parseDuration('5m')).toBe(300_000);
     expect(parseDuration('2h')).toBe(7_200_000);

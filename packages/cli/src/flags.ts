@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@commander-js/extra-typings';
+import { durationMs, maxTimeoutMs } from '@slipway/core';
 
-/** Node's timers overflow above 2^31-1 ms (about 24.8 days) and fire at once: the longest timeout. */
-export const maxTimeoutMs = 2 ** 31 - 1;
+export { maxTimeoutMs };
 
 /** A decimal whole number from `min` to `max` (no hex, exponents, signs or fractions). */
 export function integerFlag(min: number, max: number): (text: string) => number {
@@ -12,15 +12,12 @@ export function integerFlag(min: number, max: number): (text: string) => number 
   };
 }
 
-const units = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
-
-/** A duration like 300s, 5m, 2h or 1500ms, in ms: above 0 and at most Node's timer limit. */
+/** A duration flag (core's grammar: 300s, 1m30s, 2h, 1500ms), in ms: above 0 and at most Node's timer limit. */
 export function parseDuration(text: string): number {
-  const m = /^(\d{1,12})(ms|s|m|h)?$/.exec(text);
-  const ms = m ? Number(m[1]) * units[(m[2] ?? 's') as keyof typeof units] : NaN;
+  const ms = durationMs(text) ?? NaN;
   if (!(ms > 0 && ms <= maxTimeoutMs)) {
     throw new InvalidArgumentError(
-      `must be a duration like 300s, 5m or 2h, above 0 and at most ${maxTimeoutMs}ms (about 24.8 days, Node's timer limit).`,
+      `must be a duration like 300s, 1m30s or 2h, above 0 and at most ${maxTimeoutMs}ms (about 24.8 days, Node's timer limit).`,
     );
   }
   return ms;

@@ -1,4 +1,4 @@
-import { RemoteError, type KvMetadata } from '@slipway/core';
+import { RemoteError, withRetry, type KvMetadata, type RetryPolicy } from '@slipway/core';
 import type { VaultClient, VaultRawResponse } from './vault.js';
 
 /**
@@ -17,13 +17,9 @@ export interface ListingDetection {
   tried: string[];
 }
 
-export interface RetryPolicy {
-  /** Tries in total for 429, 5xx and network errors. */
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
+export type { RetryPolicy };
 
+/** Tries in total for 429, 5xx and network errors, and the backoff between them. */
 export const defaultRetryPolicy: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 10_000 };
 
 export interface VaultKvOptions {
@@ -73,16 +69,16 @@ export class VaultKv {
   readonly mount: string;
   readonly #client: VaultClient;
   readonly #retry: RetryPolicy;
-  readonly #sleep: (ms: number) => Promise<void>;
-  readonly #random: () => number;
+  readonly #sleep: ((ms: number) => Promise<void>) | undefined;
+  readonly #random: (() => number) | undefined;
   readonly #onForbidden: (() => Promise<boolean>) | undefined;
 
   constructor(client: VaultClient, options: VaultKvOptions) {
     this.#client = client;
     this.mount = options.mount.replace(/^\/+|\/+$/g, '');
     this.#retry = options.retry ?? defaultRetryPolicy;
-    this.#sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    this.#random = options.random ?? Math.random;
+    this.#sleep = options.sleep;
+    this.#random = options.random;
     this.#onForbidden = options.onForbidden;
   }
 
@@ -168,36 +164,40 @@ export class VaultKv {
     return { keys: res.body?.data?.keys ?? [], keyInfo: res.body?.data?.key_info ?? {} };
   }
 
+  /**
+   * One request with the shared retry (429, 5xx, no answer). A 403 asks `onForbidden` once per
+   * call and, with a fresh token, is sent again without spending a try. The last 429/5xx answer
+   * is returned as it is; a request that never got an answer is a RemoteError with status 0.
+   */
   async #call<T>(method: string, path: string): Promise<VaultRawResponse<T>> {
     let relogged = false;
-    for (let attempt = 1; ; attempt++) {
-      let res: VaultRawResponse<T>;
-      try {
-        res = await this.#client.requestRaw<T>(method, path);
-      } catch (error) {
-        if (attempt >= this.#retry.attempts) {
-          throw new RemoteError(`vault ${method} ${path} failed: ${(error as Error).message}`, 0, '', { cause: error });
-        }
-        await this.#sleep(this.#delay(attempt));
-        continue;
-      }
+    const once = async () => {
+      let res = await this.#client.requestRaw<T>(method, path);
       if (res.status === 403 && !relogged && this.#onForbidden && (await this.#onForbidden())) {
         relogged = true;
-        attempt--;
-        continue;
+        res = await this.#client.requestRaw<T>(method, path);
       }
-      if ((res.status === 429 || res.status >= 500) && attempt < this.#retry.attempts) {
-        await this.#sleep(this.#delay(attempt));
-        continue;
-      }
+      if (res.status === 429 || res.status >= 500) throw new TransientAnswer(res);
       return res;
+    };
+    try {
+      return await withRetry(once, {
+        policy: this.#retry,
+        retryable: () => true,
+        ...(this.#sleep ? { sleep: this.#sleep } : {}),
+        ...(this.#random ? { random: this.#random } : {}),
+      });
+    } catch (error) {
+      if (error instanceof TransientAnswer) return error.res as VaultRawResponse<T>;
+      throw new RemoteError(`vault ${method} ${path} failed: ${(error as Error).message}`, 0, '', { cause: error });
     }
   }
+}
 
-  /** Exponential backoff with "equal jitter": half fixed, half random. */
-  #delay(attempt: number): number {
-    const cap = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1));
-    return cap / 2 + this.#random() * (cap / 2);
+/** A 429/5xx answer, thrown so that the retry tries again; returned as it is when tries run out. */
+class TransientAnswer extends Error {
+  constructor(readonly res: VaultRawResponse<unknown>) {
+    super(`HTTP ${res.status}`);
   }
 }
 

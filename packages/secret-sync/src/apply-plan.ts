@@ -1,5 +1,6 @@
 import {
   refKey,
+  mapLimit,
   secretDifferences,
   secretMergePatch,
   syncOutcomes,
@@ -11,7 +12,7 @@ import {
 } from '@slipway/core';
 import { KubeError } from '@slipway/clients/kube';
 import type { KubeSecrets } from './kube-secrets.js';
-import { mapLimit, type KeyedMutex } from './limiter.js';
+import type { KeyedMutex } from './keyed-mutex.js';
 import { errorFields, type Logger } from './logger.js';
 import type { SecretCache } from './secret-cache.js';
 

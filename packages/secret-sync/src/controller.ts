@@ -6,6 +6,7 @@ import {
   namespaceNameIssue,
   planSecretSync,
   refKey,
+  mapLimit,
   secretDifferences,
   syncOutcomeOf,
   syncOutcomes,
@@ -19,7 +20,7 @@ import { applyAction, applyPlan, type AppliedAction, type ApplyContext, type Con
 import { fetchWithCa } from './https-fetch.js';
 import { KubeSecrets } from './kube-secrets.js';
 import { LeaderElector } from './leader-election.js';
-import { KeyedMutex, mapLimit } from './limiter.js';
+import { KeyedMutex } from './keyed-mutex.js';
 import { errorFields, silentLogger, type Logger } from './logger.js';
 import { ManagedSecretCache, type CacheEvent } from './managed-secret-cache.js';
 import { SyncMetrics, vaultOperation } from './metrics.js';

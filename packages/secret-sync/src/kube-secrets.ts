@@ -9,12 +9,14 @@ import {
 import { KubeError, kubeError } from '@slipway/clients/kube';
 import {
   managedSelector,
+  mapLimit,
   secretManifest,
+  withRetry,
+  type RetryPolicy,
   summarizeSecret,
   type DesiredSecret,
   type ExistingSecret,
 } from '@slipway/core';
-import { mapLimit } from './limiter.js';
 import type { SyncMetrics } from './metrics.js';
 
 export const fieldManager = 'slipway-secret-sync';
@@ -27,9 +29,13 @@ export const fieldManager = 'slipway-secret-sync';
 export class KubeSecrets {
   readonly #core: CoreV1Api;
   readonly #metrics: SyncMetrics;
-  readonly #retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
+  readonly #retry: RetryPolicy;
 
-  constructor(kc: KubeConfig, metrics: SyncMetrics, retry = { attempts: 4, baseDelayMs: 200, maxDelayMs: 5000 }) {
+  constructor(
+    kc: KubeConfig,
+    metrics: SyncMetrics,
+    retry: RetryPolicy = { attempts: 4, baseDelayMs: 200, maxDelayMs: 5000 },
+  ) {
     this.#core = kc.makeApiClient(CoreV1Api);
     this.#metrics = metrics;
     this.#retry = retry;
@@ -201,18 +207,20 @@ export class KubeSecrets {
    * carry preconditions, and the callers handle both.
    */
   async #call<T>(what: string, write: [verb: string, resource: string] | undefined, fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      if (write) this.#metrics.kubeWrites.inc({ verb: write[0], resource: write[1] });
-      try {
-        return await fn();
-      } catch (error) {
-        const e = kubeError(error, what);
-        const retryable = e.status === 0 || e.status === 429 || e.status >= 500;
-        if (!retryable || attempt >= this.#retry.attempts) throw e;
-        const cap = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1));
-        await new Promise((r) => setTimeout(r, cap / 2 + Math.random() * (cap / 2)));
-      }
-    }
+    return withRetry(
+      async () => {
+        if (write) this.#metrics.kubeWrites.inc({ verb: write[0], resource: write[1] });
+        try {
+          return await fn();
+        } catch (error) {
+          throw kubeError(error, what);
+        }
+      },
+      {
+        policy: this.#retry,
+        retryable: (e) => e instanceof KubeError && (e.status === 0 || e.status === 429 || e.status >= 500),
+      },
+    );
   }
 }
 

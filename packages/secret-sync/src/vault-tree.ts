@@ -1,6 +1,7 @@
 import {
   desiredSecret,
   kvLatestVersion,
+  mapLimit,
   metadataFingerprint,
   parseSecretKey,
   type KvMetadata,
@@ -9,7 +10,6 @@ import {
   type VaultTreeListing,
 } from '@slipway/core';
 import type { KvListingMode, ListingDetection, VaultKv } from '@slipway/clients';
-import { mapLimit } from './limiter.js';
 
 /** What one read of the tree gives the planner. */
 export interface TreeRead {

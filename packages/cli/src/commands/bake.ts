@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Command } from '@commander-js/extra-typings';
-import { InputError, resolveImageTag, type BakeRequest, type CatalogService } from '@slipway/core';
+import { InputError, mapLimit, resolveImageTag, type BakeRequest, type CatalogService } from '@slipway/core';
 import { resolveTool } from '@slipway/clients';
 import {
   assertStack,
@@ -12,7 +12,6 @@ import {
 } from '../bake/bake-service.js';
 import { checkOutDir, checkOutFiles, writeOutFiles } from '../bake/write-out.js';
 import { loadCatalog } from '../catalog/load-catalog.js';
-import { mapConcurrent } from '../concurrency.js';
 import { integerFlag } from '../flags.js';
 import { progress, result } from '../report.js';
 
@@ -64,7 +63,7 @@ export function bakeCommand() {
         );
       const helm = resolveTool('helm', { flag: { name: '--helm', value: opts.helm } });
       const concurrency = opts.concurrency ?? Math.min(availableParallelism(), maxConcurrency);
-      const baked = await mapConcurrent(requests, concurrency, ({ service, request }) =>
+      const baked = await mapLimit(requests, concurrency, ({ service, request }) =>
         bakeService(helm, catalog, service, request),
       );
       if (opts.out) writeBaked(opts.out, baked);

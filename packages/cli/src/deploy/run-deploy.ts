@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { chartKinds, InputError, isStrict, ownership, SlipwayError, type Catalog } from '@slipway/core';
+import { chartKinds, InputError, isStrict, mapLimit, ownership, SlipwayError, type Catalog } from '@slipway/core';
 import { resolveTool } from '@slipway/clients';
 import { Applier, ReleaseStore } from '@slipway/clients/kube';
 import { assertStack } from '../bake/bake-service.js';
 import { loadCatalog } from '../catalog/load-catalog.js';
-import { mapConcurrent } from '../concurrency.js';
 import { result } from '../report.js';
 import { deployer, kubeConfigForStack } from './cluster.js';
 import {
@@ -81,7 +80,7 @@ export async function runDeploy(name: string | undefined, opts: DeployOptions): 
     ...(opts.dryRun ? { dryRun: opts.dryRun } : {}),
   };
   const t0 = Date.now();
-  const summaries = await mapConcurrent(services, Math.max(4, availableParallelism() * 4), async (service) => {
+  const summaries = await mapLimit(services, Math.max(4, availableParallelism() * 4), async (service) => {
     try {
       // the registry's digest of the tag: the release runs repository:tag@digest
       const digest = await stage(report, service.config.name, 'build', async () => {

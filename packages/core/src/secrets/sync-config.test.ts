@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSyncConfig, parseSyncDuration, syncOptionsHelp } from './sync-config.js';
+import { parseSyncConfig, syncOptionsHelp } from './sync-config.js';
 
 const base = { vaultAddr: 'https://vault.example.com', cluster: 'dev-1', role: 'secret-sync' };
 
@@ -101,12 +101,17 @@ describe('parseSyncConfig', () => {
   });
 });
 
-describe('parseSyncDuration', () => {
-  it('reads Go-like durations and plain seconds', () => {
-    expect(parseSyncDuration('60s')).toBe(60_000);
-    expect(parseSyncDuration('1m30s')).toBe(90_000);
-    expect(parseSyncDuration('500ms')).toBe(500);
-    expect(parseSyncDuration('2')).toBe(2000);
-    expect(parseSyncDuration('soon')).toBeUndefined();
+describe('durations', () => {
+  it('reads the one duration grammar and names the minimum', () => {
+    const ok = parseSyncConfig({ ...base, interval: '1m30s', retryPeriod: '500ms' });
+    expect(ok.ok && ok.config.interval).toBe(90_000);
+    expect(ok.ok && ok.config.retryPeriod).toBe(500);
+    const bad = parseSyncConfig({ ...base, interval: '500ms' });
+    expect(bad.ok ? [] : bad.issues).toEqual([
+      {
+        option: '--interval (SECRET_SYNC_INTERVAL)',
+        message: '"500ms" is not a duration like 60s, 1m30s or 500ms (at least 1000ms)',
+      },
+    ]);
   });
 });

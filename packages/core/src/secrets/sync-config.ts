@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationMs } from '../duration.js';
 import { secretSyncDeniedNamespaces } from './plan-secret-sync.js';
 import { namespaceNameIssue } from './validation.js';
 
@@ -221,25 +222,12 @@ export const syncOptionSpecs: readonly SyncOptionSpec[] = [
   { key: 'logLevel', flag: 'log-level', env: 'SECRET_SYNC_LOG_LEVEL', help: 'debug, info (default), warn, error' },
 ];
 
-const durationPart = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
-
-/** "60s", "1m30s", "500ms", "2h" or a plain number of seconds → milliseconds. */
-export function parseSyncDuration(text: string): number | undefined {
-  const t = text.trim();
-  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) * 1000;
-  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(t)) return undefined;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
-  let ms = 0;
-  for (const m of t.matchAll(durationPart)) ms += Number(m[1]) * unit[m[2] as keyof typeof unit];
-  return ms;
-}
-
 const duration = (fallback: string, min = 0) =>
   z
     .string()
     .default(fallback)
     .transform((s, ctx) => {
-      const ms = parseSyncDuration(s);
+      const ms = durationMs(s);
       if (ms === undefined || ms < min) {
         ctx.addIssue({
           code: 'custom',

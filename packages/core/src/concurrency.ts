@@ -1,0 +1,11 @@
+import pLimit from 'p-limit';
+
+/** Maps items with at most `limit` calls in flight (at least 1); results keep the input order. */
+export function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const run = pLimit(Math.max(1, Math.floor(limit) || 1));
+  return Promise.all(items.map((item, index) => run(() => fn(item, index))));
+}
