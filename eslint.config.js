@@ -27,8 +27,8 @@ export default tseslint.config(
     },
   },
   {
-    // the pure core: no I/O and no environment (DESIGN.md §2)
-    files: ['packages/core/src/**/*.ts'],
+    // the pure core, and the dev platform's plan: no I/O and no environment (DESIGN.md §2)
+    files: ['packages/core/src/**/*.ts', 'packages/dev-platform/src/plan/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -11,6 +11,7 @@ export default defineConfig({
       '@slipway/clients/kube': fileURLToPath(new URL('./packages/clients/src/kube/index.ts', import.meta.url)),
       '@slipway/clients': src('clients'),
       '@slipway/cli': src('cli'),
+      '@slipway/dev-platform': src('dev-platform'),
       '@slipway/secret-sync': src('secret-sync'),
     },
   },

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { startPlatform, stopPlatform, toolPath } from '@slipway/cli';
+import { startPlatform, stopPlatform, toolPath } from '@slipway/dev-platform';
 import { run, VaultClient } from '@slipway/clients';
 import { loadKubeConfig } from '@slipway/clients/kube';
 

@@ -11,9 +11,9 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { startPlatform, stopPlatform, type Platform } from '@slipway/cli';
 import { VaultClient } from '@slipway/clients';
-import { secretSyncPolicy, type VaultServer } from '@slipway/core';
+import { secretSyncPolicy } from '@slipway/core';
+import { startPlatform, stopPlatform, type Platform, type VaultServer } from '@slipway/dev-platform';
 
 const here = new URL('.', import.meta.url).pathname;
 const root = here.slice(0, here.indexOf('bench/secret-sync/'));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { helmTemplate } from '@slipway/clients';
-import { toolPath } from '../../packages/cli/src/dev/tools.js';
+import { toolPath } from '@slipway/dev-platform';
 
 const charts = new URL('../../charts', import.meta.url).pathname;
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { run } from '@slipway/clients';
-import { toolPath } from '../../packages/cli/src/dev/tools.js';
+import { toolPath } from '@slipway/dev-platform';
 import { TestCatalog } from '../support/catalog.js';
 import { slipway } from '../support/cli.js';
 import { usePlatform } from '../support/platform.js';

@@ -3,9 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '@slipway/clients';
-import { isAlive } from '../../packages/cli/src/dev/processes.js';
-import { readState } from '../../packages/cli/src/dev/state.js';
-import { toolPath } from '../../packages/cli/src/dev/tools.js';
+import { isAlive, readState, toolPath } from '@slipway/dev-platform';
 import { slipway } from '../support/cli.js';
 
 /**

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { toolsBinDir } from '../../packages/cli/src/dev/tools.js';
+import { toolsCacheBin } from '@slipway/clients';
 import { expectRefused, fakePassword, stackFrame, Workspace } from './support.js';
 
 const kubeconfig = (server: string) => `apiVersion: v1
@@ -202,7 +202,7 @@ describe('hostile cluster and registry settings', () => {
     const r = await ws.run(deploy('--dry-run', 'client'), {
       KUBECONFIG: join(ws.dir, 'nothere'),
       HOME: home,
-      SLIPWAY_TOOLS_BIN: toolsBinDir(),
+      SLIPWAY_TOOLS_BIN: toolsCacheBin(),
     });
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.code, r.stderr).toBe(0);

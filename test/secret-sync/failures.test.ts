@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RemoteError, secretDataHash, vaultServers } from '@slipway/core';
+import { RemoteError, secretDataHash } from '@slipway/core';
+import { vaultServers } from '@slipway/dev-platform';
 import { VaultClient } from '@slipway/clients';
 import { eventually } from '../support/wait.js';
 import { usePlatform, type TestPlatform } from '../support/platform.js';

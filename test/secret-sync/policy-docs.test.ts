@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { secretSyncPolicy, vaultServers } from '@slipway/core';
+import { secretSyncPolicy } from '@slipway/core';
+import { vaultServers } from '@slipway/dev-platform';
 
 const readme = readFileSync(new URL('../../charts/secret-sync/README.md', import.meta.url), 'utf8');
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { vaultServers } from '@slipway/core';
+import { vaultServers } from '@slipway/dev-platform';
 import { slipway } from '../support/cli.js';
 import { usePlatform } from '../support/platform.js';
 import {

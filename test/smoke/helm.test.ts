@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { run } from '@slipway/clients';
-import { toolPath } from '../../packages/cli/src/dev/tools.js';
+import { toolPath } from '@slipway/dev-platform';
 
 describe('helm from the tools cache', () => {
   const dir = mkdtempSync(join(tmpdir(), 'slipway-helm-'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RemoteError } from '@slipway/core';
 import { RegistryClient, run } from '@slipway/clients';
-import { toolPath } from '../../packages/cli/src/dev/tools.js';
+import { toolPath } from '@slipway/dev-platform';
 import { usePlatform } from '../support/platform.js';
 
 describe('buildah and the OCI registry on the local platform', () => {

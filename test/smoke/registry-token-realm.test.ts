@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteError, type Catalog, type CatalogService } from '@slipway/core';
 import { RegistryClient } from '@slipway/clients';
 import { findImage } from '../../packages/cli/src/deploy/image-check.js';
-import { toolPath } from '../../packages/cli/src/dev/tools.js';
+import { toolPath } from '@slipway/dev-platform';
 import { eventually } from '../support/wait.js';
 
 /**

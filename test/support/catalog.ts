@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { Platform } from '../../packages/cli/src/dev/platform.js';
+import type { Platform } from '@slipway/dev-platform';
 
 const charts = new URL('../../charts', import.meta.url).pathname;
 

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import type { Piece, VaultServer } from '@slipway/core';
-import { startPlatform, stopPlatform, type Platform } from '../../packages/cli/src/dev/platform.js';
+import { startPlatform, stopPlatform, type Piece, type Platform, type VaultServer } from '@slipway/dev-platform';
 
 export interface TestPlatform extends Platform {
   /** A client-node KubeConfig for the suite's own apiserver (admin). */

@@ -1,1 +1,2 @@
-export * from './dev/index.js';
+// @slipway/cli is the `slipway` command (main.ts); it exports no library API.
+export {};

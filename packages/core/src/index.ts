@@ -3,7 +3,6 @@ export * from './concurrency.js';
 export * from './duration.js';
 export * from './errors.js';
 export * from './retry.js';
-export * from './platform/index.js';
 export * from './render/index.js';
 export * from './rollout/index.js';
 export * from './deploy/index.js';

@@ -6,7 +6,7 @@ import {
   openbaoReviewerObjects,
   platformNamespaces,
   type PlatformLayout,
-} from '@slipway/core';
+} from './plan/index.js';
 import { run, VaultClient } from '@slipway/clients';
 
 /** Configuration applied once the processes serve: cluster objects, Vault mounts and auth. */

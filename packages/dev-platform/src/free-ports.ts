@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { portNames, type PlatformPorts } from '@slipway/core';
+import { portNames, type PlatformPorts } from './plan/index.js';
 
 /**
  * Asks the kernel for distinct free loopback ports, one per platform listener. OpenBao's dev

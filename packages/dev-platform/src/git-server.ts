@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { deployKeyLine, type PlatformPaths } from '@slipway/core';
+import { deployKeyLine, type PlatformPaths } from './plan/index.js';
 import { run } from '@slipway/clients';
 
 export interface DeployKey {

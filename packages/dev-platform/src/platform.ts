@@ -3,7 +3,6 @@ import {
   allPieces,
   platformPaths,
   platformProcesses,
-  SlipwayError,
   vaultProcessName,
   type Piece,
   type PlatformLayout,
@@ -11,7 +10,8 @@ import {
   type ProcessSpec,
   type ToolPaths,
   type VaultServer,
-} from '@slipway/core';
+} from './plan/index.js';
+import { SlipwayError } from '@slipway/core';
 import { configureKube, configureVault, vaultKvMount } from './configure.js';
 import { freePorts } from './free-ports.js';
 import { GitServer } from './git-server.js';

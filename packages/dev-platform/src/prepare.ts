@@ -9,7 +9,7 @@ import {
   sshdConfig,
   tokenCsv,
   type PlatformLayout,
-} from '@slipway/core';
+} from './plan/index.js';
 import { run } from '@slipway/clients';
 import type { PlatformState } from './state.js';
 import { toolPath } from './tools.js';

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SlipwayError, type ProcessSpec } from '@slipway/core';
+import { SlipwayError } from '@slipway/core';
+import type { ProcessSpec } from './plan/index.js';
 import { probeHttp, probeTcp } from '@slipway/clients';
 
 /** Starts a process in its own process group, output to `<logs>/<name>.log`; returns its pid. */

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Piece, PlatformPorts, VaultServer } from '@slipway/core';
+import type { Piece, PlatformPorts, VaultServer } from './plan/index.js';
 
 /** What a running platform records in its state dir (0600: it holds dev credentials). */
 export interface PlatformState {

@@ -1,25 +1,25 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
   allPieces,
-  InputError,
   toolsByPiece,
   toolsByVaultServer,
   type Piece,
   type ToolPaths,
   type VaultServer,
-} from '@slipway/core';
+} from './plan/index.js';
+import { toolsCacheBin } from '@slipway/clients';
+import { InputError } from '@slipway/core';
 
-/** The tools cache `make tools` fills; SLIPWAY_TOOLS_BIN points elsewhere. */
-export function toolsBinDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env['SLIPWAY_TOOLS_BIN'] ?? join(homedir(), '.cache', 'slipway', 'tools', 'current', 'bin');
-}
+/**
+ * The dev platform runs the pinned tools of the tools cache (`make tools`; its location comes from
+ * @slipway/clients), never whatever PATH holds: production commands resolve theirs with resolveTool.
+ */
 
 /** Paths of the platform binaries; a missing one the pieces need is an error that says to run `make tools`. */
 export function findTools(
   pieces: readonly Piece[] = allPieces,
-  bin = toolsBinDir(),
+  bin = toolsCacheBin(),
   vaults: readonly VaultServer[] = ['openbao'],
 ): ToolPaths {
   const tools: ToolPaths = {
@@ -51,7 +51,7 @@ export function findTools(
 }
 
 /** A tool by its file name in the tools bin dir (helm, buildah, skopeo, htpasswd, ...). */
-export function toolPath(name: string, bin = toolsBinDir()): string {
+export function toolPath(name: string, bin = toolsCacheBin()): string {
   const path = join(bin, name);
   if (!existsSync(path)) throw new InputError(`${name} is missing from ${bin}; run \`make tools\``);
   return path;

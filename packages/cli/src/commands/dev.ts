@@ -2,11 +2,17 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
 import { InputError } from '@slipway/core';
-import { isAlive } from '../dev/processes.js';
-import { platformFromState, runningState, startPlatform, stopPlatform } from '../dev/platform.js';
-import { readState } from '../dev/state.js';
+import {
+  isAlive,
+  platformFromState,
+  platformPaths,
+  readState,
+  runningState,
+  startPlatform,
+  stopPlatform,
+  type VaultServer,
+} from '@slipway/dev-platform';
 import { progress, result, table } from '../report.js';
-import { platformPaths, type VaultServer } from '@slipway/core';
 
 const vaultChoice: Record<string, VaultServer[] | undefined> = {
   openbao: ['openbao'],

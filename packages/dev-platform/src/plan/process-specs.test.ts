@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { platformPaths, type PlatformLayout, type ToolPaths } from './layout.js';
 import { portNames, type PlatformPorts } from './ports.js';
-import { platformProcesses } from './processes.js';
+import { platformProcesses } from './process-specs.js';
 
 const tools = new Proxy({}, { get: (_, name) => `/tools/${String(name)}` }) as ToolPaths;
 const ports = Object.fromEntries(portNames.map((n, i) => [n, 20000 + i])) as unknown as PlatformPorts;
