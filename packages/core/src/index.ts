@@ -1,3 +1,4 @@
+export * from './build/index.js';
 export * from './catalog/index.js';
 export * from './concurrency.js';
 export * from './duration.js';
