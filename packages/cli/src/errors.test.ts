@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, RemoteError } from '@slipway/core';
+import { CommandError, InputError, RemoteError } from '@slipway/core';
 import { describeError, redact } from './errors.js';
 
 describe('describeError', () => {
@@ -7,6 +7,12 @@ describe('describeError', () => {
     expect(describeError(new InputError('bad flag'))).toMatchObject({ type: 'InputError', exitCode: 2 });
     const remote = new RemoteError('registry answered 500', 500, '', { cause: new Error('boom') });
     expect(describeError(remote)).toMatchObject({ message: 'registry answered 500: boom', exitCode: 1 });
+  });
+
+  it("exits 1 for a failed subprocess, whatever the child's own exit code", () => {
+    const failed = new CommandError('helm template', 127, 'not found');
+    expect(failed.childExitCode).toBe(127);
+    expect(describeError(failed)).toMatchObject({ type: 'CommandError', exitCode: 1 });
   });
 
   it('does not repeat a cause its message already quotes', () => {

@@ -31,7 +31,7 @@ function messageChain(error: unknown): string {
 }
 
 /**
- * One clear message for any error. SlipwayErrors carry their exit code; an error the code did not
+ * One clear message for any error. SlipwayErrors carry their exit code (2: bad input, else 1); an error the code did not
  * expect is reported by its message chain (the stack only with --debug), exit code 1.
  */
 export function describeError(error: unknown): ErrorReport {
@@ -39,7 +39,7 @@ export function describeError(error: unknown): ErrorReport {
     return {
       type: error.name,
       message: messageChain(error), // its causes after it, unless its message already says them
-      exitCode: error.exitCode === 0 ? 1 : error.exitCode,
+      exitCode: error.exitCode === 2 ? 2 : 1, // slipway's own codes: a child's code stays in its error
       ...(error instanceof ValidationError ? { issues: error.issues } : {}),
     };
   }

@@ -6,10 +6,11 @@ import { devCommand } from './commands/dev.js';
 import { canaryCommand, historyCommand, rollbackCommand, statusCommand } from './commands/release.js';
 import { secretSyncCommand } from './commands/secret-sync.js';
 import { validateCommand } from './commands/validate.js';
+import { readEnv } from './env.js';
 import { describeError, redact } from './errors.js';
 
 const argv = process.argv.slice(2);
-const debug = argv.includes('--debug') || process.env['SLIPWAY_DEBUG'] === '1';
+const debug = argv.includes('--debug') || readEnv().debug;
 /** `--output json` anywhere on the command line: errors are JSON too. */
 const json = argv.some((a, i) => a === '--output=json' || (a === '--output' && argv[i + 1] === 'json'));
 

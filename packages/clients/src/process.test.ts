@@ -16,7 +16,7 @@ describe('run', () => {
 
   it('turns an argument the OS cannot take into a CommandError, not a crash', async () => {
     await expect(run(process.execPath, ['-e', '', 'a\0b'])).rejects.toBeInstanceOf(CommandError);
-    await expect(run('/nonexistent/command', [])).rejects.toMatchObject({ exitCode: 127 });
+    await expect(run('/nonexistent/command', [])).rejects.toMatchObject({ childExitCode: 127, exitCode: 1 });
   });
 });
 

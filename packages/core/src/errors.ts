@@ -32,14 +32,17 @@ export class RemoteError extends SlipwayError {
   }
 }
 
-/** A subprocess failed. */
+/**
+ * A subprocess failed. The child's exit code is kept in `childExitCode` (127: it could not start);
+ * slipway itself exits 1, its own codes stay 0/1/2.
+ */
 export class CommandError extends SlipwayError {
   constructor(
     readonly command: string,
-    readonly exitCode: number,
+    readonly childExitCode: number,
     readonly stderr: string,
   ) {
-    super(`${command} exited with ${exitCode}${stderr ? `: ${lastLines(stderr, 5)}` : ''}`);
+    super(`${command} exited with ${childExitCode}${stderr ? `: ${lastLines(stderr, 5)}` : ''}`);
   }
 }
 

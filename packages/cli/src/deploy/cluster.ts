@@ -2,6 +2,7 @@ import { hostname, userInfo } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { InputError, type Catalog } from '@slipway/core';
 import { loadKubeConfig } from '@slipway/clients/kube';
+import { readEnv } from '../env.js';
 
 /** The KubeConfig of the cluster a stack deploys to (its context in $KUBECONFIG or its own file). */
 export function kubeConfigForStack(catalog: Catalog, stack: string, override?: string): KubeConfig {
@@ -16,5 +17,5 @@ export function kubeConfigForStack(catalog: Catalog, stack: string, override?: s
 
 /** Who deploys: shown as the lock holder and kept in the history. */
 export function deployer(): string {
-  return `${process.env['SLIPWAY_USER'] ?? userInfo().username}@${hostname()}/${process.pid}`;
+  return `${readEnv().user ?? userInfo().username}@${hostname()}/${process.pid}`;
 }

@@ -18,6 +18,7 @@ import {
 } from '@slipway/core';
 import { Applier, DeployLock, ReleaseStore, trackRollout, type ObjectChange } from '@slipway/clients/kube';
 import { bakeService } from '../bake/bake-service.js';
+import { readEnv } from '../env.js';
 import { stage, type Reporter } from './reporter.js';
 
 /** What the engine talks to. The catalog is only needed to bake; rollbacks use the records. */
@@ -73,7 +74,7 @@ export const targetOf = (service: CatalogService, stack: string): Target => ({
 /** Runs `fn` holding the service × stack deploy lock (a Lease in the service's namespace). */
 export async function withDeployLock<T>(ctx: EngineContext, target: Target, fn: () => Promise<T>): Promise<T> {
   if (ctx.dryRun) return fn();
-  const ttlSeconds = Number(process.env['SLIPWAY_LOCK_TTL_SECONDS'] ?? 30);
+  const ttlSeconds = readEnv().lockTtlSeconds;
   const lock = new DeployLock(clusterOf(ctx), {
     namespace: target.namespace,
     name: `slipway-deploy-${target.service}-${target.stack}`,

@@ -1,5 +1,6 @@
 import { SlipwayError, imageRepository, isStrict, type Catalog, type CatalogService } from '@slipway/core';
 import { RegistryClient } from '@slipway/clients';
+import { readEnv } from '../env.js';
 
 export interface ImageFound {
   /** sha256:… of the tag (Docker-Content-Digest), to deploy repository:tag@digest. */
@@ -23,8 +24,7 @@ export async function findImage(
     host,
     insecureHttp: insecure,
     ...(tokenHosts ? { tokenHosts } : {}),
-    ...(process.env['SLIPWAY_REGISTRY_USERNAME'] ? { username: process.env['SLIPWAY_REGISTRY_USERNAME'] } : {}),
-    ...(process.env['SLIPWAY_REGISTRY_PASSWORD'] ? { password: process.env['SLIPWAY_REGISTRY_PASSWORD'] } : {}),
+    ...readEnv().registry,
   });
   const name = `${project}/${service.config.image}`;
   const found = await registry.manifestExists(name, tag).catch((error: unknown) => {

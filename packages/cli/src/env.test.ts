@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '@slipway/core';
+import { readEnv } from './env.js';
+
+describe('readEnv', () => {
+  it('reads the SLIPWAY_* variables into one typed object, empty as unset', () => {
+    const env = readEnv({
+      SLIPWAY_DEBUG: '1',
+      SLIPWAY_USER: 'ci',
+      SLIPWAY_LOCK_TTL_SECONDS: '5',
+      SLIPWAY_REGISTRY_USERNAME: 'robot',
+      SLIPWAY_REGISTRY_PASSWORD: '',
+    });
+    expect(env).toMatchObject({ debug: true, user: 'ci', lockTtlSeconds: 5, registry: { username: 'robot' } });
+    expect(readEnv({})).toMatchObject({ debug: false, user: undefined, lockTtlSeconds: 30, registry: {} });
+  });
+
+  it('refuses a lock TTL that is not a whole number of seconds', () => {
+    for (const bad of ['0', '1.5', 'soon'])
+      expect(() => readEnv({ SLIPWAY_LOCK_TTL_SECONDS: bad })).toThrow(InputError);
+  });
+});

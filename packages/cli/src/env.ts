@@ -1,0 +1,40 @@
+import { InputError } from '@slipway/core';
+
+/**
+ * The one reader of the `SLIPWAY_*` environment variables the CLI honours, as a typed object read once
+ * at start. Tool paths (`SLIPWAY_HELM`, `SLIPWAY_<TOOL>`, `SLIPWAY_TOOLS_BIN`) are read by
+ * clients/tools.ts from `process`; `slipway dev` reads SLIPWAY_DEV_DIR; secret-sync has its own.
+ */
+export interface SlipwayEnv {
+  /** SLIPWAY_DEBUG=1: the stack of an unexpected error, as --debug. */
+  debug: boolean;
+  /** SLIPWAY_USER: who deploys (default: the OS user), shown as the lock holder and in the history. */
+  user: string | undefined;
+  /** SLIPWAY_LOCK_TTL_SECONDS: how long a deploy lock outlives a dead holder (default 30). */
+  lockTtlSeconds: number;
+  /** SLIPWAY_REGISTRY_USERNAME / SLIPWAY_REGISTRY_PASSWORD: the registry's credentials. */
+  registry: { username?: string; password?: string };
+  /** The whole environment: for tool resolution and child processes. */
+  process: NodeJS.ProcessEnv;
+}
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): SlipwayEnv {
+  const value = (name: string) => (env[name] === '' ? undefined : env[name]);
+  const username = value('SLIPWAY_REGISTRY_USERNAME');
+  const password = value('SLIPWAY_REGISTRY_PASSWORD');
+  return {
+    debug: env['SLIPWAY_DEBUG'] === '1',
+    user: value('SLIPWAY_USER'),
+    lockTtlSeconds: positiveInteger('SLIPWAY_LOCK_TTL_SECONDS', value('SLIPWAY_LOCK_TTL_SECONDS'), 30),
+    registry: { ...(username ? { username } : {}), ...(password ? { password } : {}) },
+    process: env,
+  };
+}
+
+function positiveInteger(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new InputError(`${name}=${raw} is not a whole number of seconds ≥ 1; fix it or unset it`);
+  return n;
+}
