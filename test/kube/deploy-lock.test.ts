@@ -1,14 +1,13 @@
 import { setImmediate } from 'node:timers/promises';
 import { CoordinationV1Api } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { usePlatform } from '../../../../test/support/platform.js';
-import { DeployLock, LockedError, type LockClock } from './deploy-lock.js';
-import { Lease } from './lease.js';
+import { DeployLock, Lease, LockedError, type LockClock } from '@slipway/clients/kube';
+import { usePlatform } from '../support/platform.js';
 
 const century = 100 * 365 * 24 * 3600 * 1000;
 
 describe('DeployLock: a second deploy, on a clock far from the holder’s', () => {
-  const platform = usePlatform('deploy-lock-unit', ['kube']);
+  const platform = usePlatform('deploy-lock-clock', ['kube']);
   const lock = (name: string, holder: string, clock?: LockClock) =>
     new DeployLock(platform().kubeConfig, {
       namespace: 'default',

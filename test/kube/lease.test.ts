@@ -1,8 +1,7 @@
 import { CoordinationV1Api } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { usePlatform } from '../../../../test/support/platform.js';
-import { KubeError } from './kube-error.js';
-import { Lease } from './lease.js';
+import { KubeError, Lease } from '@slipway/clients/kube';
+import { usePlatform } from '../support/platform.js';
 
 /** A clock of our own, set far from the apiserver's and the holder's. */
 const clockAt = (iso: string) => {
