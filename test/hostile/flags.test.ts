@@ -31,7 +31,7 @@ describe('hostile flags', () => {
     [
       'deploy --canary-weight 0x10',
       ['deploy', 'orders', '--stack', 'prod', '--image-tag', '1.0.0', '--canary-weight', '0x10'],
-      /from 1 to 100/,
+      /from 0 to 100/,
     ],
     [
       'deploy --timeout 30d',

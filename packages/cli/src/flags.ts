@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from '@commander-js/extra-typings';
-import { durationMs, maxTimeoutMs } from '@slipway/core';
+import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
+import { canaryWeightRange, defaultCanaryWeight, durationMs, maxTimeoutMs } from '@slipway/core';
 
 export { maxTimeoutMs };
 
@@ -21,4 +21,12 @@ export function parseDuration(text: string): number {
     );
   }
   return ms;
+}
+
+/** `--canary-weight`: core's one range (0, a dark canary, to 100). */
+export function canaryWeightOption() {
+  const { min, max } = canaryWeightRange;
+  return new Option('--canary-weight <percent>', `canary traffic weight, ${min} to ${max}`)
+    .argParser(integerFlag(min, max))
+    .default(defaultCanaryWeight);
 }

@@ -3,6 +3,7 @@ export * from './catalog/index.js';
 export * from './concurrency.js';
 export * from './duration.js';
 export * from './errors.js';
+export * from './labels.js';
 export * from './retry.js';
 export * from './render/index.js';
 export * from './rollout/index.js';

@@ -12,7 +12,7 @@ import {
 } from '../bake/bake-service.js';
 import { checkOutDir, checkOutFiles, writeOutFiles } from '../bake/write-out.js';
 import { loadCatalog } from '../catalog/load-catalog.js';
-import { integerFlag } from '../flags.js';
+import { canaryWeightOption, integerFlag } from '../flags.js';
 import { progress, result } from '../report.js';
 
 /** The most `helm template` processes `bake --all` runs at once. */
@@ -25,7 +25,7 @@ export function bakeCommand() {
     .requiredOption('--stack <stack>', 'stack to bake for')
     .option('--image-tag <tag>', 'image tag (default: image.tag from the values)')
     .option('--canary', 'bake a canary release')
-    .option('--canary-weight <percent>', 'canary traffic weight, 0 to 100', integerFlag(0, 100), 10)
+    .addOption(canaryWeightOption())
     .option('--all', 'bake every service of the stack, in parallel')
     .option('--out <dir>', 'write <service>-<stack>-<chart>.yaml files here instead of stdout')
     .option('--catalog <dir>', 'catalog directory', '.')

@@ -1,5 +1,5 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { integerFlag, parseDuration } from '../flags.js';
+import { canaryWeightOption, parseDuration } from '../flags.js';
 
 export function outputOption() {
   return new Option('--output <format>', 'text or json (one JSON event per line)')
@@ -28,7 +28,7 @@ export function deployCommand() {
     .option('--source-branch <branch>', 'branch the image was built from')
     .option('--values-branch <branch>', 'branch of the catalog values')
     .option('--canary', 'deploy <name>-canary with the new image')
-    .option('--canary-weight <percent>', 'canary traffic weight, 1 to 100', integerFlag(1, 100), 10)
+    .addOption(canaryWeightOption())
     .option('--skip-build', 'only check that the image tag exists in the registry')
     .addOption(
       new Option('--dry-run <mode>', 'client: render only; server: apply with dry-run').choices([

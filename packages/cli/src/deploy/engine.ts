@@ -1,6 +1,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
   chartKinds,
+  findWorkload,
+  labelKeys,
   manifestDigest,
   ownership,
   parseManifests,
@@ -88,7 +90,7 @@ export async function withDeployLock<T>(ctx: EngineContext, target: Target, fn: 
       {
         apiVersion: 'v1',
         kind: 'Namespace',
-        metadata: { name: target.namespace, labels: { 'app.kubernetes.io/managed-by': 'slipway' } },
+        metadata: { name: target.namespace, labels: { [labelKeys.managedBy]: 'slipway' } },
       },
     ]);
     await lock.acquire();
@@ -197,7 +199,7 @@ export async function applyRecord(
     ctx.dryRun === 'client' ? undefined : new Applier(clusterOf(ctx), ctx.dryRun === 'server' ? 'server' : undefined);
   const labels = (chart: ChartName, track: Track) => ({
     ...ownership(target.service, target.stack, chart, track),
-    'slipway.dev/revision': String(record.revision),
+    [labelKeys.revision]: String(record.revision),
   });
   const workload = prepareForApply(
     parseManifests(record.manifests.workload),
@@ -245,11 +247,11 @@ export async function applyScope(
 }
 
 async function trackWorkload(ctx: EngineContext, target: Target, objects: readonly K8sObject[]): Promise<string> {
-  const workload = objects.find((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
+  const workload = findWorkload(objects);
   if (!workload || ctx.dryRun) return 'not tracked (dry run)';
   return stage(ctx.report, target.service, `rollout ${workload.kind}/${workload.metadata.name}`, async () => {
     const status = await trackRollout(clusterOf(ctx), {
-      kind: workload.kind as 'Deployment' | 'StatefulSet',
+      kind: workload.kind,
       name: workload.metadata.name,
       namespace: target.namespace,
       timeoutMs: ctx.timeoutMs,

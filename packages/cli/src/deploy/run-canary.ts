@@ -1,4 +1,12 @@
-import { InputError, ownership, parseManifests, prepareForApply, type ReleaseRecord } from '@slipway/core';
+import {
+  InputError,
+  labelKeys,
+  ownership,
+  parseManifests,
+  prepareForApply,
+  workloadKinds,
+  type ReleaseRecord,
+} from '@slipway/core';
 import { resolveTool } from '@slipway/clients';
 import { Applier, ReleaseStore } from '@slipway/clients/kube';
 import { loadCatalog } from '../catalog/load-catalog.js';
@@ -51,10 +59,7 @@ export async function runCanary(action: 'promote' | 'abort', name: string, opts:
     const canary = records.find((r) => r.track === 'canary' && r.result === 'succeeded');
     const running = await new Applier(clusterOf(ctx)).list(
       target.namespace,
-      [
-        { apiVersion: 'apps/v1', kind: 'Deployment' },
-        { apiVersion: 'apps/v1', kind: 'StatefulSet' },
-      ],
+      workloadKinds,
       ownership(target.service, target.stack, 'workload', 'canary'),
     );
     if (!canary || running.length === 0)
@@ -101,7 +106,7 @@ export async function runCanary(action: 'promote' | 'abort', name: string, opts:
 function routeToStable(ctx: EngineContext, target: Target, stable: ReleaseRecord) {
   const labels = {
     ...ownership(target.service, target.stack, 'routing', 'stable'),
-    'slipway.dev/revision': String(stable.revision),
+    [labelKeys.revision]: String(stable.revision),
   };
   return applyScope(
     ctx,

@@ -1,8 +1,14 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { decodeRecord, encodeRecord, recordsToForget, type ReleaseRecord } from '@slipway/core';
+import {
+  decodeRecord,
+  encodeRecord,
+  labelKeys,
+  labelSelector,
+  recordsToForget,
+  releaseRecordType as recordType,
+  type ReleaseRecord,
+} from '@slipway/core';
 import { kubeError, kubeStatus } from './kube-error.js';
-
-const recordType = 'slipway.dev/release.v1';
 
 /**
  * Release history in the cluster, like helm's release Secrets: one Secret per record, labelled
@@ -19,7 +25,11 @@ export class ReleaseStore {
     const secrets = await this.#core
       .listNamespacedSecret({
         namespace,
-        labelSelector: `slipway.dev/release=true,slipway.dev/service=${service},slipway.dev/stack=${stack}`,
+        labelSelector: labelSelector({
+          [labelKeys.release]: 'true',
+          [labelKeys.service]: service,
+          [labelKeys.stack]: stack,
+        }),
       })
       .catch((e: unknown) => {
         if (kubeStatus(e) === 404) return { items: [] };
@@ -33,16 +43,14 @@ export class ReleaseStore {
 
   /** Every record in the cluster, optionally of one service and stack, newest first. */
   async listAll(filter: { service?: string | undefined; stack?: string | undefined } = {}): Promise<ReleaseRecord[]> {
-    const selector = [
-      'slipway.dev/release=true',
-      ...(filter.service ? [`slipway.dev/service=${filter.service}`] : []),
-      ...(filter.stack ? [`slipway.dev/stack=${filter.stack}`] : []),
-    ];
-    const secrets = await this.#core
-      .listSecretForAllNamespaces({ labelSelector: selector.join(',') })
-      .catch((e: unknown) => {
-        throw kubeError(e, 'list release history');
-      });
+    const selector = labelSelector({
+      [labelKeys.release]: 'true',
+      ...(filter.service ? { [labelKeys.service]: filter.service } : {}),
+      ...(filter.stack ? { [labelKeys.stack]: filter.stack } : {}),
+    });
+    const secrets = await this.#core.listSecretForAllNamespaces({ labelSelector: selector }).catch((e: unknown) => {
+      throw kubeError(e, 'list release history');
+    });
     return secrets.items
       .filter((s) => s.type === recordType && s.data?.['release'])
       .map((s) => decodeRecord(s.data?.['release'] ?? ''))
@@ -57,11 +65,11 @@ export class ReleaseStore {
         name,
         namespace,
         labels: {
-          'slipway.dev/release': 'true',
-          'slipway.dev/service': record.service,
-          'slipway.dev/stack': record.stack,
-          'slipway.dev/revision': String(record.revision),
-          'slipway.dev/result': record.result,
+          [labelKeys.release]: 'true',
+          [labelKeys.service]: record.service,
+          [labelKeys.stack]: record.stack,
+          [labelKeys.revision]: String(record.revision),
+          [labelKeys.result]: record.result,
         },
       },
       type: recordType,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canaryWeightRange } from '../deploy/canary-weight.js';
 import {
   absolutePath,
   dataKey,
@@ -161,7 +162,7 @@ export const valuesSchema = z
     canary: z
       .strictObject({
         enabled: z.boolean().optional().describe('set by the pipeline for a canary release'),
-        weight: int32(0, 100).optional(),
+        weight: int32(canaryWeightRange.min, canaryWeightRange.max).optional(),
         replicaCount: int32(1).optional(),
         image: z
           .strictObject({ repository: imageRepository.optional(), tag: imageTag.optional(), digest: digest.optional() })

@@ -1,1 +1,3 @@
+export * from './canary-weight.js';
 export * from './release-record.js';
+export * from './workload-kinds.js';

@@ -1,6 +1,7 @@
 import type { CatalogService } from '../catalog/catalog.js';
 import type { CatalogSettings } from '../catalog/settings-schema.js';
 import { stackValues } from '../catalog/policy.js';
+import { labelKeys } from '../labels.js';
 import { layerValues } from './layer-values.js';
 
 export interface BakeRequest {
@@ -14,8 +15,8 @@ export interface BakeRequest {
 
 /** Ownership labels on every object slipway renders. */
 export const ownershipLabels = (service: string, stack: string) => ({
-  'slipway.dev/service': service,
-  'slipway.dev/stack': stack,
+  [labelKeys.service]: service,
+  [labelKeys.stack]: stack,
 });
 
 export function imageRepository(settings: CatalogSettings, service: CatalogService): string {

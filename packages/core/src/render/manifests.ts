@@ -1,4 +1,6 @@
 import { parseAllDocuments } from 'yaml';
+import { workloadKinds as workloads } from '../deploy/workload-kinds.js';
+import { labelKeys } from '../labels.js';
 
 /** A rendered Kubernetes object. */
 export interface K8sObject {
@@ -16,8 +18,7 @@ export const chartKinds: Record<ChartName, readonly { apiVersion: string; kind: 
   workload: [
     { apiVersion: 'v1', kind: 'ServiceAccount' },
     { apiVersion: 'v1', kind: 'ConfigMap' },
-    { apiVersion: 'apps/v1', kind: 'Deployment' },
-    { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+    ...workloads,
     { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
     { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' },
     { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
@@ -40,10 +41,10 @@ export function parseManifests(text: string): K8sObject[] {
 /** Labels that tie an applied object to its service, stack, chart, track and revision. */
 export function ownership(service: string, stack: string, chart: ChartName, track: Track): Record<string, string> {
   return {
-    'slipway.dev/service': service,
-    'slipway.dev/stack': stack,
-    'slipway.dev/chart': chart,
-    'slipway.dev/track': track,
+    [labelKeys.service]: service,
+    [labelKeys.stack]: stack,
+    [labelKeys.chart]: chart,
+    [labelKeys.track]: track,
   };
 }
 
@@ -79,7 +80,7 @@ export function applyWaves<T extends { kind?: string }>(objects: readonly T[]): 
   return [0, 1, 2].map((w) => objects.filter((o) => wave(o) === w)).filter((w) => w.length > 0);
 }
 
-const workloadKinds = new Set(['Deployment', 'StatefulSet', 'HorizontalPodAutoscaler']);
+const workloadKinds = new Set([...workloads.map((w) => w.kind), 'HorizontalPodAutoscaler']);
 
 /** Applied objects of this scope that the current render no longer contains. */
 export function pruneCandidates<T extends { kind?: string; metadata?: { name?: string } }>(
