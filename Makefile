@@ -3,10 +3,17 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 SLIPWAY := node packages/cli/dist/slipway.mjs
 
-.PHONY: test demo tools deps build lint bench bench-eso clean schemas
+.PHONY: test test-unit test-integration demo tools deps build lint bench bench-eso clean schemas
 
-test: deps tools build ## unit, integration and smoke tests against the real local platform
-	npx vitest run
+test: deps tools build ## unit tests, then integration and smoke tests against the real local platform
+	npm run --silent test:unit
+	npm run --silent test:integration
+
+test-unit: deps ## unit tests beside the code: no tools, no build, no platform (seconds)
+	npm run --silent test:unit
+
+test-integration: deps tools build ## test/**: each suite starts its own real local platform
+	npm run --silent test:integration
 
 demo: deps tools build ## bring the local platform up and show what runs
 	bash scripts/demo.sh
