@@ -63,14 +63,33 @@ describe('slipway deploy on the local platform', () => {
       'slipway.dev/revision': '1',
     });
     expect(d.metadata?.managedFields?.map((f) => f.manager)).toContain('slipway');
-    const vs: unknown = await platform().kubeConfig.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
-      group: 'networking.istio.io',
-      version: 'v1',
-      namespace: 'web',
-      plural: 'virtualservices',
-      name: 'web',
-    });
-    expect(vs).toBeTruthy();
+    const istio = platform().kubeConfig.makeApiClient(CustomObjectsApi);
+    const read = (plural: string) =>
+      istio.getNamespacedCustomObject({
+        group: 'networking.istio.io',
+        version: 'v1',
+        namespace: 'web',
+        plural,
+        name: 'web',
+      });
+    // all traffic to the stable subset, the canary subset present at weight 0
+    const host = 'web.web.svc.cluster.local';
+    const vs = (await read('virtualservices')) as {
+      spec: { hosts: string[]; http: { name: string; route: unknown[] }[] };
+    };
+    expect(vs.spec.hosts).toEqual(['web']);
+    expect(vs.spec.http.map((h) => [h.name, h.route])).toEqual([
+      [
+        'weighted',
+        [
+          { destination: { host, subset: 'stable' }, weight: 100 },
+          { destination: { host, subset: 'canary' }, weight: 0 },
+        ],
+      ],
+    ]);
+    const dr = (await read('destinationrules')) as { spec: { host: string; subsets: { name: string }[] } };
+    expect(dr.spec.host).toBe(host);
+    expect(dr.spec.subsets.map((s) => s.name)).toEqual(['stable', 'canary']);
   });
 
   it('changes nothing when the same revision is deployed again', async () => {
