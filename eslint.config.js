@@ -27,7 +27,7 @@ export default tseslint.config(
     },
   },
   {
-    // the pure core, and the dev platform's plan: no I/O and no environment (DESIGN.md §2)
+    // the pure core, and the dev platform's plan: no I/O and no environment (docs/architecture.md)
     files: ['packages/core/src/**/*.ts', 'packages/dev-platform/src/plan/**/*.ts'],
     rules: {
       'no-restricted-imports': [
