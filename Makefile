@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 SLIPWAY := node packages/cli/dist/slipway.mjs
 
-.PHONY: test test-unit test-integration demo tools deps build lint bench bench-eso clean schemas
+.PHONY: test test-unit test-integration demo tools deps build lint bench bench-eso clean schemas chart-library
 
 test: deps tools build ## unit tests, then integration and smoke tests against the real local platform
 	npm run --silent test:unit
@@ -36,6 +36,9 @@ lint: deps
 
 schemas: build ## regenerate schemas/*.json and the charts' values.schema.json from the zod sources
 	node scripts/generate-schemas.mjs
+
+chart-library: deps ## copy charts/slipway-common into the charts that depend on it (after editing it)
+	node scripts/vendor-chart-library.mjs
 
 bench: deps tools build ## slipway vs. raw helm/kubectl, results in bench/results/
 	node bench/bake/run.mjs

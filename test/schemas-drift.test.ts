@@ -6,8 +6,9 @@ const root = new URL('..', import.meta.url).pathname;
 
 describe('generated JSON Schemas', () => {
   it('are checked in exactly as the zod sources generate them (run `make schemas` after changing a schema)', () => {
-    for (const [path, text] of Object.entries(generatedJsonSchemas())) {
-      expect(readFileSync(root + path, 'utf8'), `${path} drifted from its zod source; run make schemas`).toBe(text);
-    }
+    const drifted = Object.entries(generatedJsonSchemas())
+      .filter(([path, text]) => readFileSync(root + path, 'utf8') !== text)
+      .map(([path]) => `${path} drifted from its zod source`);
+    expect(drifted).toEqual([]);
   });
 });

@@ -298,12 +298,13 @@ numberCases.push(
       // a number tag (a date) is printed in full too
       image: { tag: 20240101 },
       port: 65535,
-      sync: { concurrency: 256, pruneMax: 2000000000 },
+      // the controller's own bounds (the schema takes them from its options)
+      sync: { concurrency: 256, pruneMax: 1000000 },
       vault: { auth: { kubernetes: { tokenExpirationSeconds: max } } },
       networkPolicy: { apiServerPorts: [443, 65534], vaultPort: 65533 },
     },
     fields: secretSyncFields({ port: 65535, apiServer: 65534, vault: 65533 }),
-    args: ['--port=65535', '--concurrency=256', '--prune-max=2000000000'],
+    args: ['--port=65535', '--concurrency=256', '--prune-max=1000000'],
   },
   {
     name: 'secret-sync: ports and the concurrency past the schema',

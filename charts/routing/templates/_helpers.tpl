@@ -1,30 +1,21 @@
-{{/* The release name is the service name. */}}
-{{- define "routing.name" -}}
-{{- .Release.Name -}}
-{{- end -}}
+{{/* Names and labels come from the slipway-common library chart (charts/slipway-common, vendored in charts/ here). */}}
 
 {{/* The Service's cluster-local FQDN: the DestinationRule host and route destinations. */}}
 {{- define "routing.host" -}}
-{{- include "routing.name" . -}}.{{- .Release.Namespace -}}.svc.cluster.local
+{{- include "slipway-common.name" . -}}.{{- .Release.Namespace -}}.svc.cluster.local
 {{- end -}}
 
 {{- define "routing.gatewayName" -}}
-{{- include "routing.name" . -}}-gateway
+{{- include "slipway-common.name" . -}}-gateway
 {{- end -}}
 
-{{/*
-Labels on every object: the standard ones (which .Values.labels cannot override) plus
-.Values.labels. app.kubernetes.io/version is image.tag when the values carry it.
-*/}}
+{{/* Labels on every object (slipway-common.labels); app.kubernetes.io/version is image.tag when the values carry one. */}}
 {{- define "routing.labels" -}}
-{{- $std := dict
-  "app.kubernetes.io/name" (include "routing.name" .)
-  "app.kubernetes.io/instance" .Release.Name
-  "app.kubernetes.io/managed-by" "slipway"
-  "app.kubernetes.io/part-of" "slipway" -}}
-{{- $tag := get (get .Values "image" | default dict) "tag" | toString | trunc 63 | trimAll "-_." -}}
-{{- if $tag -}}{{- $_ := set $std "app.kubernetes.io/version" $tag -}}{{- end -}}
-{{- toYaml (merge $std (.Values.labels | default dict)) -}}
+{{- $args := dict "context" . -}}
+{{- with include "slipway-common.labelValue" (get (get .Values "image" | default dict) "tag") -}}
+{{- $_ := set $args "version" . -}}
+{{- end -}}
+{{- include "slipway-common.labels" $args -}}
 {{- end -}}
 
 {{/* The canary's share of traffic in percent: canary.weight for a canary release, else 0. */}}

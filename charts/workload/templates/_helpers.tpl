@@ -1,9 +1,7 @@
 {{/*
-Names. The release name is the service name; a canary release renders <name>-canary objects.
+Names and labels come from the slipway-common library chart (charts/slipway-common, vendored in
+charts/ here): the release name is the service name; a canary release renders <name>-canary objects.
 */}}
-{{- define "workload.name" -}}
-{{- .Release.Name -}}
-{{- end -}}
 
 {{/* "canary" for a canary release, else "stable": the pods' version label and Istio subset. */}}
 {{- define "workload.track" -}}
@@ -11,7 +9,7 @@ Names. The release name is the service name; a canary release renders <name>-can
 {{- end -}}
 
 {{- define "workload.fullname" -}}
-{{- include "workload.name" . -}}{{- if .Values.canary.enabled -}}-canary{{- end -}}
+{{- include "slipway-common.name" . -}}{{- if .Values.canary.enabled -}}-canary{{- end -}}
 {{- end -}}
 
 {{- define "workload.configName" -}}
@@ -58,30 +56,21 @@ change what runs). A canary takes canary.image.digest only: the stable digest be
 {{- with include "workload.imageDigest" . -}}@{{ . }}{{- end -}}
 {{- end -}}
 
-{{/*
-Labels on every object: the standard ones (which .Values.labels cannot override) plus .Values.labels.
-app.kubernetes.io/version is the image tag, cut to a valid label value.
-*/}}
+{{/* Labels on every object (slipway-common.labels); app.kubernetes.io/version is the image tag. */}}
 {{- define "workload.labels" -}}
-{{- $std := dict
-  "app.kubernetes.io/name" (include "workload.name" .)
-  "app.kubernetes.io/instance" .Release.Name
-  "app.kubernetes.io/version" (include "workload.imageTag" . | trunc 63 | trimAll "-_.")
-  "app.kubernetes.io/managed-by" "slipway"
-  "app.kubernetes.io/part-of" "slipway" -}}
-{{- toYaml (merge $std (.Values.labels | default dict)) -}}
+{{- include "slipway-common.labels" (dict "context" . "version" (include "workload.imageTag" .)) -}}
 {{- end -}}
 
 {{/* Selector of this release's pods: stable and canary pods never select each other. */}}
 {{- define "workload.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "workload.name" . }}
+app.kubernetes.io/name: {{ include "slipway-common.name" . }}
 version: {{ include "workload.track" . }}
 {{- end -}}
 
 {{/* Pod labels: the selector labels and instance (which podLabels cannot override) plus podLabels. */}}
 {{- define "workload.podLabels" -}}
 {{- $pod := dict
-  "app.kubernetes.io/name" (include "workload.name" .)
+  "app.kubernetes.io/name" (include "slipway-common.name" .)
   "app.kubernetes.io/instance" .Release.Name
   "version" (include "workload.track" .) -}}
 {{- toYaml (merge $pod (.Values.podLabels | default dict)) -}}
