@@ -22,7 +22,8 @@ step "slipway validate examples/catalog"
 slipway validate examples/catalog
 
 # the example catalog, pointed at this platform's registry and cluster, with the repository's
-# charts copied into it (the example names them by oci:// ref; a local ref may not leave the catalog)
+# charts copied into it (the example names them by oci:// ref; a local ref may not leave the catalog;
+# each chart folder holds its copy of the slipway-common library, so the folder is all it needs)
 demo=$(mktemp -d)/catalog
 cp -r examples/catalog "$demo"
 mkdir -p "$demo/charts" && cp -r charts/workload charts/routing "$demo/charts/"
