@@ -1,12 +1,14 @@
 import {
   AppsV1Api,
-  Watch,
+  CoreV1Api,
+  type CoreV1Event,
   type KubeConfig,
   type V1Pod,
   type V1ReplicaSet,
-  type CoreV1Event,
 } from '@kubernetes/client-node';
 import { podFailure, readinessDeadline, workloadStatus, type RolloutStatus, type WorkloadObject } from '@slipway/core';
+import { Informer, listAllPages, type WatchEventType, type WatchedObject } from './informer.js';
+import { kubeError } from './kube-error.js';
 
 export interface TrackOptions {
   kind: 'Deployment' | 'StatefulSet';
@@ -20,22 +22,29 @@ export interface TrackOptions {
 
 type Final = Exclude<RolloutStatus, { state: 'progressing' }>;
 
+type Workload = WorkloadObject & {
+  metadata?: { resourceVersion?: string; annotations?: Record<string, string> };
+  spec?: { selector?: { matchLabels?: Record<string, string> } };
+};
+
 /**
- * Follows a rollout by watching the workload, its pods and warning events (no polling) until
- * kubectl's success rule holds, or a fail-fast rule or the timeout ends it.
+ * Follows a rollout with informers (list + watch, no polling) on the workload, the namespace's
+ * pods and its Warning events until kubectl's success rule holds, or a fail-fast rule or the
+ * timeout ends it. A first list that fails ends it at once (WatchFailed); later watch failures
+ * are retried by the informers, bounded by the timeout.
  */
 export async function trackRollout(kc: KubeConfig, options: TrackOptions): Promise<Final> {
   const { kind, name, namespace } = options;
   const now = options.now ?? Date.now;
   const startedAt = now();
-  const watch = new Watch(kc);
   const apps = kc.makeApiClient(AppsV1Api);
+  const core = kc.makeApiClient(CoreV1Api);
   const plural = kind === 'Deployment' ? 'deployments' : 'statefulsets';
   const pods = new Map<string, V1Pod>();
-  let workload: (WorkloadObject & { spec?: { selector?: { matchLabels?: Record<string, string> } } }) | undefined;
+  let workload: Workload | undefined;
   let currentPodLabel: [string, string] | undefined; // label that marks pods of the new revision
   let lastMessage = '';
-  const aborts: AbortController[] = [];
+  const informers: { stop(): void }[] = [];
   const timers: NodeJS.Timeout[] = [];
   const seenEvents = new Set<string>();
   const ownedNames = new Set([name]); // the workload, its current ReplicaSet and its pods
@@ -47,7 +56,7 @@ export async function trackRollout(kc: KubeConfig, options: TrackOptions): Promi
     const finish = (status: Final) => {
       if (settled) return;
       settled = true;
-      for (const a of aborts) a.abort();
+      for (const i of informers) i.stop();
       for (const t of timers) clearTimeout(t);
       resolve(status);
     };
@@ -81,9 +90,7 @@ export async function trackRollout(kc: KubeConfig, options: TrackOptions): Promi
         return;
       }
       // the new ReplicaSet is the one whose revision annotation matches the Deployment's
-      const revision = (workload as { metadata?: { annotations?: Record<string, string> } }).metadata?.annotations?.[
-        'deployment.kubernetes.io/revision'
-      ];
+      const revision = workload.metadata?.annotations?.['deployment.kubernetes.io/revision'];
       const selector = Object.entries(workload.spec?.selector?.matchLabels ?? {})
         .map(([k, v]) => `${k}=${v}`)
         .join(',');
@@ -98,13 +105,47 @@ export async function trackRollout(kc: KubeConfig, options: TrackOptions): Promi
       currentPodLabel = hash ? ['pod-template-hash', hash] : currentPodLabel;
     };
 
-    const start = async (path: string, query: Record<string, string>, on: (phase: string, obj: unknown) => void) => {
-      const abort = await watch.watch(path, query, on, (err: unknown) => {
-        // a watch the server closed while we still wait: the timeout bounds us, so reopen
-        if (!settled && err === undefined) void start(path, query, on);
+    /** An informer whose list and watch events both go to `on` (a list: one ADDED each first). */
+    const inform = <T extends WatchedObject>(
+      what: string,
+      path: string,
+      fieldSelector: string | undefined,
+      list: (query: { limit: number; _continue?: string }) => Promise<{ items: T[] }>,
+      onList: (items: T[]) => void,
+      on: (type: WatchEventType, obj: T) => void,
+    ) => {
+      const informer = new Informer<T, T>(kc, {
+        path,
+        fieldSelector,
+        list: () => listAllPages(list),
+        onList,
+        onEvent: on,
       });
-      if (settled) abort.abort();
-      else aborts.push(abort);
+      informers.push(informer);
+      return informer.start().catch((error: unknown) => {
+        throw kubeError(error, `list ${what}`);
+      });
+    };
+
+    const onWorkload = (type: WatchEventType, obj: Workload) => {
+      if (type === 'DELETED')
+        return finish({ state: 'failed', reason: 'Deleted', message: `${kind} ${name} was deleted` });
+      workload = obj;
+      void refreshRevisionLabel().then(evaluate);
+    };
+    const onPod = (type: WatchEventType, pod: V1Pod) => {
+      const key = pod.metadata?.name ?? '';
+      if (type === 'DELETED') pods.delete(key);
+      else pods.set(key, pod);
+      evaluate();
+    };
+    const onEvent = (type: WatchEventType, event: CoreV1Event) => {
+      const involved = event.involvedObject.name ?? '';
+      const id = event.metadata.uid ?? `${involved}/${event.reason}/${event.count}`;
+      const at = new Date(event.lastTimestamp ?? event.eventTime ?? event.metadata.creationTimestamp ?? 0).getTime();
+      if (type === 'DELETED' || seenEvents.has(id) || !ownedNames.has(involved) || at < startedAt - 1000) return;
+      seenEvents.add(id);
+      options.onWarning?.(`${event.involvedObject.kind}/${involved}: ${event.reason}: ${event.message ?? ''}`.trim());
     };
 
     timers.push(
@@ -119,48 +160,53 @@ export async function trackRollout(kc: KubeConfig, options: TrackOptions): Promi
       ),
     );
 
-    void (async () => {
-      try {
-        // the three watches open side by side
-        await Promise.all([
-          start(
-            `/apis/apps/v1/namespaces/${namespace}/${plural}`,
-            { fieldSelector: `metadata.name=${name}` },
-            (phase, obj) => {
-              if (phase === 'DELETED')
-                return finish({ state: 'failed', reason: 'Deleted', message: `${kind} ${name} was deleted` });
-              workload = obj as typeof workload;
-              void refreshRevisionLabel().then(evaluate);
-            },
-          ),
-          start(`/api/v1/namespaces/${namespace}/pods`, {}, (phase, obj) => {
-            const pod = obj as V1Pod;
-            const key = pod.metadata?.name ?? '';
-            if (phase === 'DELETED') pods.delete(key);
-            else pods.set(key, pod);
-            evaluate();
-          }),
-          start(`/api/v1/namespaces/${namespace}/events`, { fieldSelector: 'type=Warning' }, (phase, obj) => {
-            const event = obj as CoreV1Event;
-            const involved = event.involvedObject.name ?? '';
-            const id = event.metadata.uid ?? `${involved}/${event.reason}/${event.count}`;
-            const at = new Date(
-              event.lastTimestamp ?? event.eventTime ?? event.metadata.creationTimestamp ?? 0,
-            ).getTime();
-            if (phase === 'DELETED' || seenEvents.has(id) || !ownedNames.has(involved) || at < startedAt - 1000) return;
-            seenEvents.add(id);
-            options.onWarning?.(
-              `${event.involvedObject.kind}/${involved}: ${event.reason}: ${event.message ?? ''}`.trim(),
-            );
-          }),
-        ]);
-      } catch (error) {
-        finish({
-          state: 'failed',
-          reason: 'WatchFailed',
-          message: `could not watch ${kind} ${name}: ${String(error)}`,
-        });
-      }
-    })();
+    const byName = `metadata.name=${name}`;
+    const warnings = 'type=Warning';
+    // the three informers start side by side
+    Promise.all([
+      inform<Workload>(
+        `${kind} ${name}`,
+        `/apis/apps/v1/namespaces/${namespace}/${plural}`,
+        byName,
+        (page) =>
+          kind === 'Deployment'
+            ? apps.listNamespacedDeployment({ namespace, fieldSelector: byName, ...page })
+            : apps.listNamespacedStatefulSet({ namespace, fieldSelector: byName, ...page }),
+        (items) => {
+          const found = items[0];
+          if (found) onWorkload('ADDED', found);
+          else if (workload) onWorkload('DELETED', workload);
+        },
+        onWorkload,
+      ),
+      inform<V1Pod>(
+        `pods in ${namespace}`,
+        `/api/v1/namespaces/${namespace}/pods`,
+        undefined,
+        (page) => core.listNamespacedPod({ namespace, ...page }),
+        (items) => {
+          pods.clear();
+          for (const pod of items) pods.set(pod.metadata?.name ?? '', pod);
+          evaluate();
+        },
+        onPod,
+      ),
+      inform<CoreV1Event>(
+        `events in ${namespace}`,
+        `/api/v1/namespaces/${namespace}/events`,
+        warnings,
+        (page) => core.listNamespacedEvent({ namespace, fieldSelector: warnings, ...page }),
+        (items) => {
+          for (const event of items) onEvent('ADDED', event);
+        },
+        onEvent,
+      ),
+    ]).catch((error: unknown) =>
+      finish({
+        state: 'failed',
+        reason: 'WatchFailed',
+        message: `could not watch ${kind} ${name}: ${error instanceof Error ? error.message : String(error)}`,
+      }),
+    );
   });
 }
