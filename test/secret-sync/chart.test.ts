@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { usePlatform } from '../support/platform.js';
-import { loadSyncConfig, SecretSyncController } from '../../packages/secret-sync/src/index.js';
+import { createSecretSyncController, loadSyncConfig, parseSyncArgs } from '../../packages/secret-sync/src/index.js';
 import {
   applyRbac,
   chart,
@@ -58,7 +58,7 @@ describe('charts/secret-sync', () => {
       ?.spec?.template?.spec?.containers?.[0] as
       { args?: string[]; env?: { name: string; value?: string }[] } | undefined;
     const env = Object.fromEntries((c?.env ?? []).flatMap((e) => (e.value === undefined ? [] : [[e.name, e.value]])));
-    const { config } = loadSyncConfig(c?.args ?? [], env);
+    const config = loadSyncConfig(parseSyncArgs(c?.args ?? [], env), env);
     expect(config).toMatchObject({ cluster: 'dev-1', namespaces: ['a', 'b'], pruneMax: 25, pruneMaxShare: 0.3 });
   });
 
@@ -140,7 +140,7 @@ describe('the chart RBAC on a real apiserver', () => {
       leaseNamespace: 'devops',
       identity: 'pod-1',
     });
-    const controller = new SecretSyncController(config, { kubeConfig: kc });
+    const controller = createSecretSyncController(config, { kubeConfig: kc });
     const firstOk = new Promise<void>((resolve) => controller.onCycle((r) => r.result === 'ok' && resolve()));
     await controller.start();
     await firstOk;

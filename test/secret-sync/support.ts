@@ -5,7 +5,8 @@ import { VaultClient, type RetryPolicy } from '@slipway/clients';
 import type { TestPlatform } from '../support/platform.js';
 import {
   createLogger,
-  SecretSyncController,
+  createSecretSyncController,
+  type SecretSyncController,
   type CycleReport,
   type SecretSyncDeps,
 } from '../../packages/secret-sync/src/index.js';
@@ -110,7 +111,7 @@ export function newController(p: TestPlatform, raw: RawSyncConfig, deps: Partial
     },
   });
   const config = syncConfig(p, raw, { vaultToken: !!deps.env?.vaultToken, approleSecretId: !!deps.env?.secretId });
-  const controller = new SecretSyncController(config, {
+  const controller = createSecretSyncController(config, {
     kubeConfig: p.kubeConfig,
     logger: createLogger({ level: 'debug' }, sink),
     vaultRetry: fastRetry,

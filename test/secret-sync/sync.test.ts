@@ -399,6 +399,28 @@ describe.each(vaultServers)('secret-sync against a real apiserver and %s', (serv
     );
     expect(stdout).toContain('plan: 1 created, 1 updated, 1 pruned, 1 skipped, 1 conflict');
     expect(await allSecrets(p.kubeConfig)).toEqual(before);
+
+    // the plan is what runs: a real cycle then does exactly what the dry run printed
+    const real = newController(p, { cluster: 'dry' }).controller;
+    const done = await real.runCycle();
+    await real.stop();
+    expect(done.counts).toEqual({
+      created: 1,
+      updated: 1,
+      unchanged: 0,
+      pruned: 1,
+      skipped: 1,
+      conflict: 1,
+      invalid: 0,
+    });
+    expect(outcomes(done)).toEqual(
+      expect.arrayContaining([
+        'created dry-a/new',
+        'updated dry-a/change',
+        'pruned dry-a/remove',
+        'conflict dry-a/taken',
+      ]),
+    );
   });
 
   it('the mass-deletion guard: a cycle that would delete every managed Secret deletes nothing, says why, and keeps creating', async () => {

@@ -5,9 +5,9 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VaultClient } from '@slipway/clients';
+import { vaultTransport } from '@slipway/clients/vault-transport';
 import { eventually } from '../support/wait.js';
 import { usePlatform } from '../support/platform.js';
-import { fetchWithCa } from '../../packages/secret-sync/src/https-fetch.js';
 import { decoded, ensureNamespace, newController, readSecret } from './support.js';
 
 const bao = join(
@@ -62,7 +62,7 @@ describe('Vault over TLS with a private CA (--vault-cacert)', () => {
       new VaultClient({
         address,
         token: rootToken,
-        fetch: fetchWithCa(readFileSync(join(dir, 'vault-ca.pem'), 'utf8')),
+        fetch: vaultTransport({ ca: readFileSync(join(dir, 'vault-ca.pem'), 'utf8') }),
       });
     await eventually('OpenBao with TLS is up', async () =>
       (await vault().request('GET', 'sys/health')) ? true : undefined,

@@ -183,7 +183,8 @@ export class VaultKv {
     try {
       return await withRetry(once, {
         policy: this.#retry,
-        retryable: () => true,
+        // an abort is the caller's decision (shutdown); a timeout is worth another try
+        retryable: (error) => !(error instanceof Error && error.name === 'AbortError'),
         ...(this.#sleep ? { sleep: this.#sleep } : {}),
         ...(this.#random ? { random: this.#random } : {}),
       });

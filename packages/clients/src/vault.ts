@@ -1,9 +1,20 @@
 import { RemoteError } from '@slipway/core';
 
+/** What VaultClient needs of a fetch (global fetch, or vaultTransport's). */
+export type VaultFetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
+) => Promise<{ status: number; text(): Promise<string> }>;
+
 export interface VaultOptions {
   address: string;
   token?: string;
-  fetch?: typeof fetch;
+  /** Default: global fetch; `vaultTransport()` for a private CA. */
+  fetch?: VaultFetch;
+  /** A request without an answer after this long fails (default 30 s). */
+  timeoutMs?: number;
+  /** Aborts every request in flight and refuses new ones (shutdown). */
+  signal?: AbortSignal;
   /** Called after every request (status 0 = network error): the seam for metrics. */
   observe?: (event: VaultRequestEvent) => void;
 }
@@ -44,13 +55,17 @@ export interface VaultRawResponse<T = unknown> {
 export class VaultClient {
   readonly address: string;
   #token: string | undefined;
-  readonly #fetch: typeof fetch;
+  readonly #fetch: VaultFetch;
+  readonly #timeoutMs: number;
+  readonly #signal: AbortSignal | undefined;
   readonly #observe: ((event: VaultRequestEvent) => void) | undefined;
 
   constructor(options: VaultOptions) {
     this.address = options.address.replace(/\/+$/, '');
     this.#token = options.token;
     this.#fetch = options.fetch ?? fetch;
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#signal = options.signal;
     this.#observe = options.observe;
   }
 
@@ -66,34 +81,41 @@ export class VaultClient {
 
   /**
    * One API call that returns any HTTP status as data (a 404 on KV data can carry metadata);
-   * network errors throw. Methods such as LIST and SCAN are sent as they are.
+   * network errors, the timeout and an abort throw. Methods such as LIST and SCAN are sent as
+   * they are.
    */
   async requestRaw<T>(method: string, path: string, body?: unknown): Promise<VaultRawResponse<T>> {
     const apiPath = path.replace(/^\/+/, '');
     const started = Date.now();
-    let res: Response;
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    const signal = this.#signal ? AbortSignal.any([timeout, this.#signal]) : timeout;
+    let status: number;
+    let text: string;
     try {
-      res = await this.#fetch(`${this.address}/v1/${apiPath}`, {
+      const res = await this.#fetch(`${this.address}/v1/${apiPath}`, {
         method,
         headers: {
           ...(this.#token ? { 'x-vault-token': this.#token } : {}),
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal,
       });
+      status = res.status;
+      text = await res.text();
     } catch (error) {
       this.#observe?.({ method, path: stripQuery(apiPath), status: 0, durationMs: Date.now() - started });
+      if (timeout.aborted) throw new Error(`no answer within ${this.#timeoutMs} ms`, { cause: error });
       throw error;
     }
-    const text = await res.text();
-    this.#observe?.({ method, path: stripQuery(apiPath), status: res.status, durationMs: Date.now() - started });
+    this.#observe?.({ method, path: stripQuery(apiPath), status, durationMs: Date.now() - started });
     let parsed: T | undefined;
     try {
       parsed = text ? (JSON.parse(text) as T) : undefined;
     } catch {
       parsed = undefined;
     }
-    return { status: res.status, body: parsed, text };
+    return { status, body: parsed, text };
   }
 
   /** One API call; JSON in and out. 404 on a GET/LIST gives undefined. */

@@ -1,10 +1,9 @@
 import {
-  refKey,
   mapLimit,
-  secretDifferences,
+  planOne,
+  refKey,
   secretMergePatch,
   syncOutcomes,
-  type DesiredSecret,
   type ExistingSecret,
   type SyncAction,
   type SyncOutcome,
@@ -45,7 +44,7 @@ export interface AppliedAction {
   detail?: string;
 }
 
-/** Carries a plan out against the apiserver; returns what really happened per Secret. */
+/** Carries a plan out against the apiserver, action by action as planned; returns what really happened. */
 export async function applyPlan(
   plan: SyncPlan,
   ctx: ApplyContext,
@@ -60,8 +59,8 @@ export async function applyPlan(
   return { results, counts };
 }
 
+/** Carries out one planned action exactly: the writes it names, with the preconditions it read. */
 export async function applyAction(action: SyncAction, ctx: ApplyContext): Promise<AppliedAction> {
-  const log = ctx.logger;
   switch (action.kind) {
     case 'unchanged':
       return { action, outcome: 'unchanged' };
@@ -76,27 +75,16 @@ export async function applyAction(action: SyncAction, ctx: ApplyContext): Promis
         );
       }
       return { action, outcome: 'invalid' };
-    case 'conflict': {
-      const ex =
-        ctx.conflicts.get(`${action.namespace}/${action.name}`) ??
-        ctx.cache.get(action.namespace ?? '', action.name ?? '');
-      ctx.report(
-        { namespace: action.namespace ?? '', name: action.name ?? '', uid: ex?.uid },
-        'SecretSyncConflict',
-        `${action.path}: ${action.reason}`,
-      );
-      return { action, outcome: 'conflict' };
-    }
+    case 'conflict':
+      return conflict(action, action, ctx);
     case 'create':
     case 'update':
     case 'delete':
       if (!ctx.mayWrite()) return { action, outcome: 'skipped', detail: 'not the leader' };
       try {
-        if (action.kind === 'create') return await create(action, action.desired, ctx);
-        if (action.kind === 'update') return await update(action, action.desired, action.existing, ctx, true);
-        return await prune(action, action.existing, ctx);
+        return await write(action, action, ctx, true);
       } catch (error) {
-        log.warn(
+        ctx.logger.warn(
           {
             secret: `${action.namespace}/${action.name}`,
             path: action.path,
@@ -118,106 +106,102 @@ export async function applyAction(action: SyncAction, ctx: ApplyContext): Promis
   }
 }
 
-async function create(action: SyncAction, desired: DesiredSecret, ctx: ApplyContext): Promise<AppliedAction> {
-  try {
-    const created = await ctx.kube.create(desired);
-    ctx.cache.record(created);
-    ctx.logger.info(
-      { secret: refKey(desired), path: desired.path, version: desired.version, hash: desired.dataHash },
-      'created Secret',
-    );
-    return { action, outcome: 'created' };
-  } catch (error) {
-    if (!(error instanceof KubeError)) throw error;
-    if (error.status === 404 && error.detailsKind === 'namespaces') {
-      return {
-        action,
-        outcome: 'skipped',
-        detail: `namespace ${desired.namespace} does not exist (secret-sync does not create namespaces)`,
-      };
-    }
-    if (error.status !== 409) throw error;
-    // something already has this name: ours (the cache lags) or someone else's
-    const found = await ctx.kube.get(desired.namespace, desired.name);
-    if (!found)
-      return { action, outcome: 'skipped', detail: 'created and deleted by someone else meanwhile; next cycle' };
-    return adopt(action, desired, found, ctx);
-  }
-}
+type Write = Extract<SyncAction, { kind: 'create' | 'update' | 'delete' }>;
 
-async function update(
-  action: SyncAction,
-  desired: DesiredSecret,
-  existing: ExistingSecret,
-  ctx: ApplyContext,
-  retry: boolean,
-): Promise<AppliedAction> {
-  const changes = secretDifferences(desired, existing);
-  if (changes.length === 0) {
-    ctx.cache.record(existing);
-    return { action, outcome: 'unchanged' };
-  }
+/**
+ * One write. When the Secret turns out to have changed since it was read (a create meets a
+ * Secret, a patch or delete precondition fails), `again` lets it decide once more with planOne
+ * on what is there now and carry that out; `planned` is the action the result is reported for.
+ */
+async function write(planned: SyncAction, action: Write, ctx: ApplyContext, again: boolean): Promise<AppliedAction> {
+  if (action.kind === 'delete') return prune(planned, action.existing, ctx);
+  const { desired } = action;
   try {
-    if (existing.type !== desired.type) {
-      // the type of a Secret is immutable: replace it (only the exact object we looked at)
+    if (action.kind === 'create') {
+      ctx.cache.record(await ctx.kube.create(desired));
+      ctx.logger.info(
+        { secret: refKey(desired), path: desired.path, version: desired.version, hash: desired.dataHash },
+        'created Secret',
+      );
+      return { action: planned, outcome: 'created' };
+    }
+    const { existing, recreate, changes } = action;
+    if (recreate) {
+      // the type of a Secret is immutable: replace it (only the exact object that was read)
       await ctx.kube.delete(existing);
       ctx.cache.forget(existing.namespace, existing.name);
-      const created = await ctx.kube.create(desired);
-      ctx.cache.record(created);
+      ctx.cache.record(await ctx.kube.create(desired));
     } else {
-      const patched = await ctx.kube.patch(desired.namespace, desired.name, secretMergePatch(desired, existing));
-      ctx.cache.record(patched);
+      ctx.cache.record(await ctx.kube.patch(desired.namespace, desired.name, secretMergePatch(desired, existing)));
     }
     ctx.logger.info(
       { secret: refKey(desired), path: desired.path, version: desired.version, hash: desired.dataHash, changes },
       'updated Secret',
     );
-    if (changes.includes('data') || existing.type !== desired.type) ctx.changed(desired.namespace, desired.name);
-    return { action, outcome: 'updated' };
+    if (recreate || changes.includes('data')) ctx.changed(desired.namespace, desired.name);
+    return { action: planned, outcome: 'updated' };
   } catch (error) {
-    if (!(error instanceof KubeError) || (error.status !== 409 && error.status !== 404) || !retry) throw error;
-    // it changed (or went) since we looked: decide again on what is there now
-    const fresh = await ctx.kube.get(desired.namespace, desired.name);
-    if (!fresh) return create(action, desired, ctx);
-    return adopt(action, desired, fresh, ctx, false);
+    if (!(error instanceof KubeError)) throw error;
+    if (action.kind === 'create' && error.status === 404 && error.detailsKind === 'namespaces') {
+      const detail = `namespace ${desired.namespace} does not exist (secret-sync does not create namespaces)`;
+      return { action: planned, outcome: 'skipped', detail };
+    }
+    const changedMeanwhile = error.status === 409 || (action.kind === 'update' && error.status === 404);
+    if (!changedMeanwhile || !again) throw error;
+    // something else wrote this name since it was read (ours with a lagging cache, or someone
+    // else's): decide again on what is there now
+    const now = await ctx.kube.get(desired.namespace, desired.name);
+    if (!now && action.kind === 'create') {
+      return {
+        action: planned,
+        outcome: 'skipped',
+        detail: 'created and deleted by someone else meanwhile; next cycle',
+      };
+    }
+    const next = planOne(desired, now);
+    switch (next.kind) {
+      case 'create':
+      case 'update':
+        return write(planned, next, ctx, false);
+      case 'conflict':
+        return conflict(planned, next, ctx);
+      case 'unchanged':
+        if (now) ctx.cache.record(now);
+        return { action: planned, outcome: 'unchanged' };
+      case 'skip':
+        return { action: planned, outcome: 'skipped', detail: next.reason };
+    }
   }
 }
 
-async function adopt(
-  action: SyncAction,
-  desired: DesiredSecret,
-  found: ExistingSecret,
+/** A Secret in the way: remembered when unmanaged (re-read each cycle, never written) and reported. */
+function conflict(
+  planned: SyncAction,
+  action: Extract<SyncAction, { kind: 'conflict' }>,
   ctx: ApplyContext,
-  retry = true,
-): Promise<AppliedAction> {
+): AppliedAction {
+  const found = action.existing;
   if (!found.managed) {
     ctx.conflicts.set(refKey(found), found);
     ctx.cache.forget(found.namespace, found.name);
-    const reason = `Secret ${refKey(found)} exists without the label app.kubernetes.io/managed-by=slipway-secret-sync; left untouched`;
-    ctx.report(found, 'SecretSyncConflict', `${desired.path}: ${reason}`);
-    return { action, outcome: 'conflict', detail: reason };
   }
-  const owner = found.annotations['secret-sync.slipway.dev/vault-path'];
-  if (owner !== desired.path) {
-    const reason = `Secret ${refKey(found)} is managed for another Vault path (${owner ?? 'none'}); left untouched`;
-    ctx.report(found, 'SecretSyncConflict', `${desired.path}: ${reason}`);
-    return { action, outcome: 'conflict', detail: reason };
-  }
-  ctx.cache.record(found);
-  return update(action, desired, found, ctx, retry);
+  ctx.report(found, 'SecretSyncConflict', `${action.path}: ${action.reason}`);
+  return planned === action
+    ? { action: planned, outcome: 'conflict' }
+    : { action: planned, outcome: 'conflict', detail: action.reason };
 }
 
-async function prune(action: SyncAction, existing: ExistingSecret, ctx: ApplyContext): Promise<AppliedAction> {
+async function prune(planned: SyncAction, existing: ExistingSecret, ctx: ApplyContext): Promise<AppliedAction> {
   try {
     await ctx.kube.delete(existing);
   } catch (error) {
     if (error instanceof KubeError && error.status === 404) {
       ctx.cache.forget(existing.namespace, existing.name);
-      return { action, outcome: 'pruned', detail: 'already gone' };
+      return { action: planned, outcome: 'pruned', detail: 'already gone' };
     }
     if (error instanceof KubeError && error.status === 409) {
       return {
-        action,
+        action: planned,
         outcome: 'skipped',
         detail: 'changed since it was read (precondition failed); decided again next cycle',
       };
@@ -225,6 +209,6 @@ async function prune(action: SyncAction, existing: ExistingSecret, ctx: ApplyCon
     throw error;
   }
   ctx.cache.forget(existing.namespace, existing.name);
-  ctx.logger.info({ secret: refKey(existing), path: action.path }, 'pruned Secret (gone from Vault)');
-  return { action, outcome: 'pruned' };
+  ctx.logger.info({ secret: refKey(existing), path: planned.path }, 'pruned Secret (gone from Vault)');
+  return { action: planned, outcome: 'pruned' };
 }

@@ -1,84 +1,48 @@
-import { readFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
-import type { KubeConfig } from '@kubernetes/client-node';
-import {
-  formatSyncPlan,
-  namespaceNameIssue,
-  planSecretSync,
-  refKey,
-  mapLimit,
-  secretDifferences,
-  syncOutcomeOf,
-  syncOutcomes,
-  type DesiredSecret,
-  type SyncConfig,
-  type SyncOutcome,
-  type SyncPlan,
-} from '@slipway/core';
-import { VaultClient, VaultKv, type KvListingMode, type RetryPolicy } from '@slipway/clients';
-import { applyAction, applyPlan, type AppliedAction, type ApplyContext, type ConflictMemory } from './apply-plan.js';
-import { fetchWithCa } from './https-fetch.js';
-import { KubeSecrets } from './kube-secrets.js';
-import { LeaderElector } from './leader-election.js';
-import { KeyedMutex } from './keyed-mutex.js';
-import { errorFields, silentLogger, type Logger } from './logger.js';
-import { ManagedSecretCache, type CacheEvent } from './managed-secret-cache.js';
-import { SyncMetrics, vaultOperation } from './metrics.js';
-import { ListedSecretCache, type SecretCache } from './secret-cache.js';
-import { VaultSession } from './vault-session.js';
-import { VaultTree } from './vault-tree.js';
-import { WorkloadRestarter } from './workload-restarter.js';
+import { formatSyncPlan, type SyncConfig } from '@slipway/core';
+import type { KvListingMode } from '@slipway/clients';
+import type { DriftRepair } from './drift-repair.js';
+import type { LeaderElector } from './leader-election.js';
+import { errorFields, type Logger } from './logger.js';
+import type { CacheEvent, ManagedSecretCache } from './managed-secret-cache.js';
+import type { SyncMetrics } from './metrics.js';
+import { emptyCounts, type CycleReport, type SyncCycle } from './sync-cycle.js';
+import type { VaultSession } from './vault-session.js';
+import type { VaultTree } from './vault-tree.js';
+import type { WorkloadRestarter } from './workload-restarter.js';
 
-export interface SecretSyncDeps {
-  kubeConfig: KubeConfig;
-  /** Seam for Vault HTTP (tests inject failures); default: fetch, or one trusting --vault-cacert. */
-  fetch?: typeof fetch;
-  logger?: Logger;
-  readFile?: (path: string) => Promise<string>;
-  /** Secret values from the environment: VAULT_TOKEN, VAULT_SECRET_ID. */
-  env?: { vaultToken?: string | undefined; secretId?: string | undefined };
-  vaultRetry?: RetryPolicy;
-  now?: () => number;
-  /** Also export the process metrics (memory, CPU, GC) — the real process does. */
-  processMetrics?: boolean;
-}
+export type { CycleReport, CycleResult } from './sync-cycle.js';
 
-export type CycleResult = 'ok' | 'partial' | 'failed' | 'standby';
-
-export interface CycleReport {
-  result: CycleResult;
-  plan?: SyncPlan;
-  results: AppliedAction[];
-  counts: Record<SyncOutcome, number>;
-  mode?: KvListingMode | undefined;
-  dataReads: number;
-  durationMs: number;
-  error?: string;
+/** The parts the loop drives; `createSecretSyncController` wires them. */
+export interface ControllerParts {
+  config: SyncConfig;
+  metrics: SyncMetrics;
+  identity: string;
+  logger: Logger;
+  session: VaultSession;
+  tree: VaultTree;
+  cycle: SyncCycle;
+  drift: DriftRepair;
+  /** The watch cache of managed Secrets, made anew each time this replica starts leading. */
+  watchCache: (onEvent: (event: CacheEvent) => void) => ManagedSecretCache;
+  /** Leader election (absent: this replica leads at once). */
+  elector?: (hooks: { onStartedLeading: () => void; onStoppedLeading: () => void }) => LeaderElector;
+  restarter?: WorkloadRestarter | undefined;
+  now: () => number;
 }
 
 /**
- * The secret-sync controller: one per cluster. While it leads (or with leader election off) it
- * runs a cycle at once and then every interval (jittered), keeps a watch on managed Secrets to
- * repair drift, and restarts workloads when asked. `runCycle()` is one cycle on demand.
+ * The secret-sync loop: one per cluster. While it leads (or with leader election off) it runs a
+ * cycle at once and then every interval (jittered), keeps a watch on managed Secrets for drift
+ * repair, and restarts workloads when asked. `runCycle()` is one cycle on demand.
  */
 export class SecretSyncController {
   readonly config: SyncConfig;
   readonly metrics: SyncMetrics;
   readonly identity: string;
+  readonly #p: ControllerParts;
   readonly #logger: Logger;
-  readonly #kc: KubeConfig;
-  readonly #kube: KubeSecrets;
-  readonly #vault: VaultClient;
-  readonly #session: VaultSession;
-  readonly #tree: VaultTree;
-  readonly #now: () => number;
-  readonly #mutex = new KeyedMutex();
-  readonly #conflicts: ConflictMemory = new Map();
-  readonly #reported = new Map<string, string>();
-  readonly #listeners: ((report: CycleReport) => void)[] = [];
   readonly #elector: LeaderElector | undefined;
-  readonly #restarter: WorkloadRestarter | undefined;
-  #desired = new Map<string, DesiredSecret>();
+  readonly #listeners: ((report: CycleReport) => void)[] = [];
   #cache: ManagedSecretCache | undefined;
   #leading = false;
   #started = false;
@@ -86,71 +50,19 @@ export class SecretSyncController {
   #lastActivity: number;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<CycleReport> | undefined;
-  #repairs = new Set<Promise<unknown>>();
   #generation = 0;
-  #pruneGuard: string | undefined;
-  #loggedDetection = '';
 
-  constructor(config: SyncConfig, deps: SecretSyncDeps) {
-    this.config = config;
-    this.#now = deps.now ?? Date.now;
-    this.#lastActivity = this.#now();
-    this.metrics = new SyncMetrics(this.#now, { processMetrics: deps.processMetrics ?? false });
-    this.identity = config.identity ?? `${hostname()}-${process.pid}`;
-    this.#logger = (deps.logger ?? silentLogger).child({ cluster: config.cluster, identity: this.identity });
-    this.#kc = deps.kubeConfig;
-    this.#kube = new KubeSecrets(deps.kubeConfig, this.metrics);
-    const vaultFetch = deps.fetch ?? (config.vaultCaCert ? undefined : fetch);
-    this.#vault = new VaultClient({
-      address: config.vaultAddr,
-      fetch: vaultFetch ?? lazyCaFetch(config.vaultCaCert ?? '', config.concurrency, deps.readFile),
-      observe: (e) =>
-        this.metrics.vaultRequests.inc({ op: vaultOperation(e.method, e.path), status: String(e.status) }),
+  constructor(parts: ControllerParts) {
+    this.#p = parts;
+    this.config = parts.config;
+    this.metrics = parts.metrics;
+    this.identity = parts.identity;
+    this.#logger = parts.logger;
+    this.#lastActivity = parts.now();
+    this.#elector = parts.elector?.({
+      onStartedLeading: () => this.#startLeading(),
+      onStoppedLeading: () => this.#stopLeading(),
     });
-    this.#session = new VaultSession({
-      client: this.#vault,
-      auth: config.auth,
-      readFile: deps.readFile ?? ((p) => readFile(p, 'utf8')),
-      tokenRequest: (ns, sa, aud) => this.#kube.tokenRequest(ns, sa, aud),
-      env: deps.env ?? {},
-      logger: this.#logger,
-      metrics: this.metrics,
-      now: this.#now,
-    });
-    const kv = new VaultKv(this.#vault, {
-      mount: config.mount,
-      ...(deps.vaultRetry ? { retry: deps.vaultRetry } : {}),
-      onForbidden: () => this.#session.onForbidden(),
-    });
-    this.#tree = new VaultTree({
-      kv,
-      cluster: config.cluster,
-      listing: config.listing,
-      concurrency: config.concurrency,
-    });
-    if (config.leaderElect && !config.once) {
-      this.#elector = new LeaderElector(deps.kubeConfig, {
-        namespace: config.leaseNamespace,
-        name: config.leaseName,
-        identity: this.identity,
-        leaseDurationMs: config.leaseDuration,
-        renewDeadlineMs: config.renewDeadline,
-        retryPeriodMs: config.retryPeriod,
-        onStartedLeading: () => this.#startLeading(),
-        onStoppedLeading: () => this.#stopLeading(),
-        logger: this.#logger,
-        metrics: this.metrics,
-        now: this.#now,
-      });
-    }
-    if (config.restartWorkloads) {
-      this.#restarter = new WorkloadRestarter(deps.kubeConfig, {
-        debounceMs: config.restartDebounce,
-        logger: this.#logger,
-        metrics: this.metrics,
-        mayWrite: () => this.#mayWrite(),
-      });
-    }
   }
 
   /** The first cycle completed, or this replica is a standby (ready to take over). */
@@ -162,13 +74,13 @@ export class SecretSyncController {
 
   /** What /readyz says besides ok: why it is not ready, or what needs a person's attention. */
   get readinessDetail(): string | undefined {
-    return this.#elector?.blocker ?? this.#pruneGuard;
+    return this.#elector?.blocker ?? this.#p.cycle.pruneGuard;
   }
 
   /** False when a leader's loop has not made progress for a long time (liveness). */
   get healthy(): boolean {
     if (!this.#started || !this.#leading) return true;
-    return this.#now() - this.#lastActivity < 3 * this.config.interval + 300_000;
+    return this.#p.now() - this.#lastActivity < 3 * this.config.interval + 300_000;
   }
 
   get leading(): boolean {
@@ -177,7 +89,14 @@ export class SecretSyncController {
 
   /** The listing mode in use (after detection). */
   get listingMode(): KvListingMode | undefined {
-    return this.#tree.mode;
+    return this.#p.tree.mode;
+  }
+
+  /** Checked right before every write: not a dry run, and the leader (when electing). */
+  mayWrite(): boolean {
+    if (this.config.dryRun) return false;
+    if (!this.#elector) return true;
+    return this.#leading && this.#elector.isLeader();
   }
 
   onCycle(listener: (report: CycleReport) => void): () => void {
@@ -208,10 +127,10 @@ export class SecretSyncController {
     if (this.#elector) await this.#elector.stop({ release: options.release ?? true });
     else this.#stopLeading();
     await this.#running?.catch(() => undefined);
-    await Promise.allSettled([...this.#repairs]);
-    this.#restarter?.stop();
-    if (options.revoke ?? true) await this.#session.revoke();
-    else this.#session.stop();
+    await this.#p.drift.settled();
+    this.#p.restarter?.stop();
+    if (options.revoke ?? true) await this.#p.session.revoke();
+    else this.#p.session.stop();
   }
 
   /** Runs one cycle now (waits for a running one first). */
@@ -231,10 +150,18 @@ export class SecretSyncController {
     return report.plan ? formatSyncPlan(report.plan) : `no plan: ${report.error ?? report.result}\n`;
   }
 
-  #mayWrite(): boolean {
-    if (this.config.dryRun) return false;
-    if (!this.#elector) return true;
-    return this.#leading && this.#elector.isLeader();
+  async #cycle(): Promise<CycleReport> {
+    this.#lastActivity = this.#p.now();
+    let report: CycleReport;
+    if (this.#elector && !this.#leading && !this.config.dryRun) {
+      report = { result: 'standby', results: [], counts: emptyCounts(), dataReads: 0, durationMs: 0 };
+    } else {
+      report = await this.#p.cycle.run(this.#cache?.synced ? this.#cache : undefined);
+      if (report.result !== 'failed') this.#firstCycleDone = true;
+      this.#lastActivity = this.#p.now();
+    }
+    for (const l of [...this.#listeners]) l(report);
+    return report;
   }
 
   #startLeading(): void {
@@ -243,19 +170,11 @@ export class SecretSyncController {
     const generation = this.#generation;
     this.metrics.leader.set(1);
     // a new leader starts from scratch: resync everything at once
-    this.#tree.reset();
-    this.#desired = new Map();
-    this.#conflicts.clear();
-    this.#reported.clear();
-    this.#lastActivity = this.#now();
-    // with --namespaces, every call is scoped to those namespaces (Roles there are enough)
-    const cache = new ManagedSecretCache(
-      this.#kc,
-      this.#kube,
-      this.#logger,
-      (e) => this.#onCacheEvent(e),
-      this.config.namespaces,
-    );
+    this.#p.cycle.reset();
+    this.#lastActivity = this.#p.now();
+    const cache = this.#p.watchCache((event) => {
+      if (this.#leading && !this.config.dryRun) this.#p.drift.onEvent(event, () => this.#cache);
+    });
     this.#cache = cache;
     void cache
       .start()
@@ -275,7 +194,7 @@ export class SecretSyncController {
     this.#timer = undefined;
     this.#cache?.stop();
     this.#cache = undefined;
-    this.#desired = new Map();
+    this.#p.cycle.forgetDesired();
   }
 
   #schedule(delayMs: number): void {
@@ -291,306 +210,4 @@ export class SecretSyncController {
       });
     }, delayMs);
   }
-
-  async #cycle(): Promise<CycleReport> {
-    const started = this.#now();
-    this.#lastActivity = started;
-    const empty = Object.fromEntries(syncOutcomes.map((o) => [o, 0])) as Record<SyncOutcome, number>;
-    if (this.#elector && !this.#leading && !this.config.dryRun) {
-      const report: CycleReport = { result: 'standby', results: [], counts: empty, dataReads: 0, durationMs: 0 };
-      this.#emit(report);
-      return report;
-    }
-    const end = this.metrics.cycleDuration.startTimer();
-    let report: CycleReport;
-    try {
-      report = await this.#cycleBody(started);
-    } catch (error) {
-      this.#logger.error(errorFields(error), 'cycle failed: nothing was changed');
-      report = {
-        result: 'failed',
-        results: [],
-        counts: empty,
-        mode: this.#tree.mode,
-        dataReads: 0,
-        durationMs: this.#now() - started,
-        error: error instanceof Error ? error.message : String(error),
-      };
-    }
-    end({ result: report.result });
-    this.metrics.cycles.inc({ result: report.result });
-    this.#lastActivity = this.#now();
-    this.#emit(report);
-    return report;
-  }
-
-  async #cycleBody(started: number): Promise<CycleReport> {
-    await this.#session.ensureLoggedIn();
-    const cache: SecretCache = this.#cache?.synced
-      ? this.#cache
-      : new ListedSecretCache(await this.#kube.listManagedIn(this.config.namespaces));
-    const namespaces = await this.#kube.listNamespaces(this.config.namespaces).catch((error: unknown) => {
-      this.#logger.warn(errorFields(error), 'listing namespaces failed; missing namespaces show up as failed creates');
-      return undefined;
-    });
-    const tree = await this.#tree.read();
-    this.#reportDetection();
-    await this.#recheckConflicts(tree.entries.map((e) => refKey(e)));
-    const managed = cache.snapshot();
-    const managedKeys = new Set(managed.map((s) => refKey(s)));
-    const existing = [...managed, ...[...this.#conflicts.values()].filter((c) => !managedKeys.has(refKey(c)))];
-    const planWith = (known: typeof existing) =>
-      planSecretSync({
-        root: this.#tree.root,
-        listing: tree.listing,
-        entries: tree.entries,
-        unmappable: tree.unmappable,
-        existing: known,
-        namespaces,
-        served: { allow: this.config.namespaces, deny: this.config.denyNamespaces },
-        prune: {
-          enabled: this.config.prune,
-          maxDeletes: this.config.pruneMax,
-          maxShare: this.config.pruneMaxShare,
-          allowMass: this.config.allowMassPrune,
-        },
-      });
-    let plan = planWith(existing);
-    // a real run learns of an unmanaged Secret at a name when its create is refused: a dry run
-    // reads those names instead, so that it plans what the real run does
-    if (this.config.dryRun) {
-      const creates = plan.actions.filter((a) => a.kind === 'create');
-      const found = await mapLimit(creates, this.config.concurrency, (a) =>
-        this.#kube.get(a.namespace ?? '', a.name ?? ''),
-      );
-      const taken = found.filter((e): e is NonNullable<typeof e> => e !== undefined);
-      if (taken.length > 0) plan = planWith([...existing, ...taken]);
-    }
-
-    // what drift repair restores from now on: entries that are (or become) our Secrets
-    const desired = new Map<string, DesiredSecret>();
-    for (const a of plan.actions) {
-      if ((a.kind === 'create' || a.kind === 'update' || a.kind === 'unchanged') && a.namespace && a.name) {
-        desired.set(`${a.namespace}/${a.name}`, a.desired);
-      }
-    }
-    if (!this.config.dryRun) this.#desired = desired;
-
-    const reports: Promise<void>[] = [];
-    const seen = new Set<string>();
-    const ctx = this.#applyContext(cache, reports, seen);
-    const applied: { results: AppliedAction[]; counts: Record<SyncOutcome, number> } = this.config.dryRun
-      ? { results: plan.actions.map((action) => ({ action, outcome: syncOutcomeOf(action) })), counts: plan.counts }
-      : await applyPlan(plan, ctx);
-    this.#reportUnmappable(applied.results, ctx);
-    this.#reportPruneGuard(plan, reports, seen);
-    await Promise.all(reports);
-    this.#logProblems(applied.results, seen);
-    // problems that went away are forgotten: if they come back they are reported again
-    for (const key of [...this.#reported.keys()]) if (!seen.has(key)) this.#reported.delete(key);
-
-    const failedFolders = Object.keys(tree.listing.failedFolders).length;
-    const errors = tree.entries.filter((e) => e.state.kind === 'error').length;
-    const writeFailures = applied.results.filter(
-      (r) => r.detail && r.outcome === 'skipped' && r.action.kind !== 'skip',
-    ).length;
-    const result: CycleResult = failedFolders + errors + writeFailures > 0 || plan.pruneGuard ? 'partial' : 'ok';
-    this.metrics.recordOutcomes(applied.counts);
-    this.metrics.lastSuccess.set(this.#now() / 1000);
-    this.#firstCycleDone = true;
-    const durationMs = this.#now() - started;
-    this.#logger.info(
-      {
-        result,
-        mode: tree.mode,
-        dataReads: tree.dataReads,
-        durationMs,
-        failedFolders,
-        readErrors: errors,
-        ...(plan.pruneGuard ? { pruneBlocked: plan.pruneGuard.blocked } : {}),
-        ...applied.counts,
-      },
-      this.config.dryRun ? 'dry-run cycle planned (nothing written)' : 'cycle done',
-    );
-    return {
-      result,
-      plan,
-      results: applied.results,
-      counts: applied.counts,
-      mode: tree.mode,
-      dataReads: tree.dataReads,
-      durationMs,
-    };
-  }
-
-  #applyContext(cache: SecretCache, reports: Promise<void>[], seen: Set<string>): ApplyContext {
-    return {
-      kube: this.#kube,
-      cache,
-      conflicts: this.#conflicts,
-      logger: this.#logger,
-      mutex: this.#mutex,
-      concurrency: this.config.concurrency,
-      mayWrite: () => this.#mayWrite(),
-      report: (where, reason, message) => {
-        const key = `${where.namespace}/${where.name}|${reason}`;
-        seen.add(key);
-        if (this.#reported.get(key) === message) return; // reported before: no new Event each cycle
-        this.#reported.set(key, message);
-        this.#logger.warn({ secret: `${where.namespace}/${where.name}`, reason }, message);
-        if (!this.#mayWrite() || !where.namespace || !where.name) return;
-        reports.push(
-          this.#kube
-            .event({ ...where, type: 'Warning', reason, message, component: 'secret-sync', instance: this.identity })
-            .catch((error: unknown) => this.#logger.debug(errorFields(error), 'could not record an Event')),
-        );
-      },
-      changed: (namespace, name) => this.#restarter?.notify(namespace, name),
-    };
-  }
-
-  /** The listing mode and why, logged and exported when first chosen (and after a re-detection). */
-  #reportDetection(): void {
-    const d = this.#tree.detection;
-    if (!d || `${d.mode}|${d.reason}` === this.#loggedDetection) return;
-    this.#loggedDetection = `${d.mode}|${d.reason}`;
-    this.metrics.setListingMode(d.mode, d.reason);
-    this.#logger.info({ mode: d.mode, reason: d.reason, tried: d.tried }, `Vault listing mode: ${d.mode}`);
-  }
-
-  /**
-   * Paths that map to no Secret (e.g. `ns1/Bad_Name`): a log line and a Warning Event in the
-   * namespace the path names, once per problem.
-   */
-  #reportUnmappable(results: AppliedAction[], ctx: ApplyContext): void {
-    for (const { action: a } of results) {
-      if (a.kind !== 'invalid' || a.namespace) continue;
-      const segments = a.path.slice(this.#tree.root.length).split('/');
-      const [namespace = '', name = ''] = segments.length >= 2 ? segments : ['', a.path];
-      ctx.report(
-        { namespace: namespaceNameIssue(namespace) ? '' : namespace, name: name || a.path },
-        'SecretSyncInvalid',
-        `${a.path}: ${a.issues.join('; ')}`,
-      );
-    }
-  }
-
-  /** The mass-deletion guard tripped: log, Event on the Lease, metric and /readyz detail. */
-  #reportPruneGuard(plan: SyncPlan, reports: Promise<void>[], seen: Set<string>): void {
-    const guard = plan.pruneGuard;
-    this.metrics.pruneBlocked.set(guard?.blocked ?? 0);
-    this.#pruneGuard = guard?.reason;
-    if (!guard) return;
-    const key = `prune-guard|${guard.reason}`;
-    seen.add(key);
-    if (this.#reported.get(key) === guard.reason) return;
-    this.#reported.set(key, guard.reason);
-    this.#logger.warn({ blocked: guard.blocked, managed: guard.managed }, guard.reason);
-    if (!this.#mayWrite()) return;
-    // the Event is about the controller (its Lease), not about one Secret
-    const event = this.#kube
-      .event({
-        namespace: this.config.leaseNamespace,
-        name: this.config.leaseName,
-        involved: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' },
-        type: 'Warning',
-        reason: 'SecretSyncPruneBlocked',
-        message: guard.reason,
-        component: 'secret-sync',
-        instance: this.identity,
-      })
-      .catch((error: unknown) => this.#logger.debug(errorFields(error), 'could not record an Event'));
-    reports.push(event);
-  }
-
-  /** Known unmanaged Secrets at a Vault entry's name: still there? (reads only) */
-  async #recheckConflicts(entryKeys: string[]): Promise<void> {
-    const wanted = new Set(entryKeys);
-    for (const [key, c] of [...this.#conflicts]) {
-      if (!wanted.has(key)) {
-        this.#conflicts.delete(key);
-        continue;
-      }
-      const now = await this.#kube.get(c.namespace, c.name);
-      if (!now || now.managed) this.#conflicts.delete(key);
-      else this.#conflicts.set(key, now);
-    }
-  }
-
-  /** Skips and write failures are logged when they first appear or change, not every cycle. */
-  #logProblems(results: AppliedAction[], seen: Set<string>): void {
-    for (const r of results) {
-      if (r.outcome !== 'skipped') continue;
-      const a = r.action;
-      const why = r.detail ?? (a.kind === 'skip' ? a.reason : '');
-      const key = `${a.namespace ?? ''}/${a.name ?? a.path}|skip`;
-      seen.add(key);
-      if (this.#reported.get(key) === why) continue;
-      this.#reported.set(key, why);
-      this.#logger.info(
-        { secret: a.namespace && a.name ? `${a.namespace}/${a.name}` : undefined, path: a.path },
-        `skipped: ${why}`,
-      );
-    }
-  }
-
-  /** Drift repair: a watched managed Secret was edited or deleted. */
-  #onCacheEvent(event: CacheEvent): void {
-    if (!this.#leading || this.config.dryRun) return;
-    const key = refKey(event.secret);
-    const desired = this.#desired.get(key);
-    if (!desired) return;
-    if (event.type === 'changed' && secretDifferences(desired, event.secret).length === 0) return;
-    const repair = this.#mutex
-      .run(key, async () => {
-        const cache = this.#cache;
-        if (!cache || this.#desired.get(key) !== desired) return;
-        const current = cache.get(desired.namespace, desired.name);
-        const ctx = this.#applyContext(cache, [], new Set());
-        const result = current
-          ? await applyAction(
-              {
-                kind: 'update',
-                namespace: desired.namespace,
-                name: desired.name,
-                path: desired.path,
-                desired,
-                existing: current,
-                recreate: current.type !== desired.type,
-                changes: secretDifferences(desired, current),
-              },
-              ctx,
-            )
-          : await applyAction(
-              { kind: 'create', namespace: desired.namespace, name: desired.name, path: desired.path, desired },
-              ctx,
-            );
-        if (result.outcome === 'created' || result.outcome === 'updated') {
-          const kind = event.type === 'deleted' ? 'deleted' : 'edited';
-          this.metrics.driftRepairs.inc({ kind });
-          this.#logger.info(
-            { secret: key, path: desired.path, drift: kind },
-            'restored a managed Secret changed outside Vault',
-          );
-        }
-      })
-      .catch((error: unknown) =>
-        this.#logger.warn({ secret: key, ...errorFields(error) }, 'drift repair failed; the next cycle repairs it'),
-      );
-    this.#repairs.add(repair);
-    void repair.finally(() => this.#repairs.delete(repair));
-  }
-
-  #emit(report: CycleReport): void {
-    for (const l of [...this.#listeners]) l(report);
-  }
-}
-
-/** A fetch that trusts the CA in a file, read on first use. */
-function lazyCaFetch(caFile: string, concurrency: number, read?: (path: string) => Promise<string>): typeof fetch {
-  let inner: Promise<typeof fetch> | undefined;
-  return async (input: string | URL | Request, init?: RequestInit) => {
-    inner ??= (read ?? ((p: string) => readFile(p, 'utf8')))(caFile).then((ca) => fetchWithCa(ca, concurrency * 2));
-    return (await inner)(input, init);
-  };
 }

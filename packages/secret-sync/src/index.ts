@@ -1,4 +1,6 @@
+export * from './command.js';
 export * from './controller.js';
+export * from './create-controller.js';
 export * from './health-server.js';
 export * from './kube-secrets.js';
 export * from './leader-election.js';

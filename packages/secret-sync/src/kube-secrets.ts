@@ -8,6 +8,7 @@ import {
 } from '@kubernetes/client-node';
 import { KubeError, kubeError } from '@slipway/clients/kube';
 import {
+  eventComponentPrefix,
   managedSelector,
   mapLimit,
   secretManifest,
@@ -165,7 +166,7 @@ export class KubeSecrets {
       reason: input.reason,
       message: input.message.slice(0, 1024),
       source: { component: input.component },
-      reportingComponent: `slipway.dev/${input.component}`,
+      reportingComponent: `${eventComponentPrefix}${input.component}`,
       reportingInstance: input.instance,
       firstTimestamp: now,
       lastTimestamp: now,

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { runSecretSync } from './run-secret-sync.js';
+import { secretSyncMain } from './command.js';
 
-process.exitCode = await runSecretSync(process.argv.slice(2));
+process.exitCode = await secretSyncMain(process.argv.slice(2));

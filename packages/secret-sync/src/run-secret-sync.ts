@@ -1,7 +1,7 @@
 import { loadKubeConfig } from '@slipway/clients/kube';
-import { InputError, parseSyncConfig, SlipwayError, syncOptionsHelp, type SyncConfig } from '@slipway/core';
-import { rawConfigFrom } from './argv.js';
+import { InputError, parseSyncConfig, SlipwayError, type RawSyncConfig, type SyncConfig } from '@slipway/core';
 import { SecretSyncController } from './controller.js';
+import { createSecretSyncController } from './create-controller.js';
 import { startHealthServer } from './health-server.js';
 import { createLogger, errorFields, type Logger } from './logger.js';
 
@@ -13,52 +13,31 @@ export interface RunIo {
   shutdown?: Promise<unknown>;
 }
 
-const usage = `Usage: slipway-secret-sync [options]
-
-Mirrors Vault KV v2 entries <mount>/<cluster>/<namespace>/<name> into Kubernetes Secrets.
-
-Options (flag, or the environment variable in brackets):
-${syncOptionsHelp()}
-  --help                             this text
-
-Secrets are read only from the environment or files: VAULT_TOKEN, VAULT_SECRET_ID.
-Exit codes: 0 ok, 1 a cycle failed (--once), 2 invalid options.
-`;
-
-/** Validated configuration from flags and environment; InputError lists every problem. */
-export function loadSyncConfig(
-  argv: readonly string[],
-  env: NodeJS.ProcessEnv,
-): { config?: SyncConfig; help: boolean } {
-  const { raw, help } = rawConfigFrom(argv, env);
-  if (help) return { help: true };
+/** Validated configuration from the raw options; InputError lists every problem. */
+export function loadSyncConfig(raw: RawSyncConfig, env: NodeJS.ProcessEnv): SyncConfig {
   const parsed = parseSyncConfig(raw, { vaultToken: !!env.VAULT_TOKEN, approleSecretId: !!env.VAULT_SECRET_ID });
   if (!parsed.ok) {
     throw new InputError(
       `invalid secret-sync options (${parsed.issues.length}):\n${parsed.issues.map((i) => `  ${i.option}: ${i.message}`).join('\n')}\n(see --help)`,
     );
   }
-  return { config: parsed.config, help: false };
+  return parsed.config;
 }
 
 /**
- * `slipway-secret-sync` (and later `slipway secret-sync run`): returns the exit code.
- * With --once it runs one cycle (--dry-run prints the plan); otherwise it serves
+ * The controller process (`slipway-secret-sync`, `slipway secret-sync run`): returns the exit
+ * code. With --once it runs one cycle (--dry-run prints the plan); otherwise it serves
  * /healthz /readyz /metrics and runs until SIGTERM, then releases the Lease and revokes its token.
  */
-export async function runSecretSync(argv: readonly string[], io: RunIo = {}): Promise<number> {
+export async function runSecretSync(raw: RawSyncConfig, io: RunIo = {}): Promise<number> {
   const env = io.env ?? process.env;
   const out = io.stdout ?? ((t: string) => void process.stdout.write(t));
   const err = io.stderr ?? ((t: string) => void process.stderr.write(t));
   let logger: Logger | undefined;
   try {
-    const { config, help } = loadSyncConfig(argv, env);
-    if (help || !config) {
-      out(usage);
-      return 0;
-    }
+    const config = loadSyncConfig(raw, env);
     logger = createLogger({ level: config.logLevel }, process.stderr);
-    const controller = new SecretSyncController(config, {
+    const controller = createSecretSyncController(config, {
       kubeConfig: loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.kubeContext }),
       logger,
       env: { vaultToken: env.VAULT_TOKEN, secretId: env.VAULT_SECRET_ID },

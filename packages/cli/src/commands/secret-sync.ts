@@ -1,18 +1,9 @@
 import { Command } from '@commander-js/extra-typings';
+import { secretSyncRunCommand } from '@slipway/secret-sync/command';
 
-/** `slipway secret-sync run …`: the same controller as `slipway-secret-sync`, its flags passed through. */
+/** `slipway secret-sync run …`: the controller's own command line (one definition, in secret-sync). */
 export function secretSyncCommand() {
-  const command = new Command('secret-sync').description('the Vault → Kubernetes Secrets controller');
-  command
-    .command('run')
-    .description('run the controller (see `slipway secret-sync run --help`)')
-    .helpOption(false)
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .argument('[flags...]')
-    .action(async (flags) => {
-      const { runSecretSync } = await import('@slipway/secret-sync');
-      process.exitCode = await runSecretSync(flags);
-    });
-  return command;
+  return new Command('secret-sync')
+    .description('the Vault → Kubernetes Secrets controller')
+    .addCommand(secretSyncRunCommand('run').summary('run the controller (see `slipway secret-sync run --help`)'));
 }

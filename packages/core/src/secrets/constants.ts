@@ -21,6 +21,12 @@ export const syncAnnotations = {
   extraMetadata: 'secret-sync.slipway.dev/extra-metadata',
 } as const;
 
+/** Pod-template annotation whose change rolls a workload after a Secret it uses changed. */
+export const restartedAtAnnotation = 'secret-sync.slipway.dev/restarted-at';
+
+/** The controller's Events: `reportingComponent` is this prefix plus the component. */
+export const eventComponentPrefix = 'slipway.dev/';
+
 /** Prefix of the annotations above: custom_metadata may not set keys under it. */
 export const reservedAnnotationPrefix = 'secret-sync.slipway.dev/';
 

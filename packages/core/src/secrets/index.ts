@@ -3,6 +3,7 @@ export * from './desired-secret.js';
 export * from './existing-secret.js';
 export * from './format-sync-plan.js';
 export * from './kv-metadata.js';
+export * from './plan-one.js';
 export * from './plan-secret-sync.js';
 export * from './secret-options.js';
 export * from './sync-config.js';

@@ -1,6 +1,7 @@
 import { syncAnnotations } from './constants.js';
 import type { DesiredSecret } from './desired-secret.js';
-import { secretDifferences, type ExistingSecret } from './existing-secret.js';
+import type { ExistingSecret } from './existing-secret.js';
+import { planOne } from './plan-one.js';
 import { refKey, vaultPathOf, type SecretRef } from './vault-path.js';
 
 /** How the listing of the cluster folder went this cycle. */
@@ -86,7 +87,8 @@ export type SyncAction =
   | (Where & { kind: 'delete'; existing: ExistingSecret })
   | (Where & { kind: 'unchanged'; desired: DesiredSecret })
   | (Where & { kind: 'skip'; reason: string })
-  | (Where & { kind: 'conflict'; reason: string })
+  /** `existing`: the Secret in the way (unmanaged, or managed for another path). */
+  | (Where & { kind: 'conflict'; reason: string; existing: ExistingSecret })
   | (Where & { kind: 'invalid'; issues: string[] });
 
 export const syncOutcomes = ['created', 'updated', 'unchanged', 'pruned', 'skipped', 'conflict', 'invalid'] as const;
@@ -239,37 +241,8 @@ function planEntry(entry: VaultEntry, ex: ExistingSecret | undefined, namespaces
         kind: 'invalid',
         issues: ex ? [...state.issues, `the Secret is kept as it is`] : state.issues,
       };
-    case 'desired': {
-      const desired = state.desired;
-      if (!ex) {
-        if (namespaces && !namespaces.has(entry.namespace)) {
-          return {
-            ...where,
-            kind: 'skip',
-            reason: `namespace ${entry.namespace} does not exist (secret-sync does not create namespaces)`,
-          };
-        }
-        return { ...where, kind: 'create', desired };
-      }
-      if (!ex.managed) {
-        return {
-          ...where,
-          kind: 'conflict',
-          reason: `Secret ${refKey(ex)} exists without the label app.kubernetes.io/managed-by=slipway-secret-sync; left untouched`,
-        };
-      }
-      const owner = ex.annotations[syncAnnotations.vaultPath];
-      if (owner !== entry.path) {
-        return {
-          ...where,
-          kind: 'conflict',
-          reason: `Secret ${refKey(ex)} is managed for another Vault path (${owner ?? 'none'}); left untouched`,
-        };
-      }
-      const changes = secretDifferences(desired, ex);
-      if (changes.length === 0) return { ...where, kind: 'unchanged', desired };
-      return { ...where, kind: 'update', desired, existing: ex, recreate: ex.type !== desired.type, changes };
-    }
+    case 'desired':
+      return planOne(state.desired, ex, namespaces);
   }
 }
 

@@ -455,12 +455,3 @@ export function parseSyncConfig(
   } = c;
   return { ok: true, config: { ...rest, auth } };
 }
-
-/** The help text of `slipway-secret-sync --help`, generated from the table. */
-export function syncOptionsHelp(): string {
-  const rows = syncOptionSpecs.map((s) => {
-    const flag = `--${s.flag}${s.boolean ? '' : ' <value>'}`;
-    return `  ${flag.padEnd(34)} ${s.help}${s.env ? ` [${s.env}]` : ''}`;
-  });
-  return rows.join('\n');
-}

@@ -31,6 +31,3 @@ export function podSpecSecretNames(spec: PodSpecLike | undefined): Set<string> {
   for (const p of spec?.imagePullSecrets ?? []) add(p.name);
   return names;
 }
-
-/** Pod-template annotation whose change rolls a workload after a Secret it uses changed. */
-export const restartedAtAnnotation = 'secret-sync.slipway.dev/restarted-at';
