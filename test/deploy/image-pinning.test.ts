@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bakeValues, validateCatalog, type Catalog } from '@slipway/core';
 import { manifestMediaTypes } from '@slipway/clients';
-import { findImage } from '../../packages/cli/src/deploy/image-check.js';
+import { findImage } from '../../packages/cli/src/app/deploy/image-check.js';
 import { toolPath } from '@slipway/dev-platform';
 import { usePlatform } from '../support/platform.js';
 import { pushEmptyImage } from '../support/registry-images.js';

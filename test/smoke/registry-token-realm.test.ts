@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteError, type Catalog, type CatalogService } from '@slipway/core';
 import { RegistryClient } from '@slipway/clients';
-import { findImage } from '../../packages/cli/src/deploy/image-check.js';
+import { findImage } from '../../packages/cli/src/app/deploy/image-check.js';
 import { toolPath } from '@slipway/dev-platform';
 import { eventually } from '../support/wait.js';
 

@@ -30,3 +30,20 @@ export function canaryWeightOption() {
     .argParser(integerFlag(min, max))
     .default(defaultCanaryWeight);
 }
+
+/** `--output text|json` (the pipeline commands: one JSON event per line). */
+export function outputFormatOption(description = 'text or json (one JSON event per line)') {
+  return new Option('--output <format>', description).choices(['text', 'json'] as const).default('text' as const);
+}
+
+/** The rollout timeout, in ms. */
+export function timeoutOption() {
+  return new Option('--timeout <duration>', 'rollout timeout (ms, s, m or h)')
+    .argParser(parseDuration)
+    .default(300_000, '300s');
+}
+
+/** The helm binary; found by clients/tools.ts when not given. */
+export function helmOption() {
+  return new Option('--helm <path>', 'helm binary (default: $SLIPWAY_HELM, then PATH, then the tools cache)');
+}

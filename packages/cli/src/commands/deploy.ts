@@ -1,23 +1,5 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { canaryWeightOption, parseDuration } from '../flags.js';
-
-export function outputOption() {
-  return new Option('--output <format>', 'text or json (one JSON event per line)')
-    .choices(['text', 'json'] as const)
-    .default('text' as const);
-}
-
-/** The helm binary; resolved by resolveTool. */
-export function helmOption() {
-  return new Option('--helm <path>', 'helm binary (default: $SLIPWAY_HELM, then PATH, then the tools cache)');
-}
-
-/** The rollout timeout, in ms. */
-export function timeoutOption() {
-  return new Option('--timeout <duration>', 'rollout timeout (ms, s, m or h)')
-    .argParser(parseDuration)
-    .default(300_000, '300s');
-}
+import { canaryWeightOption, helmOption, outputFormatOption, timeoutOption } from '../flags.js';
 
 export function deployCommand() {
   return new Command('deploy')
@@ -43,9 +25,12 @@ export function deployCommand() {
     .option('--catalog <dir>', 'catalog directory', '.')
     .option('--kubeconfig <file>', 'kubeconfig to use instead of the stack cluster context')
     .addOption(helmOption())
-    .addOption(outputOption())
+    .addOption(outputFormatOption())
     .action(async (name, opts) => {
-      const { runDeploy } = await import('../deploy/run-deploy.js');
-      await runDeploy(name, opts);
+      const { pipeline } = await import('./pipeline.js');
+      await pipeline(opts.output, async (deps, report) => {
+        const { deploy } = await import('../app/deploy/deploy.js');
+        return deploy(deps, name, opts, report);
+      });
     });
 }

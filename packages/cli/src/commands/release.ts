@@ -1,11 +1,11 @@
 import { Command } from '@commander-js/extra-typings';
-import { integerFlag } from '../flags.js';
-import { helmOption, outputOption, timeoutOption } from './deploy.js';
+import { helmOption, integerFlag, outputFormatOption, timeoutOption } from '../flags.js';
+import { result } from '../output/text.js';
 
 /** status, history, rollback and canary promote|abort: the commands around a deploy. */
 
 export function statusCommand() {
-  const c = new Command('status')
+  return new Command('status')
     .description(
       'services × stacks deployed in the cluster: image, ready/desired, canary weight, last deploy and result',
     )
@@ -13,8 +13,15 @@ export function statusCommand() {
     .option('--stack <stack>', 'only this stack')
     .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG)')
     .option('--context <name>', 'kubeconfig context')
-    .addOption(outputOption());
-  return c.action(async (service, opts) => (await import('../deploy/run-history.js')).runStatus(service, opts));
+    .addOption(outputFormatOption())
+    .action(async (service, opts) => {
+      const [{ releaseStatus }, { appDeps }, { renderStatus }] = await Promise.all([
+        import('../app/release/status.js'),
+        import('../app/deps.js'),
+        import('../output/release.js'),
+      ]);
+      result(renderStatus(await releaseStatus(appDeps(), service, opts), opts.output));
+    });
 }
 
 export function historyCommand() {
@@ -24,8 +31,16 @@ export function historyCommand() {
     .requiredOption('--stack <stack>')
     .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG)')
     .option('--context <name>', 'kubeconfig context')
-    .addOption(outputOption())
-    .action(async (service, opts) => (await import('../deploy/run-history.js')).runHistory(service, opts));
+    .addOption(outputFormatOption())
+    .action(async (service, opts) => {
+      const [{ releaseHistory }, { appDeps }, { renderHistory }] = await Promise.all([
+        import('../app/release/history.js'),
+        import('../app/deps.js'),
+        import('../output/release.js'),
+      ]);
+      const entries = await releaseHistory(appDeps(), service, opts);
+      result(renderHistory(entries, opts.output, { service, stack: opts.stack }));
+    });
 }
 
 export function rollbackCommand() {
@@ -37,8 +52,14 @@ export function rollbackCommand() {
     .addOption(timeoutOption())
     .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG)')
     .option('--context <name>', 'kubeconfig context')
-    .addOption(outputOption())
-    .action(async (service, opts) => (await import('../deploy/run-history.js')).runRollback(service, opts));
+    .addOption(outputFormatOption())
+    .action(async (service, opts) => {
+      const { pipeline } = await import('./pipeline.js');
+      await pipeline(opts.output, async (deps, report) => {
+        const { rollback } = await import('../app/deploy/rollback.js');
+        return rollback(deps, service, opts, report);
+      });
+    });
 }
 
 export function canaryCommand() {
@@ -57,8 +78,14 @@ export function canaryCommand() {
       .option('--kubeconfig <file>', 'kubeconfig to use instead of the stack cluster context')
       .addOption(helmOption())
       .addOption(timeoutOption())
-      .addOption(outputOption())
-      .action(async (service, opts) => (await import('../deploy/run-canary.js')).runCanary(action, service, opts));
+      .addOption(outputFormatOption())
+      .action(async (service, opts) => {
+        const { pipeline } = await import('./pipeline.js');
+        await pipeline(opts.output, async (deps, report) => {
+          const { finishCanary } = await import('../app/deploy/canary.js');
+          return finishCanary(deps, action, service, opts, report);
+        });
+      });
   }
   return canary;
 }

@@ -1,25 +1,17 @@
-import { Command, Option } from '@commander-js/extra-typings';
-import { formatIssue } from '@slipway/core';
-import { checkCatalog } from '../catalog/load-catalog.js';
-import { result } from '../report.js';
+import { Command } from '@commander-js/extra-typings';
+import { outputFormatOption } from '../flags.js';
+import { renderValidation } from '../output/validation.js';
+import { result } from '../output/text.js';
 
 export function validateCommand() {
   return new Command('validate')
     .description('check the catalog: schemas, references and production policy; reports every problem at once')
     .argument('[dir]', 'catalog directory (holds slipway.yaml)', '.')
-    .addOption(
-      new Option('--output <format>', 'text or json').choices(['text', 'json'] as const).default('text' as const),
-    )
-    .action((dir, opts) => {
-      const { issues } = checkCatalog(dir);
-      if (opts.output === 'json') result(JSON.stringify({ valid: issues.length === 0, issues }, null, 2));
-      else if (issues.length === 0) result(`${dir}: the catalog is valid`);
-      else {
-        const files = new Set(issues.map((i) => i.file)).size;
-        result(
-          `${issues.map(formatIssue).join('\n')}\n\n✗ ${issues.length} problem${issues.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`,
-        );
-      }
-      if (issues.length > 0) process.exitCode = 2;
+    .addOption(outputFormatOption('text or json'))
+    .action(async (dir, opts) => {
+      const { validateCatalog } = await import('../app/validate.js');
+      const validation = validateCatalog(dir);
+      result(renderValidation(validation, opts.output));
+      if (validation.issues.length > 0) process.exitCode = 2;
     });
 }

@@ -6,3 +6,4 @@ export * from './kube-error.js';
 export * from './lease.js';
 export * from './release-store.js';
 export * from './track-rollout.js';
+export * from './release-objects.js';

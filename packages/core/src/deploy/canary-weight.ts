@@ -8,3 +8,15 @@ export const canaryWeightRange = { min: 0, max: 100 } as const;
 
 /** `--canary-weight` when not given. */
 export const defaultCanaryWeight = 10;
+
+/**
+ * The canary's weight in a VirtualService the routing chart rendered: the weight of the `canary`
+ * subset in its last HTTP route (the weighted one, after any header route); undefined without one.
+ */
+export function routedCanaryWeight(virtualService: {
+  spec?: { http?: readonly { route?: readonly { destination?: { subset?: string }; weight?: number }[] }[] };
+}): number | undefined {
+  const routes = virtualService.spec?.http ?? [];
+  const weighted = routes[routes.length - 1]?.route ?? [];
+  return weighted.find((d) => d.destination?.subset === 'canary')?.weight;
+}

@@ -7,11 +7,13 @@ import {
   workloadKinds,
   type ReleaseRecord,
 } from '@slipway/core';
-import { resolveTool } from '@slipway/clients';
 import { Applier, ReleaseStore } from '@slipway/clients/kube';
-import { loadCatalog } from '../catalog/load-catalog.js';
+import { loadCatalog } from '../../catalog/load-catalog.js';
 import { findService } from '../bake/bake-service.js';
-import { deployer, kubeConfigForStack } from './cluster.js';
+import type { AppDeps } from '../deps.js';
+import { stage, type Reporter } from '../events.js';
+import { engineIdentity, kubeConfigForStack } from './cluster.js';
+import type { PipelineRun } from './deploy.js';
 import {
   applyScope,
   bakeRelease,
@@ -24,8 +26,6 @@ import {
   type EngineContext,
   type Target,
 } from './engine.js';
-import { jsonReporter, stage, textReporter } from './reporter.js';
-import { summarise } from './run-deploy.js';
 
 export interface CanaryOptions {
   stack: string;
@@ -33,7 +33,6 @@ export interface CanaryOptions {
   kubeconfig?: string;
   helm?: string;
   timeout: number;
-  output: 'text' | 'json';
 }
 
 /**
@@ -41,19 +40,24 @@ export interface CanaryOptions {
  * then the canary is deleted (the disable-canary stage). `canary abort`: routing 100 % to stable,
  * then the canary is deleted.
  */
-export async function runCanary(action: 'promote' | 'abort', name: string, opts: CanaryOptions): Promise<void> {
-  const report = opts.output === 'json' ? jsonReporter() : textReporter();
+export async function finishCanary(
+  deps: AppDeps,
+  action: 'promote' | 'abort',
+  name: string,
+  opts: CanaryOptions,
+  report: Reporter,
+): Promise<PipelineRun> {
   const catalog = loadCatalog(opts.catalog);
   const service = findService(catalog, name, opts.stack);
   const ctx: EngineContext = {
-    kc: kubeConfigForStack(catalog, opts.stack, opts.kubeconfig),
+    kc: kubeConfigForStack(deps, catalog, opts.stack, opts.kubeconfig),
     report,
-    user: deployer(),
+    ...engineIdentity(deps),
     timeoutMs: opts.timeout,
-    bake: { catalog, helm: resolveTool('helm', { flag: { name: '--helm', value: opts.helm } }) },
+    bake: { catalog, helm: deps.tool('helm', { name: '--helm', value: opts.helm }) },
   };
   const target = targetOf(service, opts.stack);
-  const t0 = Date.now();
+  const t0 = deps.now();
   const summary = await withDeployLock(ctx, target, async (): Promise<DeploySummary> => {
     const records = await new ReleaseStore(clusterOf(ctx)).list(target.namespace, target.service, target.stack);
     const canary = records.find((r) => r.track === 'canary' && r.result === 'succeeded');
@@ -96,11 +100,10 @@ export async function runCanary(action: 'promote' | 'abort', name: string, opts:
       result: 'succeeded',
       changes,
       rollout: `canary revision ${canary.revision} aborted`,
-      elapsedMs: Date.now() - t0,
+      elapsedMs: deps.now() - t0,
     };
   });
-  summarise(report, opts.output, [summary], Date.now() - t0);
-  if (summary.result !== 'succeeded') process.exitCode = 1;
+  return { summaries: [summary], elapsedMs: deps.now() - t0 };
 }
 
 function routeToStable(ctx: EngineContext, target: Target, stable: ReleaseRecord) {

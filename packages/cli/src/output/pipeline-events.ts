@@ -1,28 +1,14 @@
-/** Stage events of a pipeline run, shown as a spinner on a TTY, plain lines otherwise, or JSON lines. */
+import type { Reporter, StageState } from '../app/events.js';
 
-export type StageState = 'running' | 'succeeded' | 'failed' | 'skipped';
-
-export interface StageEvent {
-  type: 'stage';
-  service: string;
-  stage: string;
-  state: StageState;
-  elapsedMs: number;
-  detail?: string;
-}
-
-export interface LogEvent {
-  type: 'progress' | 'warning';
-  service: string;
-  message: string;
-}
-
-export type PipelineEvent = StageEvent | LogEvent | { type: 'summary'; [key: string]: unknown };
-
-export type Reporter = (event: PipelineEvent) => void;
+/** Pipeline events (app/events.ts) as a spinner on a TTY, plain lines otherwise, or JSON lines. */
 
 const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const marks: Record<StageState, string> = { running: '…', succeeded: '✓', failed: '✗', skipped: '-' };
+
+/** The reporter of an `--output` format. */
+export function pipelineReporter(output: 'text' | 'json'): Reporter {
+  return output === 'json' ? jsonReporter() : textReporter();
+}
 
 export function jsonReporter(write: (line: string) => void = (l) => process.stdout.write(l)): Reporter {
   return (event) => write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
@@ -61,37 +47,4 @@ export function textReporter(stream: NodeJS.WriteStream = process.stderr): Repor
       stream.write(`${marks.running} ${line}\n`);
     }
   };
-}
-
-/** Runs one stage, reporting start and end with elapsed time. */
-export async function stage<T>(
-  report: Reporter,
-  service: string,
-  name: string,
-  work: () => Promise<{ value: T; detail?: string; skipped?: boolean }>,
-): Promise<T> {
-  const t0 = Date.now();
-  report({ type: 'stage', service, stage: name, state: 'running', elapsedMs: 0 });
-  try {
-    const { value, detail, skipped } = await work();
-    report({
-      type: 'stage',
-      service,
-      stage: name,
-      state: skipped ? 'skipped' : 'succeeded',
-      elapsedMs: Date.now() - t0,
-      ...(detail ? { detail } : {}),
-    });
-    return value;
-  } catch (error) {
-    report({
-      type: 'stage',
-      service,
-      stage: name,
-      state: 'failed',
-      elapsedMs: Date.now() - t0,
-      detail: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
-    });
-    throw error;
-  }
 }

@@ -1,16 +1,15 @@
 import { availableParallelism } from 'node:os';
 import { chartKinds, InputError, isStrict, mapLimit, ownership, SlipwayError, type Catalog } from '@slipway/core';
-import { resolveTool } from '@slipway/clients';
 import { Applier, ReleaseStore } from '@slipway/clients/kube';
+import { loadCatalog } from '../../catalog/load-catalog.js';
 import { assertStack } from '../bake/bake-service.js';
-import { loadCatalog } from '../catalog/load-catalog.js';
-import { result } from '../report.js';
-import { deployer, kubeConfigForStack } from './cluster.js';
+import type { AppDeps } from '../deps.js';
+import { stage, type Reporter } from '../events.js';
+import { engineIdentity, kubeConfigForStack } from './cluster.js';
 import {
   bakeRelease,
   clusterOf,
   deployRelease,
-  describeChanges,
   targetOf,
   withDeployLock,
   type DeploySummary,
@@ -19,7 +18,6 @@ import {
 } from './engine.js';
 import { findImage } from './image-check.js';
 import { checkPreconditions } from './preconditions.js';
-import { jsonReporter, stage, textReporter, type Reporter } from './reporter.js';
 
 export interface DeployOptions {
   stack: string;
@@ -37,16 +35,27 @@ export interface DeployOptions {
   catalog: string;
   kubeconfig?: string;
   helm?: string;
-  output: 'text' | 'json';
 }
 
+/** What a pipeline run (deploy, canary, rollback) did: one summary per service. */
+export interface PipelineRun {
+  summaries: DeploySummary[];
+  elapsedMs: number;
+}
+
+export const runFailed = (run: PipelineRun) => run.summaries.some((s) => s.result !== 'succeeded');
+
 /** `slipway deploy`: preconditions for every service first, then the pipeline per service (bounded). */
-export async function runDeploy(name: string | undefined, opts: DeployOptions): Promise<void> {
+export async function deploy(
+  deps: AppDeps,
+  name: string | undefined,
+  opts: DeployOptions,
+  report: Reporter,
+): Promise<PipelineRun> {
   if (!name && !opts.all) throw new InputError('name a service, or pass --all');
   if (name && opts.all) throw new InputError('pass either a service or --all, not both');
   const weight = opts.canaryWeight;
   const renderOnly = opts.dryRun === 'client';
-  const report = opts.output === 'json' ? jsonReporter() : textReporter();
   const catalog = loadCatalog(opts.catalog);
   const stack = opts.stack;
   assertStack(catalog, stack);
@@ -70,16 +79,16 @@ export async function runDeploy(name: string | undefined, opts: DeployOptions): 
   }
 
   // render only: the catalog and helm, no cluster
-  const kc = renderOnly ? undefined : kubeConfigForStack(catalog, stack, opts.kubeconfig);
+  const kc = renderOnly ? undefined : kubeConfigForStack(deps, catalog, stack, opts.kubeconfig);
   const ctx: EngineContext = {
-    bake: { catalog, helm: resolveTool('helm', { flag: { name: '--helm', value: opts.helm } }) },
+    bake: { catalog, helm: deps.tool('helm', { name: '--helm', value: opts.helm }) },
     ...(kc ? { kc } : {}),
     report,
-    user: deployer(),
+    ...engineIdentity(deps),
     timeoutMs: opts.timeout,
     ...(opts.dryRun ? { dryRun: opts.dryRun } : {}),
   };
-  const t0 = Date.now();
+  const t0 = deps.now();
   const summaries = await mapLimit(services, Math.max(4, availableParallelism() * 4), async (service) => {
     try {
       // the registry's digest of the tag: the release runs repository:tag@digest
@@ -89,7 +98,7 @@ export async function runDeploy(name: string | undefined, opts: DeployOptions): 
           throw new InputError(
             'the build stage is not available yet: build and push the image, then pass --skip-build',
           );
-        const found = await findImage(catalog, service, params.imageTag, stack);
+        const found = await findImage(catalog, service, params.imageTag, stack, deps.env.registry);
         return { value: found.digest, detail: found.detail, skipped: true };
       });
       if (opts.canary && !opts.dryRun) await refuseSecondCanary(ctx, catalog, service.config.name, stack);
@@ -107,8 +116,7 @@ export async function runDeploy(name: string | undefined, opts: DeployOptions): 
       throw error;
     }
   });
-  summarise(report, opts.output, summaries, Date.now() - t0);
-  if (summaries.some((s) => s.result !== 'succeeded')) process.exitCode = 1;
+  return { summaries, elapsedMs: deps.now() - t0 };
 }
 
 async function refuseSecondCanary(ctx: EngineContext, catalog: Catalog, name: string, stack: string): Promise<void> {
@@ -141,22 +149,4 @@ function failedSummary(service: string, stack: string, error: unknown): DeploySu
     reason: error instanceof SlipwayError ? error.name : 'Error',
     elapsedMs: 0,
   };
-}
-
-export function summarise(
-  report: Reporter,
-  output: 'text' | 'json',
-  summaries: readonly DeploySummary[],
-  elapsedMs: number,
-): void {
-  if (output === 'json') {
-    report({ type: 'summary', elapsedMs, services: summaries });
-    return;
-  }
-  const lines = summaries.map((s) => {
-    const mark = s.result === 'succeeded' ? '✓' : '✗';
-    const rollback = s.rolledBackTo ? `; rolled back to revision ${s.rolledBackTo}` : '';
-    return `${mark} ${s.service} → ${s.stack} revision ${s.revision} (${s.track}): ${s.result}${s.changes.length ? ` — ${describeChanges(s.changes)}` : ''}\n    rollout: ${s.rollout}${rollback}`;
-  });
-  result(`${lines.join('\n')}\ntotal ${(elapsedMs / 1000).toFixed(1)}s`);
 }

@@ -7,7 +7,7 @@ import {
   type CatalogService,
 } from '@slipway/core';
 import { assertCanaryAllowed, findService } from '../bake/bake-service.js';
-import { catalogIssues } from '../catalog/load-catalog.js';
+import { catalogIssues } from '../../catalog/load-catalog.js';
 import type { ReleaseParams } from './engine.js';
 
 /** Policy, branch rules and validation: all checked before anything external is touched. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { labelKeys, labelSelector } from '../labels.js';
 import { parseManifests } from '../render/manifests.js';
-import { findWorkload } from './workload-kinds.js';
+import { findWorkload } from './release-workload.js';
 
 describe('findWorkload', () => {
   it("finds a release's Deployment or StatefulSet among its objects, whatever the manifest text", () => {

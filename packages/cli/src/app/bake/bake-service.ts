@@ -13,7 +13,7 @@ import {
   type ChartName,
 } from '@slipway/core';
 import { helmTemplate } from '@slipway/clients';
-import { catalogFile, catalogIssues } from '../catalog/load-catalog.js';
+import { catalogFile, catalogIssues } from '../../catalog/load-catalog.js';
 
 export const chartNames: readonly ChartName[] = ['workload', 'routing'];
 

@@ -20,15 +20,17 @@ import {
 } from '@slipway/core';
 import { Applier, DeployLock, ReleaseStore, trackRollout, type ObjectChange } from '@slipway/clients/kube';
 import { bakeService } from '../bake/bake-service.js';
-import { readEnv } from '../env.js';
-import { stage, type Reporter } from './reporter.js';
+import { stage, type Reporter } from '../events.js';
 
 /** What the engine talks to. The catalog is only needed to bake; rollbacks use the records. */
 export interface EngineContext {
   /** The cluster; absent when only rendering (`--dry-run client`). */
   kc?: KubeConfig;
   report: Reporter;
+  /** Who deploys (lock holder, history). */
   user: string;
+  /** How long the deploy lock outlives a holder that stopped renewing it. */
+  lockTtlSeconds: number;
   timeoutMs: number;
   dryRun?: 'server' | 'client';
   bake?: { catalog: Catalog; helm: string };
@@ -76,12 +78,11 @@ export const targetOf = (service: CatalogService, stack: string): Target => ({
 /** Runs `fn` holding the service × stack deploy lock (a Lease in the service's namespace). */
 export async function withDeployLock<T>(ctx: EngineContext, target: Target, fn: () => Promise<T>): Promise<T> {
   if (ctx.dryRun) return fn();
-  const ttlSeconds = readEnv().lockTtlSeconds;
   const lock = new DeployLock(clusterOf(ctx), {
     namespace: target.namespace,
     name: `slipway-deploy-${target.service}-${target.stack}`,
     holder: ctx.user,
-    ttlSeconds,
+    ttlSeconds: ctx.lockTtlSeconds,
   });
   await lock.acquire().catch(async (error: unknown) => {
     // a service's first deploy: its namespace does not exist yet

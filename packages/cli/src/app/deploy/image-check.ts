@@ -1,6 +1,6 @@
 import { SlipwayError, imageRepository, isStrict, type Catalog, type CatalogService } from '@slipway/core';
 import { RegistryClient } from '@slipway/clients';
-import { readEnv } from '../env.js';
+import { readEnv, type SlipwayEnv } from '../../env.js';
 
 export interface ImageFound {
   /** sha256:… of the tag (Docker-Content-Digest), to deploy repository:tag@digest. */
@@ -11,20 +11,21 @@ export interface ImageFound {
 /**
  * The build stage until image builds plug in: the image tag must already be in the registry.
  * Returns its digest, which a strict stack requires (the release is pinned to it, so a re-pushed
- * tag cannot change what runs). Credentials come from SLIPWAY_REGISTRY_USERNAME / _PASSWORD.
+ * tag cannot change what runs). Credentials: SLIPWAY_REGISTRY_USERNAME / _PASSWORD (env.ts).
  */
 export async function findImage(
   catalog: Catalog,
   service: CatalogService,
   tag: string,
   stack?: string,
+  credentials: SlipwayEnv['registry'] = readEnv().registry,
 ): Promise<ImageFound> {
   const { host, project, insecure, tokenHosts } = catalog.settings.registry;
   const registry = new RegistryClient({
     host,
     insecureHttp: insecure,
     ...(tokenHosts ? { tokenHosts } : {}),
-    ...readEnv().registry,
+    ...credentials,
   });
   const name = `${project}/${service.config.image}`;
   const found = await registry.manifestExists(name, tag).catch((error: unknown) => {

@@ -1,0 +1,78 @@
+import { availableParallelism } from 'node:os';
+import { InputError, mapLimit, resolveImageTag, type BakeRequest, type CatalogService } from '@slipway/core';
+import { loadCatalog } from '../../catalog/load-catalog.js';
+import type { AppDeps } from '../deps.js';
+import { maxBakeConcurrency as maxConcurrency } from './limits.js';
+import {
+  assertStack,
+  bakeService,
+  chartNames,
+  checkBakePolicy,
+  findService,
+  type BakedService,
+} from './bake-service.js';
+import { checkOutDir, checkOutFiles, writeOutFiles } from './write-out.js';
+
+export interface BakeOptions {
+  stack: string;
+  imageTag?: string;
+  canary?: true;
+  canaryWeight: number;
+  all?: true;
+  out?: string;
+  catalog: string;
+  concurrency?: number;
+  helm?: string;
+}
+
+/** What a bake made: the manifests (stdout) or, with --out, the files written. */
+export type BakeResult = { manifests: string } | { written: string[] };
+
+/**
+ * `slipway bake`: validation and policy for every service first, then `helm template` of both
+ * charts per service (bounded parallelism for --all).
+ */
+export async function bake(deps: AppDeps, name: string | undefined, opts: BakeOptions): Promise<BakeResult> {
+  if (!name && !opts.all) throw new InputError('name a service, or pass --all');
+  if (name && opts.all) throw new InputError('pass either a service or --all, not both');
+  if (opts.out) checkOutDir(opts.out);
+  const catalog = loadCatalog(opts.catalog);
+  assertStack(catalog, opts.stack);
+  const services: CatalogService[] = name
+    ? [findService(catalog, name, opts.stack)]
+    : [...catalog.services.values()].filter((s) => s.config.stacks.includes(opts.stack));
+  if (services.length === 0) throw new InputError(`no service of the catalog deploys to stack "${opts.stack}"`);
+  const requests = services.map((service) => {
+    const imageTag = resolveImageTag(service, opts.stack, opts.imageTag);
+    if (!imageTag) throw new InputError(`no image tag for ${service.config.name}: pass --image-tag`);
+    const request: BakeRequest = {
+      stack: opts.stack,
+      imageTag,
+      ...(opts.canary ? { canary: { weight: opts.canaryWeight } } : {}),
+    };
+    checkBakePolicy(catalog, service, request);
+    return { service, request };
+  });
+  if (opts.out)
+    checkOutFiles(
+      opts.out,
+      requests.flatMap(({ service }) => outNames(service.config.name, opts.stack)),
+    );
+  const helm = deps.tool('helm', { name: '--helm', value: opts.helm });
+  const concurrency = opts.concurrency ?? Math.min(availableParallelism(), maxConcurrency);
+  const baked = await mapLimit(requests, concurrency, ({ service, request }) =>
+    bakeService(helm, catalog, service, request),
+  );
+  if (opts.out) return { written: writeBaked(opts.out, baked) };
+  return { manifests: baked.flatMap((b) => chartNames.map((c) => b.manifests[c])).join('---\n') };
+}
+
+const outName = (service: string, stack: string, chart: string) => `${service}-${stack}-${chart}.yaml`;
+const outNames = (service: string, stack: string) => chartNames.map((chart) => outName(service, stack, chart));
+
+function writeBaked(out: string, baked: readonly BakedService[]): string[] {
+  const files = baked.flatMap((b) =>
+    chartNames.map((chart) => ({ name: outName(b.service, b.stack, chart), text: b.manifests[chart] })),
+  );
+  return writeOutFiles(out, files);
+}

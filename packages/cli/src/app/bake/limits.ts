@@ -1,0 +1,2 @@
+/** The most `helm template` processes `bake --all` runs at once (its `--concurrency` bound). */
+export const maxBakeConcurrency = 64;

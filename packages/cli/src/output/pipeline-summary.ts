@@ -1,0 +1,21 @@
+import type { PipelineRun } from '../app/deploy/deploy.js';
+import { describeChanges } from '../app/deploy/engine.js';
+import type { Reporter } from '../app/events.js';
+import { result } from './text.js';
+
+/**
+ * The end of a pipeline run (deploy, canary, rollback): with --output json the `summary` event
+ * (the last line of the stream), else one line per service and the total time.
+ */
+export function renderPipelineRun(report: Reporter, output: 'text' | 'json', run: PipelineRun): void {
+  if (output === 'json') {
+    report({ type: 'summary', elapsedMs: run.elapsedMs, services: run.summaries });
+    return;
+  }
+  const lines = run.summaries.map((s) => {
+    const mark = s.result === 'succeeded' ? '✓' : '✗';
+    const rollback = s.rolledBackTo ? `; rolled back to revision ${s.rolledBackTo}` : '';
+    return `${mark} ${s.service} → ${s.stack} revision ${s.revision} (${s.track}): ${s.result}${s.changes.length ? ` — ${describeChanges(s.changes)}` : ''}\n    rollout: ${s.rollout}${rollback}`;
+  });
+  result(`${lines.join('\n')}\ntotal ${(run.elapsedMs / 1000).toFixed(1)}s`);
+}
