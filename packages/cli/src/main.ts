@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { buildCommand } from './commands/build.js';
 import { bakeCommand } from './commands/bake.js';
 import { deployCommand } from './commands/deploy.js';
 import { devCommand } from './commands/dev.js';
@@ -19,6 +20,7 @@ const program = new Command('slipway')
   .version('0.1.0')
   .option('--debug', 'show the stack of an unexpected error');
 program.addCommand(validateCommand());
+program.addCommand(buildCommand());
 program.addCommand(bakeCommand());
 program.addCommand(deployCommand());
 program.addCommand(canaryCommand());

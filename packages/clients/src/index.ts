@@ -5,3 +5,8 @@ export * from './tools.js';
 export * from './vault.js';
 export * from './helm.js';
 export * from './vault-kv.js';
+export * from './buildah.js';
+export * from './git.js';
+export * from './private-dir.js';
+export * from './stream-process.js';
+export * from './vault-aws-login.js';

@@ -98,12 +98,29 @@ export const catalogSettingsSchema = z
         auth: z.strictObject({
           method: z.enum(['kubernetes', 'approle', 'token', 'aws-iam']),
           role: z.string().optional(),
+          mount: z
+            .string()
+            .regex(/^[\w-]+(\/[\w-]+)*$/)
+            .optional()
+            .describe('auth mount (default: the method name)'),
+          roleId: z.string().optional().describe('approle role_id (else SLIPWAY_VAULT_ROLE_ID)'),
+          serverId: z.string().optional().describe('aws-iam: the X-Vault-AWS-IAM-Server-ID value'),
+          stsEndpoint: z.url().optional().describe('aws-iam: STS endpoint (default https://sts.amazonaws.com)'),
+          stsRegion: z.string().optional().describe('aws-iam: STS region (default us-east-1)'),
         }),
         deployKeys: z
           .strictObject({ mount: z.string().default('secret'), path: z.string().default('deploy-keys/{service}') })
           .default({ mount: 'secret', path: 'deploy-keys/{service}' }),
       })
       .optional(),
+    build: z
+      .strictObject({
+        builder: z.enum(['buildah', 'buildkit']).default('buildah').describe('image builder'),
+        knownHosts: z.string().optional().describe("known_hosts lines pinning the git servers' host keys"),
+        acceptNewHostKeys: z.boolean().default(false).describe('trust an unknown git host key on first use'),
+      })
+      .optional()
+      .describe('how slipway build clones and builds'),
     spinnaker: z
       .strictObject({
         gate: z.url(),

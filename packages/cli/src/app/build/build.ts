@@ -1,0 +1,58 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { InputError, buildPropertiesText, type BuildResult } from '@slipway/core';
+import { loadCatalog } from '../../catalog/load-catalog.js';
+import type { AppDeps } from '../deps.js';
+import { runBuild } from './run-build.js';
+
+export interface BuildFlags {
+  imageTag: string;
+  sourceBranch: string;
+  catalog: string;
+  builder?: 'buildah' | 'buildkit' | undefined;
+  propertiesFile: string;
+}
+
+/** What a build tells as it goes: one line per stage, and each line of the builder's output. */
+export interface BuildReport {
+  progress: (message: string) => void;
+  buildOutput: (line: string) => void;
+}
+
+/** `slipway build <service>`: the build stage, then build.properties (written whole or not at all). */
+export async function buildService(
+  service: string,
+  flags: BuildFlags,
+  deps: AppDeps,
+  report: BuildReport,
+): Promise<BuildResult> {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(flags.imageTag))
+    throw new InputError(
+      `--image-tag "${flags.imageTag.slice(0, 130)}" is not an image tag (letters, digits, "_", "." and "-", at most 128, not starting with "." or "-")`,
+    );
+  const catalog = loadCatalog(flags.catalog);
+  const built = await runBuild(
+    catalog,
+    {
+      service,
+      imageTag: flags.imageTag,
+      sourceBranch: flags.sourceBranch,
+      builder: flags.builder ?? catalog.settings.build?.builder ?? 'buildah',
+    },
+    {
+      env: deps.env.process,
+      registry: deps.env.registry,
+      tool: (name) => deps.tool(name),
+      readFile: (path) => readFileSync(path, 'utf8'),
+      ...report,
+    },
+  );
+  writeProperties(flags.propertiesFile, buildPropertiesText(built));
+  return built;
+}
+
+function writeProperties(file: string, text: string): void {
+  const temp = join(dirname(file), `.build.properties.${process.pid}.tmp`);
+  writeFileSync(temp, text, { flag: 'wx' });
+  renameSync(temp, file);
+}

@@ -1,0 +1,44 @@
+import { RemoteError, SlipwayError, type Catalog } from '@slipway/core';
+import { RegistryClient, type ManifestLookup } from '@slipway/clients';
+
+export interface RegistryCredentials {
+  username?: string;
+  password?: string;
+}
+
+/**
+ * Whether `<project>/<image>:<tag>` is in the registry. Only the registry's "unknown manifest"
+ * means absent: any other answer or a network failure fails the build before anything else
+ * (never a silent rebuild).
+ */
+export async function lookupImage(
+  catalog: Catalog,
+  name: string,
+  tag: string,
+  credentials: RegistryCredentials,
+  fetchImpl?: typeof fetch,
+): Promise<ManifestLookup> {
+  const { host, insecure, tokenHosts } = catalog.settings.registry;
+  const registry = new RegistryClient({
+    host,
+    insecureHttp: insecure,
+    ...(tokenHosts ? { tokenHosts } : {}),
+    ...credentials,
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
+  return registry.manifestExists(name, tag).catch((error: unknown) => {
+    const where = `could not check whether ${host}/${name}:${tag} exists`;
+    if (error instanceof RemoteError) {
+      const check =
+        error.status === 401 || error.status === 403
+          ? 'check SLIPWAY_REGISTRY_USERNAME / SLIPWAY_REGISTRY_PASSWORD and their rights on the project'
+          : 'check the registry and retry';
+      throw new SlipwayError(`${where}: ${error.message}; nothing was built (${check})`);
+    }
+    if (error instanceof SlipwayError) throw error;
+    const reason = error instanceof Error ? [error.message, (error.cause as Error | undefined)?.message] : [error];
+    throw new SlipwayError(
+      `${where}: ${reason.filter(Boolean).join(': ').slice(0, 200)}; nothing was built (check registry.host in slipway.yaml and that the registry is reachable)`,
+    );
+  });
+}

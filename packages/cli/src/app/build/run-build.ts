@@ -1,0 +1,218 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import {
+  InputError,
+  SlipwayError,
+  deployKeyPath,
+  imageRepository,
+  ociLabels,
+  type BuildResult,
+  type Catalog,
+  type CatalogService,
+} from '@slipway/core';
+import {
+  buildahBud,
+  buildahPush,
+  buildahRmi,
+  cloneOverSsh,
+  headCommit,
+  makePrivateDir,
+  writeAuthFile,
+} from '@slipway/clients';
+import { lookupImage, type RegistryCredentials } from './registry-check.js';
+import { openVaultSession, vaultError } from './vault-session.js';
+
+export interface BuildRequest {
+  service: string;
+  imageTag: string;
+  sourceBranch: string;
+  builder: 'buildah' | 'buildkit';
+}
+
+export interface BuildDeps {
+  /** the environment: Vault (VAULT_*, SLIPWAY_VAULT_*), AWS_*, SLIPWAY_GIT_KNOWN_HOSTS, buildah's storage */
+  env: NodeJS.ProcessEnv;
+  registry: RegistryCredentials;
+  readFile: (path: string) => string;
+  /** the path of an external tool (git, ssh, buildah), resolved only when the build needs it */
+  tool: (name: 'git' | 'ssh' | 'buildah') => string;
+  /** one line per stage */
+  progress: (message: string) => void;
+  /** each line of the builder's output */
+  buildOutput: (line: string) => void;
+  fetch?: typeof fetch;
+}
+
+/** The KV v2 field of a deploy key's secret that holds the private key. */
+export const deployKeyField = 'private_key';
+
+/**
+ * `slipway build`: skip when the tag is in the registry; else deploy key from Vault → shallow
+ * clone over SSH → buildah bud → push (digest recorded) → remove the local image. The key and the
+ * checkout live in private temp dirs removed in `finally` (and on SIGINT/SIGTERM).
+ */
+export async function runBuild(catalog: Catalog, req: BuildRequest, deps: BuildDeps): Promise<BuildResult> {
+  const service = catalog.services.get(req.service);
+  if (!service)
+    throw new InputError(
+      `no service "${req.service}" in the catalog (services: ${[...catalog.services.keys()].join(', ') || 'none'})`,
+    );
+  checkBranch(catalog, req.sourceBranch);
+  if (req.builder !== 'buildah')
+    throw new InputError(`--builder ${req.builder} is not available yet; use --builder buildah`);
+  const { registry } = catalog.settings;
+  const name = `${registry.project}/${service.config.image}`;
+  const image = imageRepository(catalog.settings, service);
+  const credentials = deps.registry;
+
+  // 1. fail closed before anything else
+  const found = await lookupImage(catalog, name, req.imageTag, credentials, deps.fetch);
+  if (found.exists) {
+    deps.progress(`${image}:${req.imageTag} is in the registry (${found.digest ?? 'digest unknown'}): build skipped`);
+    return { image, tag: req.imageTag, digest: found.digest ?? '', skipped: true, revision: '' };
+  }
+  deps.progress(`${image}:${req.imageTag} is not in the registry: building`);
+
+  // 2. deploy key from Vault
+  const privateKey = await readDeployKey(catalog, service, deps);
+
+  // 3–5. clone, build, push, clean up
+  const work = makePrivateDir('slipway-build-');
+  try {
+    const checkout = join(work.path, 'src');
+    deps.progress(`cloning ${service.config.repository} (branch ${req.sourceBranch})`);
+    await cloneOverSsh({
+      git: deps.tool('git'),
+      ssh: deps.tool('ssh'),
+      url: service.config.repository,
+      branch: req.sourceBranch,
+      into: checkout,
+      privateKey,
+      knownHosts: knownHosts(catalog, deps),
+      acceptNewHostKeys: catalog.settings.build?.acceptNewHostKeys ?? false,
+      keyDir: work.path,
+      env: deps.env,
+    });
+    const commit = await headCommit(deps.tool('git'), checkout);
+    const { context, dockerfile } = buildPaths(checkout, service);
+    const buildah = buildahOptions(deps.tool('buildah'), deps.env);
+    const reference = `${image}:${req.imageTag}`;
+    const authFile = writeAuthFile(work.path, registry.host, credentials);
+    const tlsVerify = !registry.insecure;
+    deps.progress(`building ${reference} from ${commit.revision.slice(0, 12)}`);
+    await buildahBud(buildah, {
+      authFile,
+      tlsVerify,
+      context,
+      dockerfile,
+      image: reference,
+      labels: ociLabels({ source: service.config.repository, ...commit }),
+      onLine: deps.buildOutput,
+    });
+    try {
+      deps.progress(`pushing ${reference}`);
+      const digest = await buildahPush(buildah, {
+        image: reference,
+        authFile,
+        tlsVerify,
+        privateDir: work.path,
+      });
+      deps.progress(`pushed ${reference}@${digest}`);
+      return { image, tag: req.imageTag, digest, skipped: false, revision: commit.revision };
+    } finally {
+      await buildahRmi(buildah, reference).catch(() => deps.progress(`could not remove the local image ${reference}`));
+    }
+  } finally {
+    work.remove();
+  }
+}
+
+async function readDeployKey(catalog: Catalog, service: CatalogService, deps: BuildDeps): Promise<string> {
+  const vault = catalog.settings.vault;
+  if (!vault)
+    throw new InputError(
+      'slipway.yaml has no vault section: the build reads the deploy key from Vault (add vault.address, vault.auth and vault.deployKeys)',
+    );
+  const path = deployKeyPath(vault.deployKeys.path, service.config.name);
+  const where = `${vault.deployKeys.mount}/${path}`;
+  const session = await openVaultSession(vault, {
+    env: deps.env,
+    readFile: deps.readFile,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  try {
+    const data = await session.client.kvGet(vault.deployKeys.mount, path).catch((error: unknown) => {
+      throw vaultError(
+        error,
+        `reading the deploy key ${where}`,
+        'check that the Vault policy of this login may read it',
+      );
+    });
+    const key = data?.[deployKeyField];
+    if (typeof key !== 'string' || !key.includes('PRIVATE KEY'))
+      throw new SlipwayError(
+        `Vault has no deploy key for ${service.config.name} at ${where} (field ${deployKeyField} with an OpenSSH private key); store the repository's deploy key there`,
+      );
+    return key;
+  } finally {
+    await session.close().catch(() => deps.progress('could not revoke the Vault token of this build'));
+  }
+}
+
+/** The pinned host keys: the file SLIPWAY_GIT_KNOWN_HOSTS names, else build.knownHosts of slipway.yaml. */
+function knownHosts(catalog: Catalog, deps: BuildDeps): string {
+  const file = deps.env['SLIPWAY_GIT_KNOWN_HOSTS'];
+  if (file) {
+    try {
+      return deps.readFile(file);
+    } catch {
+      throw new InputError(`SLIPWAY_GIT_KNOWN_HOSTS=${file} cannot be read; point it at a known_hosts file`);
+    }
+  }
+  const pinned = catalog.settings.build?.knownHosts;
+  if (pinned) return pinned.endsWith('\n') ? pinned : `${pinned}\n`;
+  if (catalog.settings.build?.acceptNewHostKeys) return '';
+  throw new InputError(
+    'no pinned git host keys: set build.knownHosts in slipway.yaml (known_hosts lines, e.g. from ssh-keyscan checked against the server) or SLIPWAY_GIT_KNOWN_HOSTS to a known_hosts file',
+  );
+}
+
+function checkBranch(catalog: Catalog, branch: string): void {
+  const pattern = new RegExp(catalog.settings.policy.branchPattern);
+  if (!pattern.test(branch) || branch.includes('..'))
+    throw new InputError(
+      `--source-branch "${branch.slice(0, 100)}" is not a branch name slipway accepts (policy.branchPattern ${catalog.settings.policy.branchPattern})`,
+    );
+}
+
+/** The context and Dockerfile of service.yaml, which must stay inside the checkout (also through links). */
+function buildPaths(checkout: string, service: CatalogService): { context: string; dockerfile: string } {
+  const root = realpathSync(checkout);
+  const inside = (rel: string, what: string, base = root): string => {
+    const wanted = resolve(base, rel);
+    const problem = `build.${what} "${rel.slice(0, 100)}" of services/${service.config.name}/service.yaml`;
+    if (!existsSync(wanted)) throw new InputError(`${problem} does not exist in the repository`);
+    const real = realpathSync(wanted);
+    const r = relative(root, real);
+    if (isAbsolute(r) || r === '..' || r.startsWith('../'))
+      throw new InputError(`${problem} leads out of the repository; name a path inside it`);
+    return real;
+  };
+  const context = inside(service.config.build.context, 'context');
+  const dockerfile = inside(service.config.build.dockerfile, 'dockerfile', context);
+  return { context, dockerfile };
+}
+
+/** buildah's storage: SLIPWAY_BUILDAH_ROOT, else ~/.cache/slipway/buildah (the layer cache between builds). */
+function buildahOptions(buildah: string, env: NodeJS.ProcessEnv) {
+  const root = env['SLIPWAY_BUILDAH_ROOT'] || join(env['HOME'] || homedir(), '.cache', 'slipway', 'buildah');
+  return {
+    buildah,
+    root: join(root, 'storage'),
+    runroot: join(root, 'run'),
+    ...(env['SLIPWAY_BUILDAH_DRIVER'] ? { driver: env['SLIPWAY_BUILDAH_DRIVER'] } : {}),
+    ...(env['BUILDAH_ISOLATION'] ? { isolation: env['BUILDAH_ISOLATION'] } : {}),
+    env,
+  };
+}

@@ -1,0 +1,120 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CommandError, SlipwayError, buildFailureSummary } from '@slipway/core';
+import { run } from './process.js';
+import { runStreaming } from './stream-process.js';
+
+export interface BuildahOptions {
+  buildah: string;
+  /** storage root and run root; the layer cache lives here between builds */
+  root: string;
+  runroot: string;
+  /** storage driver (default vfs: works without overlay support) */
+  driver?: string;
+  /** `--isolation` (default chroot: works inside containers and without user namespaces) */
+  isolation?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface BudRequest {
+  /** build context folder and Dockerfile (both checked to be inside the checkout) */
+  context: string;
+  dockerfile: string;
+  /** full reference registry/project/image:tag */
+  image: string;
+  labels: Record<string, string>;
+  /** registry credentials for pulling FROM images (`writeAuthFile`) */
+  authFile?: string;
+  /** false for a plain-HTTP registry (the catalog's registry.insecure) */
+  tlsVerify: boolean;
+  onLine?: (line: string) => void;
+}
+
+/** Registry credentials as a containers auth file (0600, in a private dir): never argv. */
+export function writeAuthFile(
+  privateDir: string,
+  host: string,
+  credentials: { username?: string; password?: string },
+): string {
+  const authFile = join(privateDir, 'auth.json');
+  const auths =
+    credentials.username !== undefined
+      ? { [host]: { auth: Buffer.from(`${credentials.username}:${credentials.password ?? ''}`).toString('base64') } }
+      : {};
+  writeFileSync(authFile, JSON.stringify({ auths }), { mode: 0o600, flag: 'wx' });
+  return authFile;
+}
+
+const storageFlags = (o: BuildahOptions) => [
+  `--root=${o.root}`,
+  `--runroot=${o.runroot}`,
+  `--storage-driver=${o.driver ?? 'vfs'}`,
+];
+
+/** `buildah bud --layers`; a failure names the failing step and its last lines. */
+export async function buildahBud(options: BuildahOptions, req: BudRequest): Promise<void> {
+  const args = [
+    ...storageFlags(options),
+    'bud',
+    '--layers',
+    `--isolation=${options.isolation ?? 'chroot'}`,
+    `--tls-verify=${req.tlsVerify}`,
+    ...(req.authFile ? [`--authfile=${req.authFile}`] : []),
+    '--file',
+    req.dockerfile,
+    '--tag',
+    req.image,
+    ...Object.entries(req.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+    '--',
+    req.context,
+  ];
+  await runStreaming(options.buildah, args, {
+    env: options.env ?? process.env,
+    ...(req.onLine ? { onLine: req.onLine } : {}),
+  }).catch((error: unknown) => {
+    if (!(error instanceof CommandError)) throw error;
+    const { step, lastLines } = buildFailureSummary(error.stderr);
+    throw new SlipwayError(
+      `building ${req.image} failed${step ? ` at ${step}` : ''} (buildah exited with ${error.exitCode}):\n${lastLines.join('\n')}`,
+    );
+  });
+}
+
+export interface PushRequest {
+  image: string;
+  authFile: string;
+  tlsVerify: boolean;
+  /** a private dir for the digest file */
+  privateDir: string;
+}
+
+/** `buildah push --digestfile`; returns the digest the registry stored. */
+export async function buildahPush(options: BuildahOptions, req: PushRequest): Promise<string> {
+  const digestFile = join(req.privateDir, 'digest');
+  await run(
+    options.buildah,
+    [
+      ...storageFlags(options),
+      'push',
+      '--quiet',
+      `--authfile=${req.authFile}`,
+      `--tls-verify=${req.tlsVerify}`,
+      `--digestfile=${digestFile}`,
+      '--',
+      req.image,
+      `docker://${req.image}`,
+    ],
+    { env: options.env ?? process.env },
+  ).catch((error: unknown) => {
+    if (!(error instanceof CommandError)) throw error;
+    throw new SlipwayError(`pushing ${req.image} failed: ${error.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  });
+  const digest = readFileSync(digestFile, 'utf8').trim();
+  if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new SlipwayError(`buildah push recorded no digest for ${req.image}`);
+  return digest;
+}
+
+/** Removes the local image (the cached layers of other builds stay). */
+export async function buildahRmi(options: BuildahOptions, image: string): Promise<void> {
+  await run(options.buildah, [...storageFlags(options), 'rmi', '--', image], { env: options.env ?? process.env });
+}
