@@ -21,7 +21,9 @@ export const serviceSchema = z
       ),
     build: z
       .strictObject({
-        preset: z.enum(buildPresets),
+        preset: z
+          .enum(buildPresets)
+          .describe('reserved for the build stage: language presets (nothing reads it yet; the Dockerfile builds)'),
         dockerfile: z.string().default('Dockerfile'),
         context: z.string().default('.'),
       })
@@ -29,7 +31,8 @@ export const serviceSchema = z
     stacks: z.array(dnsLabel).min(1),
     notifications: z
       .strictObject({ slack: z.string().regex(/^#[\w-]+$/, 'must be a Slack channel like #team-alerts') })
-      .optional(),
+      .optional()
+      .describe("reserved for slipway serve's notifications (nothing reads it yet)"),
     canary: z.boolean().default(false).describe('the service may be released as a canary'),
   })
   .describe('services/<name>/service.yaml: one microservice');

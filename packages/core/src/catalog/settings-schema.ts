@@ -27,7 +27,10 @@ export type PodSecurityLevel = (typeof podSecurityLevels)[number];
 
 const stack = z.strictObject({
   cluster: dnsLabel.describe('cluster this stack deploys to (a key of clusters)'),
-  account: z.string().optional().describe('Spinnaker account of the cluster'),
+  account: z
+    .string()
+    .optional()
+    .describe('reserved for the pipeline tool: the Spinnaker account of the cluster (nothing reads it yet)'),
   branches: z
     .array(z.string().min(1))
     .min(1)
@@ -126,7 +129,10 @@ export const catalogSettingsSchema = z
         gate: z.url(),
         jenkins: z.strictObject({ master: z.string(), job: z.string() }),
       })
-      .optional(),
+      .optional()
+      .describe(
+        'reserved for the pipeline tool: the Spinnaker Gate and Jenkins job it stamps pipelines with (nothing reads it yet)',
+      ),
     stacks: z.record(dnsLabel, stack).refine((s) => Object.keys(s).length > 0, 'declare at least one stack'),
     namespaces: namespaces.describe('which namespaces services may deploy to'),
     clusters: z.record(
