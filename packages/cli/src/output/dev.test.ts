@@ -1,0 +1,16 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { renderShellExports } from './dev.js';
+
+describe('slipway dev env (output)', () => {
+  it('prints exports a POSIX shell reads back verbatim, quotes and all', () => {
+    const value = `/tmp/it's here/$HOME "x" \\n`;
+    const exports = renderShellExports([
+      ['A', value],
+      ['B', 'plain'],
+    ]);
+    expect(exports.split('\n')[1]).toBe(`export B='plain'`);
+    const read = execFileSync('sh', ['-c', `${exports}\nprintf '%s|%s' "$A" "$B"`], { encoding: 'utf8' });
+    expect(read).toBe(`${value}|plain`);
+  });
+});
