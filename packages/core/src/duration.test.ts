@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationMs } from './duration.js';
+import { durationMs, durationPattern } from './duration.js';
 
 describe('durationMs', () => {
   it('reads Go-like durations, combined parts and plain seconds', () => {
@@ -17,5 +17,13 @@ describe('durationMs', () => {
     for (const text of ['soon', '', '-1s', '+1s', '5 m', '30d', '1m 30s', 's', '1e3', '0x10', '1.s']) {
       expect(durationMs(text), text).toBeUndefined();
     }
+  });
+});
+
+describe('durationPattern', () => {
+  it('accepts exactly what durationMs reads (JSON Schema patterns use it)', () => {
+    const re = new RegExp(durationPattern);
+    for (const text of ['90s', '1m30s', '2h', '500ms', '1.5s', '300']) expect(re.test(text), text).toBe(true);
+    for (const text of ['soon', '-1s', '5 m', '30d', '1.s']) expect(re.test(text), text).toBe(false);
   });
 });
