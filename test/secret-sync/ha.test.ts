@@ -80,6 +80,31 @@ describe('secret-sync as a running controller: drift, leader election, endpoints
     expect(await controller.metrics.total('driftRepairs', { kind: 'deleted' })).toBe(1);
     expect(cycles).toBe(1);
 
+    // drift repair decides with the cycle's rule: a Secret re-pointed at another Vault path is
+    // left alone and reported as a conflict, not overwritten
+    await core().patchNamespacedSecret({
+      namespace: 'drift-a',
+      name: 'db',
+      body: [
+        { op: 'replace', path: '/data', value: { password: Buffer.from('theirs').toString('base64') } },
+        {
+          op: 'replace',
+          path: '/metadata/annotations/secret-sync.slipway.dev~1vault-path',
+          value: 'k8s-secret/drift/drift-a/elsewhere',
+        },
+      ],
+    });
+    await eventually('the conflict reported', async () =>
+      (await core().listNamespacedEvent({ namespace: 'drift-a' })).items.some(
+        (e) => e.reason === 'SecretSyncConflict' && e.involvedObject.name === 'db',
+      )
+        ? true
+        : undefined,
+    );
+    expect(decoded(await readSecret(p.kubeConfig, 'drift-a', 'db'))).toEqual({ password: 'theirs' });
+    expect(await controller.metrics.total('driftRepairs', { kind: 'edited' })).toBe(1);
+    expect(cycles).toBe(1);
+
     // an unmanaged Secret is not watched, and a pruned one is not "repaired" back
     await kv.remove('drift/drift-a/other');
     const pruned = await controller.runCycle();
