@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dnsLabel, int32, port } from '../catalog/kube-grammar.js';
+import { durationPattern } from '../duration.js';
 import { rawSyncConfigSchema, syncOptionSpecs, type RawSyncConfig } from '../secrets/sync-config.js';
 
 /**
@@ -21,12 +22,7 @@ const flag = <T extends z.ZodType>(key: keyof RawSyncConfig, schema: T): T => {
 const option = <T extends z.ZodType>(key: keyof RawSyncConfig, schema: T) => flag(key, schema).optional();
 
 /** The controller's duration grammar (durationMs): 60s, 1m30s, 500ms, 1.5h, or a number of seconds. */
-const duration = z
-  .string()
-  .regex(
-    /^(\d{1,12}(\.\d{1,9})?|(\d{1,12}(\.\d{1,9})?(ms|s|m|h))+)$/,
-    'must be a duration such as 60s, 1m30s or 500ms',
-  );
+const duration = z.string().regex(new RegExp(durationPattern), 'must be a duration such as 60s, 1m30s or 500ms');
 /**
  * `text`'s pattern or the empty string (a chart default the templates refuse with their own message),
  * as one pattern, so helm names it when a value does not match.
