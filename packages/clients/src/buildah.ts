@@ -57,6 +57,7 @@ export async function buildahBud(options: BuildahOptions, req: BudRequest): Prom
     ...storageFlags(options),
     'bud',
     '--layers',
+    '--force-rm',
     `--isolation=${options.isolation ?? 'chroot'}`,
     `--tls-verify=${req.tlsVerify}`,
     ...(req.authFile ? [`--authfile=${req.authFile}`] : []),

@@ -44,12 +44,32 @@ function installHandlers(): void {
   handlersInstalled = true;
   for (const signal of signals) {
     process.once(signal, () => {
-      for (const child of liveChildren) child.kill('SIGKILL');
-      for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
-      liveDirs.clear();
-      // end as the signal would have: its default action now that no handler is left
-      for (const s of signals) process.removeAllListeners(s);
-      process.kill(process.pid, signal);
+      void stopChildren().then(() => {
+        for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+        liveDirs.clear();
+        // end as the signal would have: its default action now that no handler is left
+        for (const s of signals) process.removeAllListeners(s);
+        process.kill(process.pid, signal);
+      });
     });
   }
+}
+
+/** SIGTERM to each running child (buildah removes its working container), SIGKILL after 5 s. */
+async function stopChildren(): Promise<void> {
+  const children = [...liveChildren];
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
 }

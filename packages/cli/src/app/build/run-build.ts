@@ -1,4 +1,4 @@
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
@@ -96,7 +96,10 @@ export async function runBuild(catalog: Catalog, req: BuildRequest, deps: BuildD
     });
     const commit = await headCommit(deps.tool('git'), checkout);
     const { context, dockerfile } = buildPaths(checkout, service);
-    const buildah = buildahOptions(deps.tool('buildah'), deps.env);
+    // buildah's own temp files go in the private dir too, so a stop leaves none behind
+    const buildahTmp = join(work.path, 'tmp');
+    mkdirSync(buildahTmp, { mode: 0o700 });
+    const buildah = buildahOptions(deps.tool('buildah'), { ...deps.env, TMPDIR: buildahTmp });
     const reference = `${image}:${req.imageTag}`;
     const authFile = writeAuthFile(work.path, registry.host, credentials);
     const tlsVerify = !registry.insecure;

@@ -1,0 +1,260 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RegistryClient } from '@slipway/clients';
+import { slipway, slipwayBin } from '../support/cli.js';
+import { pushEmptyImage } from '../support/registry-images.js';
+import { usePlatform } from '../support/platform.js';
+import {
+  baseImage,
+  buildCatalog,
+  deployKeyAppRole,
+  hostRepo,
+  privateTmp,
+  pushBaseImage,
+  tokenAccessors,
+} from './support.js';
+
+/**
+ * `slipway build` end to end on the real platform: distribution with htpasswd, OpenBao (AppRole
+ * login, deploy key in KV v2), sshd + git with per-repository deploy keys, buildah.
+ */
+describe('slipway build', () => {
+  const platform = usePlatform('build', ['registry', 'vault', 'git']);
+  const work = mkdtempSync(join(tmpdir(), 'slipway-build-test-'));
+  const buildahRoot = join(work, 'buildah');
+  let approle = { roleId: '', secretId: '' };
+  const keys: string[] = [];
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  beforeAll(async () => {
+    await pushBaseImage(platform(), work);
+    approle = await deployKeyAppRole(platform());
+  });
+
+  /** Runs `slipway build` with the AppRole login, a private TMPDIR, and the output checked for keys. */
+  const build = async (catalog: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) => {
+    const tmp = privateTmp();
+    try {
+      const res = await slipway(
+        ['build', ...args, '--catalog', catalog],
+        {
+          SLIPWAY_REGISTRY_USERNAME: platform().registry.username,
+          SLIPWAY_REGISTRY_PASSWORD: platform().registry.password,
+          SLIPWAY_VAULT_ROLE_ID: approle.roleId,
+          SLIPWAY_VAULT_SECRET_ID: approle.secretId,
+          SLIPWAY_BUILDAH_ROOT: buildahRoot,
+          VAULT_TOKEN: '',
+          VAULT_ADDR: '',
+          TMPDIR: tmp.dir,
+          ...env,
+        },
+        work,
+      );
+      for (const key of keys) {
+        const body = key.split('\n')[1] ?? key;
+        expect(res.stdout + res.stderr).not.toContain(body);
+      }
+      return { ...res, leftovers: tmp.leftovers() };
+    } finally {
+      tmp.remove();
+    }
+  };
+
+  const dockerfile = (platformHost: string, extra = '') =>
+    `FROM ${platformHost}\nCOPY app.txt /app.txt\nRUN echo built >> /app.txt\n${extra}USER 10001\nCMD ["cat", "/app.txt"]\n`;
+
+  it('builds an absent tag: clone, build, push; the registry digest is the reported one', async () => {
+    keys.push(
+      await hostRepo(platform(), 'orders', { Dockerfile: dockerfile(baseImage(platform())), 'app.txt': 'v1\n' }),
+    );
+    const catalog = buildCatalog(platform(), [{ name: 'orders' }]);
+    const before = await tokenAccessors(platform());
+    const res = await build(catalog, ['orders', '--image-tag', '1.0.0', '--output', 'json']);
+    expect(res.stderr).toContain('[build orders] STEP');
+    expect(res.code, res.stderr).toBe(0);
+    const out = JSON.parse(res.stdout) as { image: string; digest: string; skipped: boolean; revision: string };
+    expect(out).toMatchObject({
+      image: `${platform().registry.host}/microservices/orders`,
+      tag: '1.0.0',
+      skipped: false,
+    });
+    expect(out.revision).toMatch(/^[0-9a-f]{40}$/);
+    const { host, username, password } = platform().registry;
+    const found = await new RegistryClient({ host, insecureHttp: true, username, password }).manifestExists(
+      'microservices/orders',
+      '1.0.0',
+    );
+    expect(found).toEqual({ exists: true, digest: out.digest });
+    expect(readFileSync(join(work, 'build.properties'), 'utf8')).toBe(
+      `IMAGE=${out.image}\nTAG=1.0.0\nDIGEST=${out.digest}\nSKIPPED=false\nREVISION=${out.revision}\n`,
+    );
+    // the OCI labels: source, revision, created from the commit
+    const config = await imageConfig('microservices/orders', '1.0.0');
+    expect(config.config.Labels).toMatchObject({
+      'org.opencontainers.image.source': platform().git.url('orders'),
+      'org.opencontainers.image.revision': out.revision,
+    });
+    expect(config.config.Labels['org.opencontainers.image.created']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    // nothing outlives the command: no key, no checkout, no auth file; the Vault token revoked
+    expect(res.leftovers).toEqual([]);
+    expect(await tokenAccessors(platform())).toEqual(before);
+    // the local image is gone from buildah's storage
+    expect(readFileSync(join(buildahRoot, 'storage', 'vfs-images', 'images.json'), 'utf8')).not.toContain(
+      'microservices/orders:1.0.0',
+    );
+  });
+
+  it('skips an existing tag: no Vault login, no clone', async () => {
+    // Vault and the repository are unreachable: a skip must not need them
+    const catalog = buildCatalog(platform(), [{ name: 'orders', repository: 'ssh://root@127.0.0.1:1/none.git' }], {
+      vaultAddress: 'http://127.0.0.1:1',
+    });
+    const res = await build(catalog, ['orders', '--image-tag', '1.0.0']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/microservices\/orders:1\.0\.0@sha256:[0-9a-f]{64} already in the registry, not built/);
+    expect(readFileSync(join(work, 'build.properties'), 'utf8')).toMatch(/SKIPPED=true\nREVISION=\n$/);
+  });
+
+  it('finds an OCI-only manifest (the Accept list) and skips', async () => {
+    await pushEmptyImage(platform().registry, 'microservices/oci-only', '2.0.0');
+    const catalog = buildCatalog(platform(), [{ name: 'oci-only' }], { vaultAddress: 'http://127.0.0.1:1' });
+    const res = await build(catalog, ['oci-only', '--image-tag', '2.0.0', '--output', 'json']);
+    expect(res.code, res.stderr).toBe(0);
+    const out = JSON.parse(res.stdout) as { skipped: boolean; digest: string };
+    expect(out.skipped).toBe(true);
+    expect(out.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('fails closed on a 401 from the registry: no Vault login, no clone, no build', async () => {
+    const catalog = buildCatalog(platform(), [{ name: 'orders' }], { vaultAddress: 'http://127.0.0.1:1' });
+    const res = await build(catalog, ['orders', '--image-tag', '9.9.9'], { SLIPWAY_REGISTRY_PASSWORD: 'wrong' });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(
+      /could not check whether .*orders:9\.9\.9 exists: registry HEAD .* answered 401; nothing was built/,
+    );
+    expect(res.stderr).not.toMatch(/Vault|cloning|STEP/);
+  });
+
+  it('a wrong deploy key, an unknown host key, a missing branch: one clear message each, nothing left', async () => {
+    keys.push(
+      await hostRepo(platform(), 'payments', { Dockerfile: dockerfile(baseImage(platform())), 'app.txt': 'p\n' }),
+    );
+    // the key of orders stored for payments: the server refuses it for this repository
+    const ordersKey = keys[0] ?? '';
+    await (await import('./support.js')).rootVault(platform()).kvPut('secret', 'deploy-keys/wrongkey', {
+      private_key: ordersKey,
+    });
+    const wrong = buildCatalog(platform(), [{ name: 'wrongkey', repository: platform().git.url('payments') }]);
+    const refused = await build(wrong, ['wrongkey', '--image-tag', '1.0.0']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /cloning ssh:\/\/.*payments\.git \(branch master\) failed: the server refused access to the repository with this deploy key/,
+    );
+    expect(refused.leftovers).toEqual([]);
+
+    const otherHost =
+      'other.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n';
+    const unknownHost = buildCatalog(platform(), [{ name: 'payments' }], { knownHosts: otherHost });
+    const hostRes = await build(unknownHost, ['payments', '--image-tag', '1.0.0']);
+    expect(hostRes.code).toBe(1);
+    expect(hostRes.stderr).toMatch(
+      /host key is not among the pinned known hosts; add the server's key to build.knownHosts/,
+    );
+    expect(hostRes.leftovers).toEqual([]);
+
+    const catalog = buildCatalog(platform(), [{ name: 'payments' }]);
+    const branch = await build(catalog, ['payments', '--image-tag', '1.0.0', '--source-branch', 'no-such-branch']);
+    expect(branch.code).toBe(1);
+    expect(branch.stderr).toMatch(
+      /cloning ssh:\/\/.*payments\.git \(branch no-such-branch\) failed: the branch does not exist in the repository; check --source-branch/,
+    );
+    expect(branch.leftovers).toEqual([]);
+  });
+
+  it('a failing build names its step and last lines; nothing left', async () => {
+    keys.push(
+      await hostRepo(platform(), 'broken', {
+        Dockerfile: dockerfile(baseImage(platform()), 'RUN echo compiling && echo "error: no main" && exit 3\n'),
+        'app.txt': 'b\n',
+      }),
+    );
+    const catalog = buildCatalog(platform(), [{ name: 'broken' }]);
+    const res = await build(catalog, ['broken', '--image-tag', '1.0.0']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/error: building .*broken:1\.0\.0 failed at STEP 4\/\d+: RUN echo compiling/);
+    expect(res.stderr).toMatch(/error: no main/);
+    expect(res.leftovers).toEqual([]);
+  });
+
+  it('a build killed by SIGTERM leaves no key and no checkout', async () => {
+    keys.push(
+      await hostRepo(platform(), 'slow', {
+        Dockerfile: dockerfile(baseImage(platform()), 'RUN echo sleeping && sleep 60\n'),
+        'app.txt': 's\n',
+      }),
+    );
+    const catalog = buildCatalog(platform(), [{ name: 'slow' }]);
+    const tmp = privateTmp();
+    const child = spawn(process.execPath, [slipwayBin, 'build', 'slow', '--image-tag', '1.0.0', '--catalog', catalog], {
+      cwd: work,
+      env: {
+        ...process.env,
+        SLIPWAY_REGISTRY_USERNAME: platform().registry.username,
+        SLIPWAY_REGISTRY_PASSWORD: platform().registry.password,
+        SLIPWAY_VAULT_ROLE_ID: approle.roleId,
+        SLIPWAY_VAULT_SECRET_ID: approle.secretId,
+        SLIPWAY_BUILDAH_ROOT: buildahRoot,
+        VAULT_TOKEN: '',
+        VAULT_ADDR: '',
+        TMPDIR: tmp.dir,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    const sleeping = new Promise<void>((resolve) =>
+      child.stderr.on('data', (b: Buffer) => {
+        stderr += b.toString();
+        if (stderr.includes('[build slow] sleeping')) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('close', (_code, signal) => resolve(signal ? 143 : _code)),
+    );
+    await sleeping;
+    // only the build's private dir while it runs (buildah's temp files are inside it)
+    expect(tmp.leftovers().map((n) => n.startsWith('slipway-build-'))).toEqual([true]);
+    child.kill('SIGTERM');
+    expect(await exited).not.toBe(0);
+    expect(tmp.leftovers()).toEqual([]);
+    tmp.remove();
+    // buildah, stopped with SIGTERM, removed its working container
+    const containers = join(buildahRoot, 'storage', 'vfs-containers', 'containers.json');
+    expect(existsSync(containers) ? (JSON.parse(readFileSync(containers, 'utf8')) as unknown[]) : []).toEqual([]);
+  });
+
+  /** The image config blob (labels) from the registry API. */
+  async function imageConfig(name: string, tag: string) {
+    const { host, username, password } = platform().registry;
+    const auth = { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` };
+    const manifest = (await (
+      await fetch(`http://${host}/v2/${name}/manifests/${tag}`, {
+        headers: {
+          ...auth,
+          accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
+        },
+      })
+    ).json()) as { config: { digest: string } };
+    return (await (
+      await fetch(`http://${host}/v2/${name}/blobs/${manifest.config.digest}`, { headers: auth })
+    ).json()) as {
+      config: { Labels: Record<string, string> };
+    };
+  }
+
+  it('leaves no build.properties behind when it fails', () => {
+    expect(existsSync(join(work, '.build.properties.tmp'))).toBe(false);
+  });
+});
