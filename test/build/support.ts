@@ -156,3 +156,19 @@ export function privateTmp(): { dir: string; leftovers(): string[]; remove(): vo
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+/** A new commit on a repository's master (changed files only), as a developer's push would add it. */
+export async function pushCommit(platform: Platform, repo: string, files: Record<string, string>): Promise<void> {
+  const bare = join(platform.paths.gitRoot, `${repo}.git`);
+  const work = mkdtempSync(join(tmpdir(), 'slipway-git-push-'));
+  try {
+    const git = (...args: string[]) => run('git', ['-C', work, ...args]);
+    await run('git', ['clone', '--quiet', '--', bare, work]);
+    for (const [file, content] of Object.entries(files)) writeFileSync(join(work, file), content);
+    await git('add', '-A');
+    await git('-c', 'user.name=slipway', '-c', 'user.email=slipway@localhost', 'commit', '--quiet', '-m', 'change');
+    await git('push', '--quiet', 'origin', 'master');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -27,6 +27,8 @@ export interface BudRequest {
   authFile?: string;
   /** false for a plain-HTTP registry (the catalog's registry.insecure) */
   tlsVerify: boolean;
+  /** a registry repository for the layer cache (`--cache-from` and `--cache-to`): a rebuild reuses its layers */
+  cacheRepository?: string;
   onLine?: (line: string) => void;
 }
 
@@ -61,6 +63,7 @@ export async function buildahBud(options: BuildahOptions, req: BudRequest): Prom
     `--isolation=${options.isolation ?? 'chroot'}`,
     `--tls-verify=${req.tlsVerify}`,
     ...(req.authFile ? [`--authfile=${req.authFile}`] : []),
+    ...(req.cacheRepository ? [`--cache-from=${req.cacheRepository}`, `--cache-to=${req.cacheRepository}`] : []),
     '--file',
     req.dockerfile,
     '--tag',

@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
   InputError,
@@ -99,7 +98,7 @@ export async function runBuild(catalog: Catalog, req: BuildRequest, deps: BuildD
     // buildah's own temp files go in the private dir too, so a stop leaves none behind
     const buildahTmp = join(work.path, 'tmp');
     mkdirSync(buildahTmp, { mode: 0o700 });
-    const buildah = buildahOptions(deps.tool('buildah'), { ...deps.env, TMPDIR: buildahTmp });
+    const buildah = buildahOptions(deps.tool('buildah'), { ...deps.env, TMPDIR: buildahTmp }, work.path);
     const reference = `${image}:${req.imageTag}`;
     const authFile = writeAuthFile(work.path, registry.host, credentials);
     const tlsVerify = !registry.insecure;
@@ -107,6 +106,7 @@ export async function runBuild(catalog: Catalog, req: BuildRequest, deps: BuildD
     await buildahBud(buildah, {
       authFile,
       tlsVerify,
+      cacheRepository: `${image}/buildcache`,
       context,
       dockerfile,
       image: reference,
@@ -207,9 +207,13 @@ function buildPaths(checkout: string, service: CatalogService): { context: strin
   return { context, dockerfile };
 }
 
-/** buildah's storage: SLIPWAY_BUILDAH_ROOT, else ~/.cache/slipway/buildah (the layer cache between builds). */
-function buildahOptions(buildah: string, env: NodeJS.ProcessEnv) {
-  const root = env['SLIPWAY_BUILDAH_ROOT'] || join(env['HOME'] || homedir(), '.cache', 'slipway', 'buildah');
+/**
+ * buildah's storage: this build's own, in its private dir (removed with it), unless
+ * SLIPWAY_BUILDAH_ROOT names a storage kept between builds. Layers are reused across builds
+ * through the registry cache (`<image>/buildcache`) either way.
+ */
+function buildahOptions(buildah: string, env: NodeJS.ProcessEnv, privateDir: string) {
+  const root = env['SLIPWAY_BUILDAH_ROOT'] || join(privateDir, 'buildah');
   return {
     buildah,
     root: join(root, 'storage'),
