@@ -1,12 +1,15 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient } from '@slipway/clients';
+import { toolPath } from '@slipway/dev-platform';
 import { slipway, slipwayBin } from '../support/cli.js';
 import { pushEmptyImage } from '../support/registry-images.js';
 import { usePlatform } from '../support/platform.js';
+import { eventually } from '../support/wait.js';
 import {
   baseImage,
   buildCatalog,
@@ -17,6 +20,14 @@ import {
   pushCommit,
   tokenAccessors,
 } from './support.js';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 
 /**
  * `slipway build` end to end on the real platform: distribution with htpasswd, OpenBao (AppRole
@@ -132,6 +143,41 @@ describe('slipway build', () => {
       /could not check whether .*orders:9\.9\.9 exists: registry HEAD .* answered 401; nothing was built/,
     );
     expect(res.stderr).not.toMatch(/Vault|cloning|STEP/);
+  });
+
+  it('fails closed on a 500 from a real registry whose storage is broken: no Vault login, no clone', async () => {
+    // distribution answers 500 when its storage root is a file, not a folder
+    const broken = join(work, 'broken-storage');
+    writeFileSync(broken, 'not a folder');
+    const port = await freePort();
+    const config = join(work, 'broken-registry.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        version: 0.1,
+        log: { level: 'error' },
+        storage: { filesystem: { rootdirectory: broken } },
+        http: { addr: `127.0.0.1:${port}`, secret: 'test' },
+      }),
+    );
+    const registry = spawn(toolPath('docker-registry'), ['serve', config], { stdio: 'ignore' });
+    try {
+      await eventually(
+        'the broken registry',
+        async () => ((await fetch(`http://127.0.0.1:${port}/v2/`).catch(() => undefined))?.ok ? true : undefined),
+        10_000,
+      );
+      const catalog = buildCatalog(platform(), [{ name: 'orders' }], {
+        vaultAddress: 'http://127.0.0.1:1',
+        registry: { host: `127.0.0.1:${port}`, project: 'microservices', insecure: true },
+      });
+      const res = await build(catalog, ['orders', '--image-tag', '1.0.0']);
+      expect(res.code).toBe(1);
+      expect(res.stderr).toMatch(/registry HEAD .* answered 500; nothing was built \(check the registry and retry\)/);
+      expect(res.stderr).not.toMatch(/Vault|cloning|STEP/);
+    } finally {
+      registry.kill('SIGKILL');
+    }
   });
 
   it('a wrong deploy key, an unknown host key, a missing branch: one clear message each, nothing left', async () => {
