@@ -1,27 +1,83 @@
-// Bundles the compiled CLI and its dependencies into one file (packages/cli/dist/slipway.mjs):
-// loading hundreds of small modules (client-node's generated API above all) costs Node 20 about
-// a second at every start; one bundle loads in a fraction of that. See docs/adr/0002.
-import { existsSync } from 'node:fs';
+// Bundles the compiled CLI and its dependencies (see docs/adr/0002): loading hundreds of small
+// modules (client-node's generated API above all) costs Node 20 about a second at every start.
+//
+// The CLI is split (esbuild `splitting`, ESM): packages/cli/dist/slipway.mjs holds the command
+// definitions, and each command's app code and dependencies sit in packages/cli/dist/chunks/, loaded
+// by the command's `await import()` only when it runs — `slipway --help` or `validate` never loads
+// client-node. @slipway/core is marked free of side effects, so the start chunk takes only the core
+// modules the command definitions use (not zod and yaml through core's barrel). bench/cli measures it.
+// secret-sync's controller stays one file.
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
-for (const [entry, out] of [
-  ['packages/cli/dist/main.js', 'packages/cli/dist/slipway.mjs'],
-  ['packages/secret-sync/dist/main.js', 'packages/secret-sync/dist/slipway-secret-sync.mjs'],
-]) {
-  if (!existsSync(root + entry)) continue;
-  await build({
-    entryPoints: [root + entry],
-    outfile: root + out,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: 'linked',
-    logLevel: 'warning',
-    // some dependencies are CommonJS and call require()
-    banner: {
-      js: "import { createRequire as __slipwayRequire } from 'node:module'; const require = __slipwayRequire(import.meta.url);",
-    },
+const core = `${root}packages/core/dist/`;
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  // some dependencies are CommonJS and call require()
+  banner: {
+    js: "import { createRequire as __slipwayRequire } from 'node:module'; const require = __slipwayRequire(import.meta.url);",
+  },
+};
+
+/** Core's modules only define things: an unused re-export of its barrel may be dropped. */
+const coreWithoutSideEffects = {
+  name: 'core-without-side-effects',
+  setup(b) {
+    b.onResolve({ filter: /^(@slipway\/core$|\.)/ }, async (args) => {
+      if (args.pluginData === 'resolving') return undefined;
+      if (args.path !== '@slipway/core' && !args.importer.startsWith(core)) return undefined;
+      const found = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'resolving',
+      });
+      if (found.errors.length > 0) return { errors: found.errors };
+      return found.path.startsWith(core) ? { path: found.path, sideEffects: false } : undefined;
+    });
+  },
+};
+
+if (existsSync(`${root}packages/cli/dist/main.js`)) {
+  const built = await build({
+    ...common,
+    entryPoints: { slipway: `${root}packages/cli/dist/main.js` },
+    outdir: `${root}packages/cli/dist`,
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    plugins: [coreWithoutSideEffects],
+    metafile: true,
   });
+  removeOldChunks(new Set(Object.keys(built.metafile.outputs).map((o) => resolve(root, o))));
+}
+if (existsSync(`${root}packages/secret-sync/dist/main.js`)) {
+  await build({
+    ...common,
+    entryPoints: [`${root}packages/secret-sync/dist/main.js`],
+    outfile: `${root}packages/secret-sync/dist/slipway-secret-sync.mjs`,
+  });
+}
+
+/**
+ * Chunks of earlier builds, once no running slipway can still need them: a command started before
+ * this build imports its chunks by their old hashed names (the integration suites run the CLI while
+ * another build may run), so only chunks older than ten minutes that this build did not write go.
+ */
+function removeOldChunks(current) {
+  const dir = `${root}packages/cli/dist/chunks`;
+  const old = Date.now() - 10 * 60_000;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (!current.has(path) && statSync(path).mtimeMs < old) rmSync(path, { force: true });
+  }
 }
