@@ -1,4 +1,4 @@
-import type { PipelineRun } from '../app/deploy/deploy.js';
+import { runFailed, type PipelineRun } from '../app/deploy/deploy.js';
 import { appDeps, type AppDeps } from '../app/deps.js';
 import type { Reporter } from '../app/events.js';
 import { pipelineReporter } from '../output/pipeline-events.js';
@@ -15,5 +15,5 @@ export async function pipeline(
   const report = pipelineReporter(output);
   const run = await work(appDeps(), report);
   renderPipelineRun(report, output, run);
-  if (run.summaries.some((s) => s.result !== 'succeeded')) process.exitCode = 1;
+  if (runFailed(run)) process.exitCode = 1;
 }
