@@ -1,22 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Applier } from './apply.js';
+import {
+  capturedAnswers as answers,
+  serveInApiserversPlace,
+  type CapturedAnswer as Answer,
+} from './fixtures/replay.js';
 import { KubeError } from './kube-error.js';
 
-/** Answers of a real kube-apiserver, captured by fixtures/capture-kube-answers.sh. */
-interface Answer {
-  method: string;
-  path: string;
-  status: number;
-  body: unknown;
-}
-const answers = JSON.parse(readFileSync(new URL('./fixtures/kube-answers.json', import.meta.url), 'utf8')) as Record<
-  string,
-  Answer
->;
 const captured = (name: string) => answers[name] as Answer;
 const route = (name: string) => `${captured(name).method} ${new URL(captured(name).path, 'http://x').pathname}`;
 
@@ -27,7 +18,7 @@ const route = (name: string) => `${captured(name).method} ${new URL(captured(nam
  */
 class ReplayServer {
   readonly calls: { route: string; query: URLSearchParams; type: string | undefined; body: unknown }[] = [];
-  #server: Server | undefined;
+  stop: () => Promise<void> = () => Promise.resolve();
   constructor(private readonly script: (string | { answer: string; route: string })[]) {}
 
   async start(): Promise<KubeConfig> {
@@ -36,7 +27,7 @@ class ReplayServer {
       const [name, key] = typeof step === 'string' ? [step, route(step)] : [step.answer, step.route];
       queues.set(key, [...(queues.get(key) ?? []), name]);
     }
-    this.#server = createServer((req, res) => {
+    const { kc, stop } = await serveInApiserversPlace((req, res) => {
       let text = '';
       req.on('data', (chunk: Buffer) => (text += chunk.toString()));
       req.on('end', () => {
@@ -52,20 +43,8 @@ class ReplayServer {
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
       });
     });
-    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
-    const { port } = this.#server.address() as AddressInfo;
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'replay', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-      users: [{ name: 'u', token: 't' }],
-      contexts: [{ name: 'replay', cluster: 'replay', user: 'u' }],
-      currentContext: 'replay',
-    });
+    this.stop = stop;
     return kc;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.#server?.close(() => resolve()));
   }
 }
 

@@ -1,20 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { CoreV1Api, KubeConfig, type V1Secret } from '@kubernetes/client-node';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CoreV1Api, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  capturedAnswers as answers,
+  serveInApiserversPlace,
+  type CapturedAnswer as Answer,
+} from './fixtures/replay.js';
 import { Informer, listAllPages, type WatchEventType } from './informer.js';
 
-/** Answers of a real kube-apiserver, captured by fixtures/capture-kube-answers.sh. */
-interface Answer {
-  status: number;
-  body: unknown;
-}
-const answers = JSON.parse(readFileSync(new URL('./fixtures/kube-answers.json', import.meta.url), 'utf8')) as Record<
-  string,
-  Answer
->;
-const answer = (name: string): Answer => answers[name] ?? { status: 500, body: `no captured answer ${name}` };
+const answer = (name: string): Pick<Answer, 'status' | 'body'> =>
+  answers[name] ?? { status: 500, body: `no captured answer ${name}` };
 /** A captured list's items as name@resourceVersion. */
 const itemsOf = (name: string) =>
   (answer(name).body as { items: V1Secret[] }).items.map((s) => `${s.metadata?.name}@${s.metadata?.resourceVersion}`);
@@ -29,12 +24,12 @@ const listRv = (name: string) =>
 class ReplayServer {
   readonly requests: { kind: 'list' | 'watch'; query: URLSearchParams }[] = [];
   open = 0;
-  #server: Server | undefined;
+  stop: () => Promise<void> = () => Promise.resolve();
   constructor(private readonly script: { list: string[]; watch: string[] }) {}
 
   async start(): Promise<KubeConfig> {
     const scripts = { list: [...this.script.list], watch: [...this.script.watch] };
-    this.#server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const { kc, stop } = await serveInApiserversPlace((req: IncomingMessage, res: ServerResponse) => {
       const url = new URL(req.url ?? '/', 'http://x');
       const kind = url.searchParams.get('watch') === 'true' ? 'watch' : 'list';
       this.requests.push({ kind, query: url.searchParams });
@@ -50,21 +45,8 @@ class ReplayServer {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(Array.isArray(body) ? body.map((e) => JSON.stringify(e) + '\n').join('') : JSON.stringify(body));
     });
-    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
-    const { port } = this.#server.address() as AddressInfo;
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'replay', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-      users: [{ name: 'u', token: 't' }],
-      contexts: [{ name: 'replay', cluster: 'replay', user: 'u' }],
-      currentContext: 'replay',
-    });
+    this.stop = stop;
     return kc;
-  }
-
-  stop(): Promise<void> {
-    this.#server?.closeAllConnections();
-    return new Promise((resolve) => this.#server?.close(() => resolve()));
   }
 
   watches() {

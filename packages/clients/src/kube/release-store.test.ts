@@ -1,24 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReleaseRecord } from '@slipway/core';
+import { capturedAnswers as answers, serveInApiserversPlace } from './fixtures/replay.js';
 import { KubeError } from './kube-error.js';
 import { ReleaseStore } from './release-store.js';
-
-/** Answers of a real kube-apiserver, captured by fixtures/capture-kube-answers.sh. */
-interface Answer {
-  method: string;
-  path: string;
-  status: number;
-  body: unknown;
-}
-const answers = JSON.parse(readFileSync(new URL('./fixtures/kube-answers.json', import.meta.url), 'utf8')) as Record<
-  string,
-  Answer
->;
 
 /**
  * A test server in the apiserver's place that expects the captured calls in this order and
@@ -27,12 +13,12 @@ const answers = JSON.parse(readFileSync(new URL('./fixtures/kube-answers.json', 
  */
 class ReplayServer {
   readonly calls: { method: string; path: string; body: unknown }[] = [];
-  #server: Server | undefined;
+  stop: () => Promise<void> = () => Promise.resolve();
   constructor(private readonly expected: (string | { answer: string; path: string })[]) {}
 
   async start(): Promise<KubeConfig> {
     const script = [...this.expected];
-    this.#server = createServer((req, res) => {
+    const { kc, stop } = await serveInApiserversPlace((req, res) => {
       let text = '';
       req.on('data', (chunk: Buffer) => (text += chunk.toString()));
       req.on('end', () => {
@@ -49,20 +35,8 @@ class ReplayServer {
         res.writeHead(next.status, { 'content-type': 'application/json' }).end(JSON.stringify(next.body));
       });
     });
-    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
-    const { port } = this.#server.address() as AddressInfo;
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'replay', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-      users: [{ name: 'u', token: 't' }],
-      contexts: [{ name: 'replay', cluster: 'replay', user: 'u' }],
-      currentContext: 'replay',
-    });
+    this.stop = stop;
     return kc;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.#server?.close(() => resolve()));
   }
 }
 
