@@ -41,6 +41,7 @@ chart-library: deps ## copy charts/slipway-common into the charts that depend on
 	node scripts/vendor-chart-library.mjs
 
 bench: deps tools build ## slipway vs. raw helm/kubectl, results in bench/results/
+	node bench/cli/run.mjs
 	node bench/bake/run.mjs
 	node bench/deploy/run.mjs
 	npx tsc -p bench/secret-sync && node bench/secret-sync/dist/run.js
