@@ -4,3 +4,4 @@ export * from './deploy-key-path.js';
 export * from './labels.js';
 export * from './properties.js';
 export * from './ssh-command.js';
+export * from './presets.js';

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
   InputError,
@@ -6,6 +6,7 @@ import {
   deployKeyPath,
   imageRepository,
   ociLabels,
+  presetDockerfile,
   type BuildResult,
   type Catalog,
   type CatalogService,
@@ -94,7 +95,7 @@ export async function runBuild(catalog: Catalog, req: BuildRequest, deps: BuildD
       env: deps.env,
     });
     const commit = await headCommit(deps.tool('git'), checkout);
-    const { context, dockerfile } = buildPaths(checkout, service);
+    const { context, dockerfile = presetFile(catalog, service, context, work.path) } = buildPaths(checkout, service);
     // buildah's own temp files go in the private dir too, so a stop leaves none behind
     const buildahTmp = join(work.path, 'tmp');
     mkdirSync(buildahTmp, { mode: 0o700 });
@@ -190,7 +191,7 @@ function checkBranch(catalog: Catalog, branch: string): void {
 }
 
 /** The context and Dockerfile of service.yaml, which must stay inside the checkout (also through links). */
-function buildPaths(checkout: string, service: CatalogService): { context: string; dockerfile: string } {
+function buildPaths(checkout: string, service: CatalogService): { context: string; dockerfile?: string } {
   const root = realpathSync(checkout);
   const inside = (rel: string, what: string, base = root): string => {
     const wanted = resolve(base, rel);
@@ -203,8 +204,20 @@ function buildPaths(checkout: string, service: CatalogService): { context: strin
     return real;
   };
   const context = inside(service.config.build.context, 'context');
+  // a preset generates the Dockerfile when the repository has none
+  if (service.config.build.preset && !existsSync(resolve(context, service.config.build.dockerfile))) return { context };
   const dockerfile = inside(service.config.build.dockerfile, 'dockerfile', context);
   return { context, dockerfile };
+}
+
+/** The Dockerfile of service.yaml's build.preset, written to the build's private dir. */
+function presetFile(catalog: Catalog, service: CatalogService, context: string, privateDir: string): string {
+  const preset = service.config.build.preset;
+  if (!preset) throw new InputError(`services/${service.config.name}/service.yaml has no build.preset`);
+  const file = join(privateDir, 'Dockerfile.preset');
+  const files = new Set(readdirSync(context));
+  writeFileSync(file, presetDockerfile({ preset, registry: catalog.settings.registry, files }), { mode: 0o600 });
+  return file;
 }
 
 /**
