@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { toolsCacheBin } from '@slipway/clients';
 
 /** Rendering the shared charts with the pinned helm, for the chart tests. */
 
 export const repo = new URL('../..', import.meta.url).pathname;
-export const toolsBin =
-  process.env['SLIPWAY_TOOLS_BIN'] ?? join(homedir(), '.cache', 'slipway', 'tools', 'current', 'bin');
+export const toolsBin = toolsCacheBin();
 export const helm = join(toolsBin, 'helm');
 
 export const charts = ['workload', 'routing'] as const;

@@ -1,15 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
+import { toolsCacheBin } from '@slipway/clients';
 import type { TestPlatform } from '../support/platform.js';
 
 const repo = new URL('../..', import.meta.url).pathname;
-export const helm = join(
-  process.env['SLIPWAY_TOOLS_BIN'] ?? join(homedir(), '.cache', 'slipway', 'tools', 'current', 'bin'),
-  'helm',
-);
+export const helm = join(toolsCacheBin(), 'helm');
 export const chart = join(repo, 'charts/secret-sync');
 export const fixture = join(repo, 'test/secret-sync/fixtures/chart-values.yaml');
 

@@ -1,19 +1,16 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VaultClient } from '@slipway/clients';
+import { toolsCacheBin, VaultClient } from '@slipway/clients';
 import { vaultTransport } from '@slipway/clients/vault-transport';
 import { eventually } from '../support/wait.js';
 import { usePlatform } from '../support/platform.js';
 import { decoded, ensureNamespace, newController, readSecret } from './support.js';
 
-const bao = join(
-  process.env['SLIPWAY_TOOLS_BIN'] ?? join(homedir(), '.cache', 'slipway', 'tools', 'current', 'bin'),
-  'bao',
-);
+const bao = join(toolsCacheBin(), 'bao');
 
 async function freePort(): Promise<number> {
   for (;;) {
