@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 SLIPWAY := node packages/cli/dist/slipway.mjs
 
-.PHONY: test test-unit test-integration demo tools deps build lint bench bench-eso clean schemas chart-library
+.PHONY: test test-unit test-integration demo tools deps build lint bench bench-eso clean schemas chart-library base-images
 
 test: deps tools build ## unit tests, then integration and smoke tests against the real local platform
 	npm run --silent test:unit
@@ -17,6 +17,10 @@ test-integration: deps tools build ## test/**: each suite starts its own real lo
 
 demo: deps tools build ## bring the local platform up and show what runs
 	bash scripts/demo.sh
+
+base-images: deps tools build ## the DevOps base images (images/base/) into the registry from Debian's packages (skips tags present; rootfs cached)
+	command -v mmdebstrap >/dev/null || apt-get install -y -q --no-install-recommends mmdebstrap
+	node scripts/build-base-images.mjs $(BASE_IMAGES)
 
 tools: ## install the pinned platform tools into ~/.cache/slipway/tools (idempotent)
 	bash scripts/install-tools.sh

@@ -52,7 +52,10 @@ describe('build presets', () => {
 
   it('python: requirements into a venv on the pip cache mount, then the sources; runs app.py or main.py', () => {
     const s = steps(dockerfile('python', ['requirements.txt', 'main.py']));
-    expect(s.slice(2, 5)).toEqual([
+    expect(s.slice(0, 6)).toEqual([
+      'FROM registry.local:5000/shop/base-python:1 AS build',
+      'USER root',
+      'WORKDIR /src',
       'COPY requirements.txt ./',
       'RUN --mount=type=cache,target=/root/.cache/pip python3 -m venv /home/app/venv && /home/app/venv/bin/pip install --disable-pip-version-check -r requirements.txt',
       'COPY . .',

@@ -13,7 +13,6 @@ export const baseImageNames = [
   'maven',
   'golang',
   'node-build',
-  'python-build',
 ] as const;
 export type BaseImageName = (typeof baseImageNames)[number];
 
@@ -124,7 +123,9 @@ export function presetDockerfile(input: PresetInput): string {
       need(files.has('main.py') ? 'main.py' : 'app.py', 'the entry point');
       return lines(
         header,
-        `FROM ${image('python-build')} AS build`,
+        // base-python carries venv: the build stage is the same image, as root
+        `FROM ${image('python')} AS build`,
+        'USER root',
         'WORKDIR /src',
         ...(requirements ? ['COPY requirements.txt ./'] : []),
         `RUN ${cache('/root/.cache/pip')} python3 -m venv ${home}/venv${requirements ? ` && ${home}/venv/bin/pip install --disable-pip-version-check -r requirements.txt` : ''}`,
