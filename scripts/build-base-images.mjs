@@ -18,6 +18,7 @@ import {
   linkSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -38,6 +39,19 @@ const cacheDir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), '
 /** Bump when the way a rootfs is made changes: the cached tarballs are rebuilt. */
 const recipe = 'r1';
 const user = { uid: 10001, name: 'app', home: '/home/app' };
+/**
+ * The local CAs the build machine trusts (Debian's /usr/local/share/ca-certificates, where a
+ * company's proxy CA goes), trusted by the images too; SLIPWAY_BASE_CA_DIR names another folder,
+ * empty for none.
+ */
+const caDir = process.env.SLIPWAY_BASE_CA_DIR ?? '/usr/local/share/ca-certificates';
+const localCas =
+  caDir && existsSync(caDir)
+    ? readdirSync(caDir)
+        .filter((f) => f.endsWith('.crt') && !/\s/.test(f))
+        .sort()
+        .map((f) => join(caDir, f))
+    : [];
 /** go-static keeps only these paths of its Debian rootfs: no shell, no libc, no package manager. */
 const staticPaths = ['etc/ssl/certs', 'usr/share/zoneinfo', 'etc/passwd', 'etc/group', 'home/app', 'tmp'];
 
@@ -137,10 +151,13 @@ async function rootfs(name) {
         .map((l) => l.trim())
         .filter((l) => l && !l.startsWith('#'))
     : [];
-  const key = createHash('sha256').update(JSON.stringify({ recipe, suite, mirror, name, packages })).digest('hex');
+  const key = createHash('sha256')
+    .update(JSON.stringify({ recipe, suite, mirror, name, packages, ca: localCas.map((f) => readFileSync(f, 'utf8')) }))
+    .digest('hex');
   const cached = join(cacheDir, `${name}-${key.slice(0, 16)}.tar`);
   if (existsSync(cached)) return cached;
-  const partial = `${cached}.partial`;
+  const partial = cached.replace(/\.tar$/, '.partial.tar');
+  rmSync(partial, { recursive: true, force: true });
   console.log(`making the ${name} rootfs (${packages.join(', ') || 'busybox'}) into ${cached}`);
   if (name === 'busybox') await busyboxRootfs(partial);
   else if (name === 'go-static') await debianRootfs(packages, partial, staticPaths);
@@ -151,7 +168,14 @@ async function rootfs(name) {
 
 /** mmdebstrap minbase with the packages and the user 10001; only `keep` paths when given. */
 async function debianRootfs(packages, out, keep) {
+  const trust = packages.includes('ca-certificates')
+    ? [
+        ...localCas.map((f) => `--customize-hook=copy-in ${f} /usr/local/share/ca-certificates`),
+        '--customize-hook=chroot "$1" update-ca-certificates',
+      ]
+    : [];
   const hooks = [
+    ...trust,
     `--customize-hook=chroot "$1" useradd --uid ${user.uid} --user-group --create-home --home-dir ${user.home} --shell /usr/sbin/nologin ${user.name}`,
     '--customize-hook=rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/* "$1"/var/log/*',
   ];

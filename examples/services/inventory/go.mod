@@ -1,3 +1,3 @@
 module shop/inventory
 
-go 1.22
+go 1.19
