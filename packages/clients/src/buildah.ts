@@ -29,6 +29,8 @@ export interface BudRequest {
   tlsVerify: boolean;
   /** a registry repository for the layer cache (`--cache-from` and `--cache-to`): a rebuild reuses its layers */
   cacheRepository?: string;
+  /** a private dir for a copy of the Dockerfile with the labels as one LABEL step */
+  privateDir?: string;
   onLine?: (line: string) => void;
 }
 
@@ -53,8 +55,23 @@ const storageFlags = (o: BuildahOptions) => [
   `--storage-driver=${o.driver ?? 'vfs'}`,
 ];
 
+/**
+ * The labels as one `LABEL` line at the end of a copy of the Dockerfile: buildah turns each
+ * `--label` into a step of its own, each committed and, with a layer cache, pushed to it.
+ * Undefined when a value needs quoting beyond plain double quotes (then `--label` it is).
+ */
+function labelledDockerfile(dockerfile: string, labels: Record<string, string>, privateDir: string) {
+  const entries = Object.entries(labels);
+  if (entries.length === 0 || entries.some(([k, v]) => /["\\`$\r\n]/.test(k + v))) return undefined;
+  const line = `LABEL ${entries.map(([k, v]) => `"${k}"="${v}"`).join(' ')}`;
+  const copy = join(privateDir, 'Dockerfile.labelled');
+  writeFileSync(copy, `${readFileSync(dockerfile, 'utf8')}\n${line}\n`, { mode: 0o600 });
+  return copy;
+}
+
 /** `buildah bud --layers`; a failure names the failing step and its last lines. */
 export async function buildahBud(options: BuildahOptions, req: BudRequest): Promise<void> {
+  const labelled = req.privateDir ? labelledDockerfile(req.dockerfile, req.labels, req.privateDir) : undefined;
   const args = [
     ...storageFlags(options),
     'bud',
@@ -65,10 +82,10 @@ export async function buildahBud(options: BuildahOptions, req: BudRequest): Prom
     ...(req.authFile ? [`--authfile=${req.authFile}`] : []),
     ...(req.cacheRepository ? [`--cache-from=${req.cacheRepository}`, `--cache-to=${req.cacheRepository}`] : []),
     '--file',
-    req.dockerfile,
+    labelled ?? req.dockerfile,
     '--tag',
     req.image,
-    ...Object.entries(req.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+    ...(labelled ? [] : Object.entries(req.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`])),
     '--',
     req.context,
   ];

@@ -108,6 +108,7 @@ export async function runBuild(catalog: Catalog, req: BuildRequest, deps: BuildD
       authFile,
       tlsVerify,
       cacheRepository: `${image}/buildcache`,
+      privateDir: work.path,
       context,
       dockerfile,
       image: reference,
