@@ -9,7 +9,6 @@ import { spawn } from 'node:child_process';
 import {
   copyFileSync,
   cpSync,
-  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -23,7 +22,7 @@ import { createInterface } from 'node:readline';
 import { stringify } from 'yaml';
 import { VaultClient } from '@slipway/clients';
 import { startPlatform, stopPlatform } from '@slipway/dev-platform';
-import { compare, median, repoRoot, run, slipwayBin, toolsBin, writeResult } from '../lib/measure.mjs';
+import { compare, median, repoRoot, run, slipwayBin, time, toolsBin, writeResult } from '../lib/measure.mjs';
 
 const reps = Number(process.env.REPS ?? 5);
 const skipReps = Number(process.env.SKIP_REPS ?? 11);
@@ -106,7 +105,7 @@ try {
     Object.keys(phases[0]).map((p) => [p, Math.round(median(phases.map((x) => x[p])))]),
   );
 
-  const presetsLanded = existsSync(join(repoRoot, 'packages/core/src/build/presets.ts'));
+  const presetCache = await measurePresetCache(slipwayBuild);
   const result = {
     what: 'slipway build vs. what a user would run, on one local platform (distribution with htpasswd, OpenBao with AppRole and the deploy key in KV v2, sshd + git, buildah vfs + chroot isolation), one run',
     loadAtStart,
@@ -122,9 +121,7 @@ try {
       slipwayPhasesMedianMs: phaseMedians,
       slipwayPhasesMs: phases,
     },
-    presetCache: presetsLanded
-      ? { note: 'presets.ts exists but the maven example needs the Java base images; not measured in this run' }
-      : { notMeasured: 'needs presets (packages/core/src/build/presets.ts has not landed)' },
+    presetCache,
     targets: { fullBuild: '≤ 1.05× the raw script', presetCache: '≥ 3× faster second build' },
   };
   console.log(
@@ -137,6 +134,63 @@ try {
     await stopPlatform(join(work, 'platform')).catch(() => undefined);
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The maven preset's layer cache: the payments example without its Dockerfile (the preset writes
+ * one: dependency-first step), a first build into an empty registry cache, then a commit that
+ * changes only App.java and a second build (new tag). Needs the base-java and base-maven images,
+ * built here by scripts/build-base-images.mjs (from its rootfs cache when warm, else from Debian)
+ * and Maven Central for the dependencies.
+ */
+async function measurePresetCache(slipwayBuild) {
+  if (process.env.PRESET === '0') return { notMeasured: 'PRESET=0' };
+  const t0 = performance.now();
+  await run(
+    process.execPath,
+    [
+      join(repoRoot, 'scripts/build-base-images.mjs'),
+      '--registry',
+      platform.registry.host,
+      '--insecure',
+      'java',
+      'maven',
+    ],
+    {
+      env: {
+        SLIPWAY_REGISTRY_USERNAME: platform.registry.username,
+        SLIPWAY_REGISTRY_PASSWORD: platform.registry.password,
+      },
+    },
+  );
+  const baseImagesMs = Math.round(performance.now() - t0);
+  const payments = join(repoRoot, 'examples/services/payments');
+  const app = 'src/main/java/shop/payments/App.java';
+  const source = readFileSync(join(payments, app), 'utf8');
+  await hostRepo('payments', { 'pom.xml': readFileSync(join(payments, 'pom.xml'), 'utf8'), [app]: source });
+  addService(join(work, 'catalog'), 'payments', 'maven');
+  const first = await time(() => slipwayBuild('payments', '1.0.0'));
+  await pushCommit('payments', { [app]: `${source}\n// a source-only change\n` });
+  const second = await time(() => slipwayBuild('payments', '1.0.1'));
+  return {
+    how: 'slipway build of the payments example with build.preset maven (no Dockerfile in the repository): first build with an empty layer cache, then after a commit changing only App.java (new tag); each with fresh buildah storage, the dependency layer from the registry cache <image>/buildcache',
+    firstBuildMs: Math.round(first),
+    secondBuildMs: Math.round(second),
+    speedup: Number((first / second).toFixed(2)),
+    baseImagesMs,
+  };
+}
+
+/** A new commit on a hosted repository's master, as a developer's push would add it. */
+async function pushCommit(repo, files) {
+  const dir = mkdtempSync(join(work, 'push-'));
+  const git = (...args) => run('git', ['-C', dir, ...args]);
+  await run('git', ['clone', '--quiet', '--', join(platform.paths.gitRoot, `${repo}.git`), dir]);
+  for (const [file, content] of Object.entries(files)) writeFileSync(join(dir, file), content);
+  await git('add', '-A');
+  await git('-c', 'user.name=bench', '-c', 'user.email=bench@localhost', 'commit', '--quiet', '-m', 'change');
+  await git('push', '--quiet', 'origin', 'master');
+  rmSync(dir, { recursive: true, force: true });
 }
 
 function ratio(a, b) {
@@ -164,12 +218,16 @@ function rootVault() {
   return new VaultClient({ address: platform.vault.address, token: platform.vault.rootToken });
 }
 
-/** A repository on the platform's git server, its deploy key in Vault; returns the key's file. */
+/** A repository on the platform's git server, its deploy key in Vault; returns the key's file (in work). */
 async function hostRepo(name, files) {
   await platform.git.addRepo(name, files);
   const key = await platform.git.addDeployKey(name);
-  await rootVault().kvPut('secret', `deploy-keys/${name}`, { private_key: readFileSync(key.privateKeyPath, 'utf8') });
-  return key.privateKeyPath;
+  const privateKey = readFileSync(key.privateKeyPath, 'utf8');
+  rmSync(join(key.privateKeyPath, '..'), { recursive: true, force: true });
+  await rootVault().kvPut('secret', `deploy-keys/${name}`, { private_key: privateKey });
+  mkdirSync(join(work, 'keys'), { recursive: true, mode: 0o700 });
+  writeFileSync(join(work, 'keys', name), privateKey, { mode: 0o600 });
+  return join(work, 'keys', name);
 }
 
 /** The AppRole a build job logs in with: may read the deploy keys. */
@@ -209,28 +267,30 @@ function writeCatalog(services) {
       clusters: { local: {} },
     }),
   );
-  for (const name of services) {
-    mkdirSync(join(dir, 'services', name), { recursive: true });
-    writeFileSync(
-      join(dir, 'services', name, 'service.yaml'),
-      stringify({
-        apiVersion: 'slipway.dev/v1',
-        kind: 'Service',
-        name,
-        team: 'bench',
-        namespace: name,
-        repository: platform.git.url(name),
-        image: name,
-        build: { preset: 'node' },
-        stacks: ['dev'],
-      }),
-    );
-    writeFileSync(
-      join(dir, 'services', name, 'values.yaml'),
-      stringify({ resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '32Mi' } } }),
-    );
-  }
+  for (const name of services) addService(dir, name, 'node');
   return dir;
+}
+
+function addService(catalog, name, preset) {
+  mkdirSync(join(catalog, 'services', name), { recursive: true });
+  writeFileSync(
+    join(catalog, 'services', name, 'service.yaml'),
+    stringify({
+      apiVersion: 'slipway.dev/v1',
+      kind: 'Service',
+      name,
+      team: 'bench',
+      namespace: name,
+      repository: platform.git.url(name),
+      image: name,
+      build: { preset },
+      stacks: ['dev'],
+    }),
+  );
+  writeFileSync(
+    join(catalog, 'services', name, 'values.yaml'),
+    stringify({ resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '32Mi' } } }),
+  );
 }
 
 /**

@@ -20,12 +20,9 @@ export function buildCommand() {
     .option('--properties-file <file>', 'where to write build.properties', 'build.properties')
     .addOption(outputFormatOption('text or json (the build.properties fields)'))
     .action(async (service, opts) => {
-      const [{ buildService }, { appDeps }] = await Promise.all([
-        import('../app/build/build.js'),
-        import('../app/deps.js'),
-      ]);
+      const { buildService, buildAppDeps } = await import('../app/build/build.js');
       const prefix = buildLinePrefix(service);
-      const built = await buildService(service, opts, appDeps(), {
+      const built = await buildService(service, opts, buildAppDeps(), {
         progress,
         buildOutput: (line) => process.stderr.write(`${prefix}${line}\n`),
       });
