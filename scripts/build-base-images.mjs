@@ -152,17 +152,31 @@ async function rootfs(name) {
         .filter((l) => l && !l.startsWith('#'))
     : [];
   const key = createHash('sha256')
-    .update(JSON.stringify({ recipe, suite, mirror, name, packages, ca: localCas.map((f) => readFileSync(f, 'utf8')) }))
+    .update(
+      JSON.stringify({
+        recipe,
+        suite,
+        mirror,
+        name,
+        packages,
+        ca: packages.includes('ca-certificates') ? localCas.map((f) => readFileSync(f, 'utf8')) : [],
+      }),
+    )
     .digest('hex');
   const cached = join(cacheDir, `${name}-${key.slice(0, 16)}.tar`);
   if (existsSync(cached)) return cached;
-  const partial = cached.replace(/\.tar$/, '.partial.tar');
+  // per process: two runs at once (two checkouts, CI) each make their own, the rename is atomic
+  const partial = cached.replace(/\.tar$/, `.${process.pid}.partial.tar`);
   rmSync(partial, { recursive: true, force: true });
   console.log(`making the ${name} rootfs (${packages.join(', ') || 'busybox'}) into ${cached}`);
-  if (name === 'busybox') await busyboxRootfs(partial);
-  else if (name === 'go-static') await debianRootfs(packages, partial, staticPaths);
-  else await debianRootfs(packages, partial);
-  renameSync(partial, cached);
+  try {
+    if (name === 'busybox') await busyboxRootfs(partial);
+    else if (name === 'go-static') await debianRootfs(packages, partial, staticPaths);
+    else await debianRootfs(packages, partial);
+    renameSync(partial, cached);
+  } finally {
+    rmSync(partial, { recursive: true, force: true });
+  }
   return cached;
 }
 
