@@ -37,7 +37,7 @@ const suite = 'bookworm';
 const mirror = process.env.SLIPWAY_DEBIAN_MIRROR || 'http://deb.debian.org/debian';
 const cacheDir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'slipway', 'base-images');
 /** Bump when the way a rootfs is made changes: the cached tarballs are rebuilt. */
-const recipe = 'r1';
+const recipe = 'r2';
 const user = { uid: 10001, name: 'app', home: '/home/app' };
 /**
  * The local CAs the build machine trusts (Debian's /usr/local/share/ca-certificates, where a
@@ -189,6 +189,8 @@ async function debianRootfs(packages, out, keep) {
       ]
     : [];
   const hooks = [
+    // packages whose postinst links man pages (openjdk) need the folders path-exclude leaves out
+    '--essential-hook=mkdir -p "$1"/usr/share/man/man1',
     ...trust,
     `--customize-hook=chroot "$1" useradd --uid ${user.uid} --user-group --create-home --home-dir ${user.home} --shell /usr/sbin/nologin ${user.name}`,
     '--customize-hook=rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/* "$1"/var/log/*',
