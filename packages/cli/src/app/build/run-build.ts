@@ -126,7 +126,11 @@ export async function runBuild(catalog: Catalog, req: BuildRequest, deps: BuildD
       deps.progress(`pushed ${reference}@${digest}`);
       return { image, tag: req.imageTag, digest, skipped: false, revision: commit.revision };
     } finally {
-      await buildahRmi(buildah, reference).catch(() => deps.progress(`could not remove the local image ${reference}`));
+      // a private storage goes with the private dir; a shared one keeps its layers, not the image
+      if (deps.env['SLIPWAY_BUILDAH_ROOT'])
+        await buildahRmi(buildah, reference).catch(() =>
+          deps.progress(`could not remove the local image ${reference}`),
+        );
     }
   } finally {
     work.remove();
