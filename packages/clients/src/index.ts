@@ -6,6 +6,7 @@ export * from './vault.js';
 export * from './helm.js';
 export * from './vault-kv.js';
 export * from './buildah.js';
+export * from './buildkit.js';
 export * from './git.js';
 export * from './private-dir.js';
 export * from './stream-process.js';

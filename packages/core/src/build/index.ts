@@ -5,3 +5,4 @@ export * from './labels.js';
 export * from './properties.js';
 export * from './ssh-command.js';
 export * from './presets.js';
+export * from './buildkit-args.js';

@@ -20,6 +20,7 @@ import {
   makePrivateDir,
   writeAuthFile,
 } from '@slipway/clients';
+import { buildWithBuildkit, type BuildkitTool } from './buildkit-build.js';
 import { lookupImage, type RegistryCredentials } from './registry-check.js';
 import { openVaultSession, vaultError } from './vault-session.js';
 
@@ -35,8 +36,8 @@ export interface BuildDeps {
   env: NodeJS.ProcessEnv;
   registry: RegistryCredentials;
   readFile: (path: string) => string;
-  /** the path of an external tool (git, ssh, buildah), resolved only when the build needs it */
-  tool: (name: 'git' | 'ssh' | 'buildah') => string;
+  /** the path of an external tool (git, ssh, buildah or buildctl/buildkitd/runc), resolved only when the build needs it */
+  tool: (name: 'git' | 'ssh' | 'buildah' | BuildkitTool) => string;
   /** one line per stage */
   progress: (message: string) => void;
   /** each line of the builder's output */
@@ -59,8 +60,6 @@ export async function runBuild(catalog: Catalog, req: BuildRequest, deps: BuildD
       `no service "${req.service}" in the catalog (services: ${[...catalog.services.keys()].join(', ') || 'none'})`,
     );
   checkBranch(catalog, req.sourceBranch);
-  if (req.builder !== 'buildah')
-    throw new InputError(`--builder ${req.builder} is not available yet; use --builder buildah`);
   const { registry } = catalog.settings;
   const name = `${registry.project}/${service.config.image}`;
   const image = imageRepository(catalog.settings, service);
@@ -96,13 +95,31 @@ export async function runBuild(catalog: Catalog, req: BuildRequest, deps: BuildD
     });
     const commit = await headCommit(deps.tool('git'), checkout);
     const { context, dockerfile = presetFile(catalog, service, context, work.path) } = buildPaths(checkout, service);
+    const reference = `${image}:${req.imageTag}`;
+    const authFile = writeAuthFile(work.path, registry.host, credentials);
+    const tlsVerify = !registry.insecure;
+    const labels = ociLabels({ source: service.config.repository, ...commit });
+    if (req.builder === 'buildkit') {
+      deps.progress(`building ${reference} from ${commit.revision.slice(0, 12)} with BuildKit`);
+      const digest = await buildWithBuildkit(deps, {
+        context,
+        dockerfile,
+        image: reference,
+        labels,
+        insecure: !tlsVerify,
+        insecureHosts: registry.insecure ? [registry.host] : [],
+        authFile,
+        cacheRef: `${image}/buildcache:buildkit`,
+        privateDir: work.path,
+        onLine: deps.buildOutput,
+      });
+      deps.progress(`pushed ${reference}@${digest}`);
+      return { image, tag: req.imageTag, digest, skipped: false, revision: commit.revision };
+    }
     // buildah's own temp files go in the private dir too, so a stop leaves none behind
     const buildahTmp = join(work.path, 'tmp');
     mkdirSync(buildahTmp, { mode: 0o700 });
     const buildah = buildahOptions(deps.tool('buildah'), { ...deps.env, TMPDIR: buildahTmp }, work.path);
-    const reference = `${image}:${req.imageTag}`;
-    const authFile = writeAuthFile(work.path, registry.host, credentials);
-    const tlsVerify = !registry.insecure;
     deps.progress(`building ${reference} from ${commit.revision.slice(0, 12)}`);
     await buildahBud(buildah, {
       authFile,
@@ -112,7 +129,7 @@ export async function runBuild(catalog: Catalog, req: BuildRequest, deps: BuildD
       context,
       dockerfile,
       image: reference,
-      labels: ociLabels({ source: service.config.repository, ...commit }),
+      labels,
       onLine: deps.buildOutput,
     });
     try {
