@@ -1,5 +1,8 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { canaryWeightOption, helmOption, outputFormatOption, timeoutOption } from '../flags.js';
+import { canaryWeightOption, helmOption, integerFlag, outputFormatOption, timeoutOption } from '../flags.js';
+
+/** `--build-concurrency`: builder processes at once for `--all`. */
+const buildConcurrency = { min: 1, max: 16, default: 2 };
 
 export function deployCommand() {
   return new Command('deploy')
@@ -11,7 +14,15 @@ export function deployCommand() {
     .option('--values-branch <branch>', 'branch of the catalog values')
     .option('--canary', 'deploy <name>-canary with the new image')
     .addOption(canaryWeightOption())
-    .option('--skip-build', 'only check that the image tag exists in the registry')
+    .option('--skip-build', 'do not build: only check that the image tag exists in the registry')
+    .addOption(
+      new Option(
+        '--build-concurrency <n>',
+        `images built at once with --all, ${buildConcurrency.min} to ${buildConcurrency.max}`,
+      )
+        .argParser(integerFlag(buildConcurrency.min, buildConcurrency.max))
+        .default(buildConcurrency.default),
+    )
     .addOption(
       new Option('--dry-run <mode>', 'client: render only; server: apply with dry-run').choices([
         'client',

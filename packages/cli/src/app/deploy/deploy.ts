@@ -16,7 +16,7 @@ import {
   type EngineContext,
   type ReleaseParams,
 } from './engine.js';
-import { findImage } from './image-check.js';
+import { buildStage } from './build-stage.js';
 import { checkPreconditions } from './preconditions.js';
 
 export interface DeployOptions {
@@ -27,6 +27,8 @@ export interface DeployOptions {
   canary?: true;
   canaryWeight: number;
   skipBuild?: true;
+  /** How many images `--all` builds at once (commands/deploy.ts: `--build-concurrency`). */
+  buildConcurrency: number;
   dryRun?: 'client' | 'server';
   /** Rollout timeout in ms. */
   timeout: number;
@@ -89,18 +91,20 @@ export async function deploy(
     ...(opts.dryRun ? { dryRun: opts.dryRun } : {}),
   };
   const t0 = deps.now();
-  const summaries = await mapLimit(services, Math.max(4, availableParallelism() * 4), async (service) => {
+  // builds first, fewer at once than deploys (each is a builder process); a failed build fails its service only
+  const request = { stack, imageTag: opts.imageTag, sourceBranch: opts.sourceBranch, renderOnly };
+  const built = await mapLimit(services, opts.buildConcurrency, (service) =>
+    buildStage(deps, catalog, service, { ...request, skipBuild: opts.skipBuild === true }, report).then(
+      (digest) => ({ digest }),
+      (error: unknown) => ({ error }),
+    ),
+  );
+  const summaries = await mapLimit(services, Math.max(4, availableParallelism() * 4), async (service, index) => {
     try {
       // the registry's digest of the tag: the release runs repository:tag@digest
-      const digest = await stage(report, service.config.name, 'build', async () => {
-        if (renderOnly) return { value: undefined, detail: 'render only (--dry-run client)', skipped: true };
-        if (!opts.skipBuild)
-          throw new InputError(
-            'the build stage is not available yet: build and push the image, then pass --skip-build',
-          );
-        const found = await findImage(catalog, service, params.imageTag, stack, deps.env.registry);
-        return { value: found.digest, detail: found.detail, skipped: true };
-      });
+      const build = built[index];
+      if (!build || 'error' in build) throw build?.error;
+      const digest = build.digest;
       if (opts.canary && !opts.dryRun) await refuseSecondCanary(ctx, catalog, service.config.name, stack);
       const target = targetOf(service, stack);
       return await withDeployLock(ctx, target, async () =>
