@@ -23,7 +23,9 @@ export const serviceSchema = z
       .strictObject({
         preset: z
           .enum(buildPresets)
-          .describe('reserved for the build stage: language presets (nothing reads it yet; the Dockerfile builds)'),
+          .describe(
+            'a language preset: without a Dockerfile of its own, slipway build generates one (dependencies first, cached)',
+          ),
         dockerfile: z.string().default('Dockerfile'),
         context: z.string().default('.'),
       })
