@@ -4,5 +4,6 @@ export * from './plan/index.js';
 export * from './git-server.js';
 export * from './platform.js';
 export * from './processes.js';
+export * from './repo-hosting.js';
 export * from './state.js';
 export * from './tools.js';

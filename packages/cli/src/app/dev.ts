@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '@slipway/core';
+import { InputError, deployKeyPath } from '@slipway/core';
 import {
+  hostRepository,
   isAlive,
   platformFromState,
   platformPaths,
@@ -9,9 +11,12 @@ import {
   runningState,
   startPlatform,
   stopPlatform,
+  type HostedRepo,
   type Platform,
   type VaultServer,
 } from '@slipway/dev-platform';
+import { deployKeyField } from './build/run-build.js';
+import { loadCatalog } from '../catalog/load-catalog.js';
 
 /** `slipway dev up | status | env | down` over @slipway/dev-platform; output/dev.ts renders the results. */
 
@@ -78,10 +83,7 @@ export function devStatus(dir: string): DevStatus {
 
 /** The variables `eval "$(slipway dev env)"` exports for the running platform. */
 export function devEnv(dir: string): [name: string, value: string][] {
-  const state = runningState(dir);
-  if (!state)
-    throw new InputError(`the local platform is not running (state dir ${dir}); start it with \`slipway dev up\``);
-  const p = platformFromState(dir, state);
+  const { p, state } = running(dir);
   return [
     ['KUBECONFIG', p.kube.kubeconfigPath],
     ['VAULT_ADDR', p.vault.address],
@@ -92,7 +94,37 @@ export function devEnv(dir: string): [name: string, value: string][] {
     ['SLIPWAY_REGISTRY_USERNAME', p.registry.username],
     ['SLIPWAY_REGISTRY_PASSWORD', p.registry.password],
     ['SLIPWAY_GIT_SSH_PORT', String(state.ports.sshd)],
+    ['SLIPWAY_GIT_KNOWN_HOSTS', p.git.knownHostsPath],
   ];
+}
+
+function running(dir: string) {
+  const state = runningState(dir);
+  if (!state)
+    throw new InputError(`the local platform is not running (state dir ${dir}); start it with \`slipway dev up\``);
+  return { p: platformFromState(dir, state), state };
+}
+
+/**
+ * `slipway dev repo add <service> <source>`: the source on the platform's git server, its deploy
+ * key at the catalog's vault.deployKeys (the catalog in `catalogDir`, else ./slipway.yaml when
+ * there is one, else secret/deploy-keys/<service>).
+ */
+export async function devRepoAdd(
+  dir: string,
+  service: string,
+  source: string,
+  catalogDir: string | undefined,
+): Promise<HostedRepo & { keyPath: string }> {
+  const { p } = running(dir);
+  const catalog = catalogDir ?? (existsSync('slipway.yaml') ? '.' : undefined);
+  const keys = (catalog ? loadCatalog(catalog).settings.vault?.deployKeys : undefined) ?? {
+    mount: 'secret',
+    path: 'deploy-keys/{service}',
+  };
+  const path = deployKeyPath(keys.path, service);
+  const hosted = await hostRepository(p, service, source, { mount: keys.mount, path, field: deployKeyField });
+  return { ...hosted, keyPath: `${keys.mount}/${path}` };
 }
 
 /** Stops what the state dir records and removes it; false when there was nothing. */

@@ -51,6 +51,27 @@ export function devCommand() {
     });
 
   dev
+    .command('repo')
+    .description("service repositories on the platform's git server")
+    .command('add')
+    .description(
+      "host a directory (a git work tree's HEAD, or a plain directory committed for you) as <service>.git with a read-only deploy key stored in Vault; prints the clone URL last",
+    )
+    .argument('<service>', 'service name (the repository and deploy key name)')
+    .argument('<source>', "the service's source directory")
+    .option(...dirOption)
+    .option(
+      '--catalog <dir>',
+      'catalog whose vault.deployKeys says where the key goes (default: . when it has slipway.yaml)',
+    )
+    .action(async (service, source, opts) => {
+      const [app, output] = await load();
+      const hosted = await app.devRepoAdd(opts.dir ?? app.defaultDevDir(), service, source, opts.catalog);
+      progress(output.renderRepoHosted(service, source, hosted));
+      result(hosted.url);
+    });
+
+  dev
     .command('down')
     .description('stop every process the platform started and remove its state dir')
     .option(...dirOption)

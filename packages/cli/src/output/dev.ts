@@ -32,3 +32,13 @@ export function renderDevStatus(status: DevStatus): string {
 export function renderShellExports(vars: readonly (readonly [string, string])[]): string {
   return vars.map(([k, v]) => `export ${k}='${v.replaceAll("'", `'\\''`)}'`).join('\n');
 }
+
+/** What `slipway dev repo add` did, before the clone URL (the last line, on stdout). */
+export function renderRepoHosted(
+  service: string,
+  source: string,
+  hosted: { commit: string; committedForYou: boolean; keyPath: string },
+): string {
+  const what = hosted.committedForYou ? `the files of ${source} (committed for you)` : `HEAD of ${source}`;
+  return `${service}: master = ${what}, ${hosted.commit.slice(0, 12)}; read-only deploy key in Vault at ${hosted.keyPath}`;
+}
