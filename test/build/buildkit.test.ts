@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RegistryClient } from '@slipway/clients';
+import { slipway } from '../support/cli.js';
+import { usePlatform } from '../support/platform.js';
+import { baseImage, buildCatalog, deployKeyAppRole, hostRepo, privateTmp, pushBaseImage } from './support.js';
+
+/**
+ * `slipway build --builder buildkit` on the real platform: buildctl against a buildkitd started for
+ * the build (OCI worker, Debian's runc, native snapshotter), the image pushed by BuildKit itself.
+ */
+describe('slipway build --builder buildkit', () => {
+  const platform = usePlatform('buildkit', ['registry', 'vault', 'git']);
+  const work = mkdtempSync(join(tmpdir(), 'slipway-buildkit-test-'));
+  let approle = { roleId: '', secretId: '' };
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  beforeAll(async () => {
+    await pushBaseImage(platform(), work);
+    approle = await deployKeyAppRole(platform());
+  });
+
+  const build = async (catalog: string, args: readonly string[]) => {
+    const tmp = privateTmp();
+    try {
+      const res = await slipway(
+        ['build', ...args, '--builder', 'buildkit', '--catalog', catalog],
+        {
+          SLIPWAY_REGISTRY_USERNAME: platform().registry.username,
+          SLIPWAY_REGISTRY_PASSWORD: platform().registry.password,
+          SLIPWAY_VAULT_ROLE_ID: approle.roleId,
+          SLIPWAY_VAULT_SECRET_ID: approle.secretId,
+          VAULT_TOKEN: '',
+          VAULT_ADDR: '',
+          BUILDKIT_HOST: '',
+          TMPDIR: tmp.dir,
+        },
+        work,
+      );
+      expect(res.stdout + res.stderr).not.toContain(platform().registry.password);
+      return { ...res, leftovers: tmp.leftovers() };
+    } finally {
+      tmp.remove();
+    }
+  };
+
+  it('builds and pushes: the registry digest is the reported one, the OCI labels are on the image', async () => {
+    await hostRepo(platform(), 'orders', {
+      Dockerfile: `FROM ${baseImage(platform())}\nCOPY app.txt /app.txt\nRUN echo built >> /app.txt\nUSER 10001\n`,
+      'app.txt': 'v1\n',
+    });
+    const catalog = buildCatalog(platform(), [{ name: 'orders' }]);
+    const res = await build(catalog, ['orders', '--image-tag', '1.0.0', '--output', 'json']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toMatch(/\[build orders\] #\d+ \[\d\/\d\] RUN echo built/);
+    const out = JSON.parse(res.stdout) as { digest: string; revision: string };
+    const { host, username, password } = platform().registry;
+    const found = await new RegistryClient({ host, insecureHttp: true, username, password }).manifestExists(
+      'microservices/orders',
+      '1.0.0',
+    );
+    expect(found).toEqual({ exists: true, digest: out.digest });
+    const labels = await imageLabels('microservices/orders', '1.0.0');
+    expect(labels).toMatchObject({
+      'org.opencontainers.image.source': platform().git.url('orders'),
+      'org.opencontainers.image.revision': out.revision,
+    });
+    expect(labels['org.opencontainers.image.created']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    // buildkitd's root, socket, auth and checkout were in the private dir: nothing is left
+    expect(res.leftovers).toEqual([]);
+  });
+
+  it('a failing step: named, with its last lines; nothing left behind', async () => {
+    await hostRepo(platform(), 'broken', {
+      Dockerfile: `FROM ${baseImage(platform())}\nRUN echo about to fail && false\n`,
+    });
+    const catalog = buildCatalog(platform(), [{ name: 'broken' }]);
+    const res = await build(catalog, ['broken', '--image-tag', '1.0.0']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/failed at \[\d\/\d\] RUN echo about to fail && false \(buildctl exited with \d+\)/);
+    expect(res.leftovers).toEqual([]);
+  });
+
+  async function imageLabels(name: string, tag: string): Promise<Record<string, string>> {
+    const { host, username, password } = platform().registry;
+    const headers = { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` };
+    const manifest = (await (
+      await fetch(`http://${host}/v2/${name}/manifests/${tag}`, {
+        headers: {
+          ...headers,
+          accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
+        },
+      })
+    ).json()) as { config: { digest: string } };
+    const config = (await (
+      await fetch(`http://${host}/v2/${name}/blobs/${manifest.config.digest}`, { headers })
+    ).json()) as { config: { Labels: Record<string, string> } };
+    return config.config.Labels;
+  }
+});
