@@ -176,14 +176,16 @@ async function measurePresetCache(slipwayBuild) {
   const source = readFileSync(join(payments, app), 'utf8');
   await hostRepo('payments', { 'pom.xml': readFileSync(join(payments, 'pom.xml'), 'utf8'), [app]: source });
   addService(join(work, 'catalog'), 'payments', 'maven');
-  const first = await time(() => slipwayBuild('payments', '1.0.0'));
+  let phases;
+  const first = await time(async () => (phases = [(await slipwayBuild('payments', '1.0.0')).phases]));
   await pushCommit('payments', { [app]: `${source}\n// a source-only change\n` });
-  const second = await time(() => slipwayBuild('payments', '1.0.1'));
+  const second = await time(async () => phases.push((await slipwayBuild('payments', '1.0.1')).phases));
   return {
     how: 'slipway build of the payments example with build.preset maven (no Dockerfile in the repository): first build with an empty layer cache, then after a commit changing only App.java (new tag); each with fresh buildah storage, the dependency layer from the registry cache <image>/buildcache',
     firstBuildMs: Math.round(first),
     secondBuildMs: Math.round(second),
     speedup: Number((first / second).toFixed(2)),
+    phasesMs: { first: phases[0], second: phases[1] },
     baseImagesMs,
   };
 }
