@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient } from '@slipway/clients';
-import { slipway } from '../support/cli.js';
+import { slipway, slipwayBin } from '../support/cli.js';
 import { usePlatform } from '../support/platform.js';
 import { baseImage, buildCatalog, deployKeyAppRole, hostRepo, privateTmp, pushBaseImage } from './support.js';
 
@@ -82,6 +83,66 @@ describe('slipway build --builder buildkit', () => {
     expect(res.stderr).toMatch(/failed at \[\d\/\d\] RUN echo about to fail && false \(buildctl exited with \d+\)/);
     expect(res.leftovers).toEqual([]);
   });
+
+  it('a build killed by SIGTERM: buildkitd and its step stopped, nothing left behind', async () => {
+    await hostRepo(platform(), 'slow', {
+      Dockerfile: `FROM ${baseImage(platform())}\nRUN echo sleeping && sleep 61\n`,
+    });
+    const catalog = buildCatalog(platform(), [{ name: 'slow' }]);
+    const tmp = privateTmp();
+    const child = spawn(
+      process.execPath,
+      [slipwayBin, 'build', 'slow', '--image-tag', '1.0.0', '--builder', 'buildkit', '--catalog', catalog],
+      {
+        cwd: work,
+        env: {
+          ...process.env,
+          SLIPWAY_REGISTRY_USERNAME: platform().registry.username,
+          SLIPWAY_REGISTRY_PASSWORD: platform().registry.password,
+          SLIPWAY_VAULT_ROLE_ID: approle.roleId,
+          SLIPWAY_VAULT_SECRET_ID: approle.secretId,
+          VAULT_TOKEN: '',
+          VAULT_ADDR: '',
+          BUILDKIT_HOST: '',
+          TMPDIR: tmp.dir,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    const sleeping = new Promise<void>((resolve) =>
+      child.stderr.on('data', (b: Buffer) => {
+        stderr += b.toString();
+        if (/\[build slow\] #\d+ [\d.]+ sleeping/.test(stderr)) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('close', (code, signal) => resolve(signal ? 143 : code)),
+    );
+    await sleeping;
+    expect(processesMentioning(tmp.dir).length).toBeGreaterThan(0);
+    child.kill('SIGTERM');
+    expect(await exited).not.toBe(0);
+    expect(tmp.leftovers()).toEqual([]);
+    // neither buildkitd (its --root was in the private dir) nor the step's `sleep 61` outlives the command
+    expect(processesMentioning(tmp.dir)).toEqual([]);
+    expect(processesMentioning('sleep 61')).toEqual([]);
+    tmp.remove();
+  });
+
+  /** Command lines of running processes that contain `text`. */
+  function processesMentioning(text: string): string[] {
+    return readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid)
+      .map((p) => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ');
+        } catch {
+          return '';
+        }
+      })
+      .filter((cmd) => cmd.includes(text));
+  }
 
   async function imageLabels(name: string, tag: string): Promise<Record<string, string>> {
     const { host, username, password } = platform().registry;
