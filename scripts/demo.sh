@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make demo: the local platform up, the example catalog validated, baked and deployed to the
-# dev stack (one canary promoted), then `slipway status`.
+# make demo: the local platform up, the example catalog validated and baked, the example services'
+# sources hosted on the platform's git server (`slipway dev repo add`), built by `slipway deploy` and
+# deployed to the dev stack (one canary promoted), then `slipway status`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -35,29 +36,25 @@ out=$(mktemp -d)
 step "slipway bake --all --stack dev (the example catalog → $out/baked)"
 slipway bake --all --stack dev --image-tag 1.0.0 --catalog "$demo" --out "$out/baked"
 
-step "build and push the example images with buildah (a busybox rootfs: nothing is pulled)"
-build=$(mktemp -d)
-trap 'rm -rf "$build"' EXIT
-mkdir -p "$build/ctx/rootfs/bin"
-cp "$bin/busybox" "$build/ctx/rootfs/bin/busybox"
-ln -s busybox "$build/ctx/rootfs/bin/sh"
-printf 'FROM scratch\nCOPY rootfs/ /\nUSER 10001\nCMD ["/bin/sh", "-c", "sleep 3600"]\n' >"$build/ctx/Dockerfile"
-auth=$(printf '%s:%s' "$SLIPWAY_REGISTRY_USERNAME" "$SLIPWAY_REGISTRY_PASSWORD" | base64 -w0)
-(umask 077; printf '{"auths":{"%s":{"auth":"%s"}}}' "$SLIPWAY_REGISTRY" "$auth" >"$build/auth.json")
-storage=(--storage-driver=vfs --root="$build/storage" --runroot="$build/run")
-"$bin/buildah" "${storage[@]}" bud --quiet --isolation=chroot -t demo:latest "$build/ctx" >/dev/null
-for image in payments orders inventory recommendations; do
-  for tag in 1.0.0 1.1.0; do
-    "$bin/buildah" "${storage[@]}" push --quiet --tls-verify=false --authfile="$build/auth.json" demo:latest "$SLIPWAY_REGISTRY/microservices/$image:$tag"
-  done
-  echo "pushed microservices/$image:1.0.0 and :1.1.0"
+step "make base-images (images/base/: the example Dockerfiles build FROM them; tags present are skipped)"
+node scripts/build-base-images.mjs --insecure
+
+step "slipway dev repo add: each example service's source on the platform's git server, its deploy key in OpenBao"
+src=$(mktemp -d)
+trap 'rm -rf "$src"' EXIT
+for service in payments orders inventory recommendations; do
+  # the example Dockerfiles name the base images at registry.slipway.local:5000: this platform's registry
+  cp -r "examples/services/$service" "$src/$service"
+  sed -i "s|registry.slipway.local:5000|$SLIPWAY_REGISTRY|g" "$src/$service/Dockerfile"
+  url=$(slipway dev repo add "$service" "$src/$service" --catalog "$demo" | tail -n 1)
+  sed -i "s|^repository: .*|repository: '$url'|" "$demo/services/$service/service.yaml"
 done
 
-step "slipway deploy --all --stack dev --image-tag 1.0.0 --skip-build"
-slipway deploy --all --stack dev --image-tag 1.0.0 --skip-build --catalog "$demo"
+step "slipway deploy --all --stack dev --image-tag 1.0.0 (the build stage builds and pushes each image)"
+slipway deploy --all --stack dev --image-tag 1.0.0 --catalog "$demo"
 
-step "slipway deploy orders --canary --canary-weight 20 (image 1.1.0)"
-slipway deploy orders --stack dev --image-tag 1.1.0 --skip-build --canary --canary-weight 20 --catalog "$demo"
+step "slipway deploy orders --canary --canary-weight 20 (image 1.1.0, built first)"
+slipway deploy orders --stack dev --image-tag 1.1.0 --canary --canary-weight 20 --catalog "$demo"
 slipway status orders
 
 step "slipway canary promote orders (the disable-canary stage)"
@@ -87,7 +84,7 @@ Try next:
   eval "\$(node packages/cli/dist/slipway.mjs dev env)"     # KUBECONFIG, VAULT_ADDR/BAO_ADDR, registry
   node packages/cli/dist/slipway.mjs history orders --stack dev
   node packages/cli/dist/slipway.mjs rollback orders --stack dev
-  node packages/cli/dist/slipway.mjs deploy payments --stack dev --image-tag 1.1.0 --skip-build --catalog $demo
+  node packages/cli/dist/slipway.mjs deploy payments --stack dev --image-tag 1.1.0 --catalog $demo   # builds 1.1.0, then deploys it
   node packages/cli/dist/slipway.mjs secret-sync run --vault-addr "\$VAULT_ADDR" --auth-method token --cluster dev-1 --port 0   # keeps syncing every 60 s, repairs drift
   node packages/cli/dist/slipway.mjs dev down               # stops everything and removes the state dir
 NEXT
