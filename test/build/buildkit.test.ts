@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RegistryClient } from '@slipway/clients';
+import { RegistryClient, run } from '@slipway/clients';
+import { toolPath } from '@slipway/dev-platform';
 import { slipway, slipwayBin } from '../support/cli.js';
 import { usePlatform } from '../support/platform.js';
 import { baseImage, buildCatalog, deployKeyAppRole, hostRepo, privateTmp, pushBaseImage } from './support.js';
@@ -23,7 +24,7 @@ describe('slipway build --builder buildkit', () => {
     approle = await deployKeyAppRole(platform());
   });
 
-  const build = async (catalog: string, args: readonly string[]) => {
+  const build = async (catalog: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) => {
     const tmp = privateTmp();
     try {
       const res = await slipway(
@@ -37,6 +38,7 @@ describe('slipway build --builder buildkit', () => {
           VAULT_ADDR: '',
           BUILDKIT_HOST: '',
           TMPDIR: tmp.dir,
+          ...env,
         },
         work,
       );
@@ -82,6 +84,52 @@ describe('slipway build --builder buildkit', () => {
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/failed at \[\d\/\d\] RUN echo about to fail && false \(buildctl exited with \d+\)/);
     expect(res.leftovers).toEqual([]);
+  });
+
+  it('BUILDKIT_HOST: builds on that buildkitd, starts none of its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipway-buildkitd-'));
+    const config = join(dir, 'buildkitd.toml');
+    writeFileSync(config, `[registry."${platform().registry.host}"]\n  http = true\n`);
+    const address = `unix://${dir}/buildkitd.sock`;
+    const daemon = spawn(
+      toolPath('buildkitd'),
+      ['--root', join(dir, 'root'), '--addr', address, '--config', config, '--oci-worker-snapshotter=native'],
+      {
+        stdio: 'ignore',
+        env: { ...process.env, PATH: `${join(toolPath('runc'), '..')}:${process.env['PATH'] ?? ''}` },
+      },
+    );
+    try {
+      for (let i = 0; i < 100; i++) {
+        const up = await run(toolPath('buildctl'), ['--addr', address, 'debug', 'workers']).then(
+          () => true,
+          () => false,
+        );
+        if (up) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await hostRepo(platform(), 'shared', {
+        Dockerfile: `FROM ${baseImage(platform())}\nRUN echo shared > /x\n`,
+      });
+      const catalog = buildCatalog(platform(), [{ name: 'shared' }]);
+      const res = await build(catalog, ['shared', '--image-tag', '1.0.0', '--output', 'json'], {
+        BUILDKIT_HOST: address,
+      });
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stderr).not.toContain('starting a buildkitd');
+      const out = JSON.parse(res.stdout) as { digest: string };
+      const { host, username, password } = platform().registry;
+      expect(
+        await new RegistryClient({ host, insecureHttp: true, username, password }).manifestExists(
+          'microservices/shared',
+          '1.0.0',
+        ),
+      ).toEqual({ exists: true, digest: out.digest });
+    } finally {
+      daemon.kill('SIGTERM');
+      await new Promise((r) => daemon.once('close', r));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a build killed by SIGTERM: buildkitd and its step stopped, nothing left behind', async () => {
