@@ -176,7 +176,7 @@ describe('the token realm rule against a real distribution registry with token a
     // the same rule from slipway.yaml: registry.tokenHosts reaches the build stage's check
     const catalog = (tokenHosts?: string[]) =>
       ({
-        platform: { registry: { host, project: 'shop', insecure: true, ...(tokenHosts ? { tokenHosts } : {}) } },
+        settings: { registry: { host, project: 'shop', insecure: true, ...(tokenHosts ? { tokenHosts } : {}) } },
       }) as unknown as Catalog;
     const service = { config: { image: 'orders' } } as unknown as CatalogService;
     process.env['SLIPWAY_REGISTRY_USERNAME'] = user.name;
