@@ -19,6 +19,7 @@ import {
   pushBaseImage,
   pushCommit,
   tokenAccessors,
+  buildEnv,
 } from './support.js';
 
 const freePort = () =>
@@ -52,12 +53,7 @@ describe('slipway build', () => {
       const res = await slipway(
         ['build', ...args, '--catalog', catalog],
         {
-          SLIPWAY_REGISTRY_USERNAME: platform().registry.username,
-          SLIPWAY_REGISTRY_PASSWORD: platform().registry.password,
-          SLIPWAY_VAULT_ROLE_ID: approle.roleId,
-          SLIPWAY_VAULT_SECRET_ID: approle.secretId,
-          VAULT_TOKEN: '',
-          VAULT_ADDR: '',
+          ...buildEnv(platform(), approle),
           TMPDIR: tmp.dir,
           ...env,
         },
@@ -244,12 +240,7 @@ describe('slipway build', () => {
       cwd: work,
       env: {
         ...process.env,
-        SLIPWAY_REGISTRY_USERNAME: platform().registry.username,
-        SLIPWAY_REGISTRY_PASSWORD: platform().registry.password,
-        SLIPWAY_VAULT_ROLE_ID: approle.roleId,
-        SLIPWAY_VAULT_SECRET_ID: approle.secretId,
-        VAULT_TOKEN: '',
-        VAULT_ADDR: '',
+        ...buildEnv(platform(), approle),
         TMPDIR: tmp.dir,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,7 +7,7 @@ import { RegistryClient, run } from '@slipway/clients';
 import { toolPath } from '@slipway/dev-platform';
 import { slipway, slipwayBin } from '../support/cli.js';
 import { usePlatform } from '../support/platform.js';
-import { baseImage, buildCatalog, deployKeyAppRole, hostRepo, privateTmp, pushBaseImage } from './support.js';
+import { baseImage, buildCatalog, deployKeyAppRole, hostRepo, privateTmp, pushBaseImage, buildEnv } from './support.js';
 
 /**
  * `slipway build --builder buildkit` on the real platform: buildctl against a buildkitd started for
@@ -30,12 +30,7 @@ describe('slipway build --builder buildkit', () => {
       const res = await slipway(
         ['build', ...args, '--builder', 'buildkit', '--catalog', catalog],
         {
-          SLIPWAY_REGISTRY_USERNAME: platform().registry.username,
-          SLIPWAY_REGISTRY_PASSWORD: platform().registry.password,
-          SLIPWAY_VAULT_ROLE_ID: approle.roleId,
-          SLIPWAY_VAULT_SECRET_ID: approle.secretId,
-          VAULT_TOKEN: '',
-          VAULT_ADDR: '',
+          ...buildEnv(platform(), approle),
           BUILDKIT_HOST: '',
           TMPDIR: tmp.dir,
           ...env,
@@ -145,12 +140,7 @@ describe('slipway build --builder buildkit', () => {
         cwd: work,
         env: {
           ...process.env,
-          SLIPWAY_REGISTRY_USERNAME: platform().registry.username,
-          SLIPWAY_REGISTRY_PASSWORD: platform().registry.password,
-          SLIPWAY_VAULT_ROLE_ID: approle.roleId,
-          SLIPWAY_VAULT_SECRET_ID: approle.secretId,
-          VAULT_TOKEN: '',
-          VAULT_ADDR: '',
+          ...buildEnv(platform(), approle),
           BUILDKIT_HOST: '',
           TMPDIR: tmp.dir,
         },

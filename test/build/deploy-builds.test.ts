@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient } from '@slipway/clients';
 import { slipway } from '../support/cli.js';
 import { usePlatform } from '../support/platform.js';
-import { baseImage, buildCatalog, deployKeyAppRole, hostRepo, privateTmp, pushBaseImage } from './support.js';
+import { baseImage, buildCatalog, deployKeyAppRole, hostRepo, privateTmp, pushBaseImage, buildEnv } from './support.js';
 
 /** `slipway deploy` without --skip-build: the build stage builds and pushes the tag, then bake and deploy run it. */
 describe('slipway deploy builds', () => {
@@ -26,12 +26,7 @@ describe('slipway deploy builds', () => {
       const res = await slipway(
         ['deploy', ...args, '--stack', 'dev', '--catalog', catalog, '--timeout', '60s'],
         {
-          SLIPWAY_REGISTRY_USERNAME: platform().registry.username,
-          SLIPWAY_REGISTRY_PASSWORD: platform().registry.password,
-          SLIPWAY_VAULT_ROLE_ID: approle.roleId,
-          SLIPWAY_VAULT_SECRET_ID: approle.secretId,
-          VAULT_TOKEN: '',
-          VAULT_ADDR: '',
+          ...buildEnv(platform(), approle),
           TMPDIR: tmp.dir,
         },
         work,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slipway } from '../support/cli.js';
 import { usePlatform } from '../support/platform.js';
 import { buildBaseImages, imageConfig } from './base-images-support.js';
-import { buildCatalog, deployKeyAppRole, hostRepo, pushCommit } from './support.js';
+import { buildCatalog, deployKeyAppRole, hostRepo, pushCommit, buildEnv } from './support.js';
 
 /**
  * A build.preset service without a Dockerfile: slipway generates one FROM the base images
@@ -29,12 +29,7 @@ describe('build presets', () => {
     slipway(
       ['build', 'recommend', '--image-tag', tag, '--catalog', catalog, '--output', 'json'],
       {
-        SLIPWAY_REGISTRY_USERNAME: platform().registry.username,
-        SLIPWAY_REGISTRY_PASSWORD: platform().registry.password,
-        SLIPWAY_VAULT_ROLE_ID: approle.roleId,
-        SLIPWAY_VAULT_SECRET_ID: approle.secretId,
-        VAULT_TOKEN: '',
-        VAULT_ADDR: '',
+        ...buildEnv(platform(), approle),
       },
       work,
     );

@@ -141,6 +141,19 @@ export async function deployKeyAppRole(platform: Platform): Promise<{ roleId: st
   return { roleId: role?.data.role_id ?? '', secretId: secret?.data.secret_id ?? '' };
 }
 
+/**
+ * The environment of a CLI build run: the registry credentials, the AppRole that reads the deploy
+ * keys, and no VAULT_* from the caller's shell (so the catalog's login method is what runs).
+ */
+export const buildEnv = (platform: Platform, approle: { roleId: string; secretId: string }) => ({
+  SLIPWAY_REGISTRY_USERNAME: platform.registry.username,
+  SLIPWAY_REGISTRY_PASSWORD: platform.registry.password,
+  SLIPWAY_VAULT_ROLE_ID: approle.roleId,
+  SLIPWAY_VAULT_SECRET_ID: approle.secretId,
+  VAULT_TOKEN: '',
+  VAULT_ADDR: '',
+});
+
 /** Accessors of the live tokens (root's view): a revoked build token is gone from it. */
 export async function tokenAccessors(platform: Platform): Promise<string[]> {
   const res = await rootVault(platform).request<{ data: { keys: string[] } }>('LIST', 'auth/token/accessors');
