@@ -8,6 +8,7 @@ const charts = new URL('../../charts', import.meta.url).pathname;
 
 export interface TestService {
   name: string;
+  product?: string;
   namespace?: string;
   canary?: boolean;
   stacks?: string[];
@@ -24,7 +25,15 @@ const testResources = { requests: { cpu: '10m', memory: '32Mi' }, limits: { memo
  */
 export class TestCatalog {
   readonly dir = mkdtempSync(join(tmpdir(), 'slipway-catalog-'));
-  constructor(platform: Platform, services: readonly TestService[]) {
+  /**
+   * `clusters`: catalog cluster name → kubeconfig context of the platform's kubeconfig (`dev up
+   * --clusters N`), with `products` mapping product → stack → clusters; default one cluster "local".
+   */
+  constructor(
+    platform: Platform,
+    services: readonly TestService[],
+    topology?: { clusters: Record<string, string>; products: Record<string, Record<string, string[]>> },
+  ) {
     for (const chart of ['workload', 'routing'])
       cpSync(join(charts, chart), join(this.dir, 'charts', chart), { recursive: true });
     const slipway = {
@@ -35,8 +44,23 @@ export class TestCatalog {
         workload: { ref: 'charts/workload', version: '0.1.0' },
         routing: { ref: 'charts/routing', version: '0.1.0' },
       },
-      stacks: { dev: { cluster: 'local', branches: ['*'] }, prod: { cluster: 'local', branches: ['master'] } },
-      clusters: { local: { kubeconfig: platform.kube.kubeconfigPath } },
+      ...(topology
+        ? {
+            stacks: { dev: { branches: ['*'] }, prod: { branches: ['master'] } },
+            products: Object.fromEntries(
+              Object.entries(topology.products).map(([product, clusters]) => [product, { clusters }]),
+            ),
+            clusters: Object.fromEntries(
+              Object.entries(topology.clusters).map(([name, context]) => [
+                name,
+                { kubeconfig: platform.kube.kubeconfigPath, context },
+              ]),
+            ),
+          }
+        : {
+            stacks: { dev: { cluster: 'local', branches: ['*'] }, prod: { cluster: 'local', branches: ['master'] } },
+            clusters: { local: { kubeconfig: platform.kube.kubeconfigPath } },
+          }),
     };
     writeFileSync(join(this.dir, 'slipway.yaml'), stringify(slipway));
     for (const s of services) this.write(s);
@@ -56,6 +80,7 @@ export class TestCatalog {
       image: s.name,
       build: { preset: 'node' },
       stacks: s.stacks ?? ['dev'],
+      ...(s.product ? { product: s.product } : {}),
       canary: s.canary ?? false,
     };
     writeFileSync(join(dir, 'service.yaml'), stringify(service));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapLimit } from './concurrency.js';
+import { limitPerKey, mapLimit } from './concurrency.js';
 
 describe('mapLimit', () => {
   it('keeps the input order and never runs more than the limit at once', async () => {
@@ -31,5 +31,30 @@ describe('mapLimit', () => {
     await expect(
       mapLimit([1, 2], 2, (n) => (n === 2 ? Promise.reject(new Error('two')) : Promise.resolve(n))),
     ).rejects.toThrow('two');
+  });
+});
+
+describe('limitPerKey', () => {
+  it('bounds the calls in flight per key, not across keys', async () => {
+    const inFlight = new Map<string, number>();
+    const peak = new Map<string, number>();
+    let total = 0;
+    let totalPeak = 0;
+    const limit = limitPerKey(2);
+    const keys = ['a', 'a', 'a', 'b', 'b', 'b', 'a'];
+    await Promise.all(
+      keys.map((key) =>
+        limit(key, async () => {
+          inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+          peak.set(key, Math.max(peak.get(key) ?? 0, inFlight.get(key) ?? 0));
+          totalPeak = Math.max(totalPeak, ++total);
+          await new Promise((r) => setTimeout(r, 5));
+          inFlight.set(key, (inFlight.get(key) ?? 1) - 1);
+          total--;
+        }),
+      ),
+    );
+    expect(Object.fromEntries(peak)).toEqual({ a: 2, b: 2 });
+    expect(totalPeak).toBe(4);
   });
 });

@@ -9,3 +9,13 @@ export function mapLimit<T, R>(
   const run = pLimit(Math.max(1, Math.floor(limit) || 1));
   return Promise.all(items.map((item, index) => run(() => fn(item, index))));
 }
+
+/** Runs calls with at most `limit` in flight per key (e.g. per cluster), any number across keys. */
+export function limitPerKey(limit: number): <R>(key: string, fn: () => Promise<R>) => Promise<R> {
+  const limiters = new Map<string, ReturnType<typeof pLimit>>();
+  return (key, fn) => {
+    let run = limiters.get(key);
+    if (!run) limiters.set(key, (run = pLimit(Math.max(1, Math.floor(limit) || 1))));
+    return run(fn);
+  };
+}

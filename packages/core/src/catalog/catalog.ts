@@ -1,3 +1,4 @@
+import { checkServiceClusters, checkSettingsClusters } from './cluster-checks.js';
 import { checkSchema } from './schema-check.js';
 import { didYouMean } from './did-you-mean.js';
 import { sortIssues, type ValidationIssue } from './issues.js';
@@ -58,7 +59,7 @@ export function validateCatalog(files: readonly SourceFile[]): { catalog?: Catal
       const r = checkSchema(catalogSettingsSchema, parsed);
       issues.push(...r.issues);
       settings = r.data;
-      if (settings) issues.push(...checkStackClusters(settings, parsed));
+      if (settings) issues.push(...checkSettingsClusters(settings, parsed));
     }
   }
 
@@ -105,7 +106,11 @@ export function validateCatalog(files: readonly SourceFile[]): { catalog?: Catal
       });
       continue;
     }
-    if (settings) issues.push(...checkServiceStacks(config, settings, parsedService));
+    if (settings)
+      issues.push(
+        ...checkServiceStacks(config, settings, parsedService),
+        ...checkServiceClusters(config, settings, parsedService),
+      );
 
     const service: CatalogService = { config, source: parsedService, dir: `services/${dir}`, stackValues: {} };
     for (const [name, source] of group) {
@@ -163,26 +168,6 @@ function groupByServiceDir(
     byDir.set(m[1], group);
   }
   return byDir;
-}
-
-function checkStackClusters(settings: CatalogSettings, parsed: ParsedYaml): ValidationIssue[] {
-  const clusters = Object.keys(settings.clusters);
-  return Object.entries(settings.stacks).flatMap(([name, stack]) => {
-    if (clusters.includes(stack.cluster)) return [];
-    const suggestion = didYouMean(stack.cluster, clusters);
-    return [
-      {
-        file: parsed.file,
-        ...positionOf(parsed, ['stacks', name, 'cluster']),
-        path: ['stacks', name, 'cluster'],
-        message: `unknown cluster "${stack.cluster}"`,
-        value: stack.cluster,
-        hint: suggestion
-          ? `did you mean "${suggestion}"?`
-          : `declare it under clusters (known: ${clusters.join(', ') || 'none'})`,
-      },
-    ];
-  });
 }
 
 function checkServiceStacks(config: ServiceConfig, settings: CatalogSettings, parsed: ParsedYaml): ValidationIssue[] {

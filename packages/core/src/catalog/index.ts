@@ -11,3 +11,4 @@ export * from './json-schemas.js';
 export * from './name-collisions.js';
 export * from './namespace-rules.js';
 export * from './pod-security.js';
+export * from './clusters.js';

@@ -1,4 +1,5 @@
 import type { CatalogService } from './catalog.js';
+import { serviceClusters } from './clusters.js';
 import type { ValidationIssue } from './issues.js';
 import type { CatalogSettings } from './settings-schema.js';
 import { positionOf } from './yaml-source.js';
@@ -11,7 +12,7 @@ import { renderedObjects } from '../render/object-names.js';
  */
 export function checkNameCollisions(settings: CatalogSettings, services: readonly CatalogService[]): ValidationIssue[] {
   const clustersOf = (s: CatalogService) =>
-    new Set(s.config.stacks.map((stack) => settings.stacks[stack]?.cluster).filter((c) => c !== undefined));
+    new Set(s.config.stacks.flatMap((stack) => serviceClusters(settings, s.config, stack)));
   const owners = new Map<string, { service: CatalogService; track: string }>();
   const issues: ValidationIssue[] = [];
   const reported = new Set<string>();

@@ -31,6 +31,13 @@ export const serviceSchema = z
       })
       .describe('how the image is built'),
     stacks: z.array(dnsLabel).min(1),
+    product: dnsLabel
+      .optional()
+      .describe('the product the service belongs to: it deploys to the clusters slipway.yaml gives the product'),
+    clusters: z
+      .record(dnsLabel, z.array(dnsLabel).min(1))
+      .optional()
+      .describe('per stack, the clusters to deploy to in rollout order (instead of those of the product)'),
     notifications: z
       .strictObject({ slack: z.string().regex(/^#[\w-]+$/, 'must be a Slack channel like #team-alerts') })
       .optional()

@@ -26,11 +26,9 @@ export const podSecurityLevels = ['restricted', 'baseline', 'privileged'] as con
 export type PodSecurityLevel = (typeof podSecurityLevels)[number];
 
 const stack = z.strictObject({
-  cluster: dnsLabel.describe('cluster this stack deploys to (a key of clusters)'),
-  account: z
-    .string()
+  cluster: dnsLabel
     .optional()
-    .describe('reserved for the pipeline tool: the Spinnaker account of the cluster (nothing reads it yet)'),
+    .describe('the cluster of services that belong to no product (a key of clusters); products name their own'),
   branches: z
     .array(z.string().min(1))
     .min(1)
@@ -140,8 +138,24 @@ export const catalogSettingsSchema = z
       z.strictObject({
         context: z.string().optional().describe('kubeconfig context'),
         kubeconfig: z.string().optional().describe('kubeconfig file (default: $KUBECONFIG)'),
+        account: z
+          .string()
+          .regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/, 'must be a Spinnaker account name (letters, digits, - and _)')
+          .optional()
+          .describe("the cluster's Spinnaker account (required when spinnaker is set)"),
       }),
     ),
+    products: z
+      .record(
+        dnsLabel,
+        z.strictObject({
+          clusters: z
+            .record(dnsLabel, z.array(dnsLabel).min(1))
+            .describe('per stack, the clusters a service of the product deploys to, in rollout order'),
+        }),
+      )
+      .optional()
+      .describe('products (a team and its services) with their own clusters per stack'),
     policy: z
       .strictObject({
         imageTagPattern: z.string().default('^v?\\d+\\.\\d+\\.\\d+([-+][0-9A-Za-z.-]+)?$'),

@@ -6,6 +6,8 @@ export interface ReleaseRecord {
   service: string;
   namespace: string;
   stack: string;
+  /** The catalog's name of the cluster the record lives in (absent in records written before clusters had names). */
+  cluster?: string;
   revision: number;
   track: 'stable' | 'canary';
   imageTag: string;
