@@ -6,8 +6,10 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startPlatform, stopPlatform, type Piece, type Platform, type VaultServer } from '@slipway/dev-platform';
 
 export interface TestPlatform extends Platform {
-  /** A client-node KubeConfig for the suite's own apiserver (admin). */
+  /** A client-node KubeConfig for the suite's own apiserver (admin): cluster 1. */
   kubeConfig: KubeConfig;
+  /** One KubeConfig per cluster (`clusters: N`), with that cluster's context current; [0] is cluster 1. */
+  kubeConfigs: KubeConfig[];
 }
 
 const repoRoot = new URL('../..', import.meta.url).pathname;
@@ -20,7 +22,7 @@ const repoRoot = new URL('../..', import.meta.url).pathname;
 export function usePlatform(
   suite: string,
   pieces: readonly Piece[],
-  options: { nodes?: number; vaults?: readonly VaultServer[] } = {},
+  options: { nodes?: number; vaults?: readonly VaultServer[]; clusters?: number } = {},
 ): () => TestPlatform {
   const dir = mkdtempSync(join(tmpdir(), `slipway-${suite}-`));
   let platform: TestPlatform | undefined;
@@ -38,9 +40,13 @@ export function usePlatform(
   beforeAll(async () => {
     process.once('exit', killOnExit);
     const started = await startPlatform({ dir, pieces, ...options });
-    const kubeConfig = new KubeConfig();
-    if (pieces.includes('kube')) kubeConfig.loadFromFile(started.kube.kubeconfigPath);
-    platform = { ...started, kubeConfig };
+    const kubeConfigs = started.clusters.map((cluster) => {
+      const kc = new KubeConfig();
+      kc.loadFromFile(cluster.kubeconfigPath);
+      kc.setCurrentContext(cluster.context);
+      return kc;
+    });
+    platform = { ...started, kubeConfig: kubeConfigs[0] ?? new KubeConfig(), kubeConfigs };
   });
   afterEach((ctx) => {
     if (ctx.task.result?.state === 'fail') failed = true;

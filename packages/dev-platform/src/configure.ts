@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import {
+  clusterPaths,
+  clusterPorts,
   kwokNodes,
   openbaoReviewer,
   openbaoReviewerObjects,
@@ -11,9 +13,11 @@ import { run, VaultClient } from '@slipway/clients';
 
 /** Configuration applied once the processes serve: cluster objects, Vault mounts and auth. */
 
-export async function configureKube({ paths, tools }: PlatformLayout, nodes: number): Promise<void> {
+/** Cluster k: Istio CRDs, kwok nodes (waited Ready), namespaces, the token-reviewer account. */
+export async function configureKube({ paths, tools }: PlatformLayout, k: number, nodes: number): Promise<void> {
+  const kubeconfig = clusterPaths(paths.dir, k).componentKubeconfig;
   const kubectl = (args: string[], input?: string) =>
-    run(tools.kubectl, [`--kubeconfig=${paths.kubeconfig}`, ...args], input === undefined ? {} : { input });
+    run(tools.kubectl, [`--kubeconfig=${kubeconfig}`, ...args], input === undefined ? {} : { input });
   const objects = [...kwokNodes(nodes), ...platformNamespaces(), ...openbaoReviewerObjects()].map((o) => stringify(o));
   const bundle = [readFileSync(tools.istioCrds, 'utf8'), ...objects].join('\n---\n');
   await kubectl(['apply', '--server-side', '--field-manager=slipway-dev', '-f', '-'], bundle);
@@ -23,7 +27,10 @@ export async function configureKube({ paths, tools }: PlatformLayout, nodes: num
 
 export const vaultKvMount = 'k8s-secret';
 
-/** KV v2 at `k8s-secret/` and the kubernetes auth method on one Vault server (OpenBao or HashiCorp). */
+/**
+ * KV v2 at `k8s-secret/` and the kubernetes auth method on one Vault server (OpenBao or HashiCorp).
+ * With several clusters, the kubernetes auth method stays pointed at cluster 1 only.
+ */
 export async function configureVault(
   { paths, tools, ports }: PlatformLayout,
   address: string,
@@ -33,10 +40,11 @@ export async function configureVault(
   const vault = new VaultClient({ address, token: rootToken });
   await vault.request('POST', `sys/mounts/${vaultKvMount}`, { type: 'kv', options: { version: '2' } });
   if (!withKube) return;
+  const cluster1 = clusterPaths(paths.dir, 1);
   await vault.request('POST', 'sys/auth/kubernetes', { type: 'kubernetes' });
   // a TokenRequest token for the reviewer SA (system:auth-delegator); it reaches us on stdout
   const { stdout: reviewerJwt } = await run(tools.kubectl, [
-    `--kubeconfig=${paths.kubeconfig}`,
+    `--kubeconfig=${cluster1.componentKubeconfig}`,
     'create',
     'token',
     openbaoReviewer.name,
@@ -44,8 +52,8 @@ export async function configureVault(
     '--duration=8760h',
   ]);
   await vault.request('POST', 'auth/kubernetes/config', {
-    kubernetes_host: `https://127.0.0.1:${ports.apiserver}`,
-    kubernetes_ca_cert: readFileSync(paths.caFile, 'utf8'),
+    kubernetes_host: `https://127.0.0.1:${clusterPorts(ports, 1).apiserver}`,
+    kubernetes_ca_cert: readFileSync(cluster1.caFile, 'utf8'),
     token_reviewer_jwt: reviewerJwt.trim(),
     disable_local_ca_jwt: true,
   });

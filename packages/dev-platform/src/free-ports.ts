@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:net';
-import { portNames, type PlatformPorts } from './plan/index.js';
+import { clusterPortNames, portNames, type ClusterPorts, type PlatformPorts } from './plan/index.js';
 
 /**
- * Asks the kernel for distinct free loopback ports, one per platform listener. OpenBao's dev
- * and Vault dev servers also listen on their port + 1 (cluster address), so that one must be free too.
+ * Asks the kernel for distinct free loopback ports, one per platform listener (each of `clusters`
+ * clusters has its own). OpenBao's dev and Vault dev servers also listen on their port + 1
+ * (cluster address), so that one must be free too. All are held until every one is chosen.
  */
-export async function freePorts(): Promise<PlatformPorts> {
+export async function freePorts(clusters = 1): Promise<PlatformPorts> {
   const servers: Server[] = [];
   const hold = async (port: number): Promise<number | undefined> => {
     const server = createServer();
@@ -18,18 +19,24 @@ export async function freePorts(): Promise<PlatformPorts> {
     const address = server.address();
     return address && typeof address === 'object' ? address.port : undefined;
   };
-  try {
-    const ports: Partial<Record<keyof PlatformPorts, number>> = {};
-    for (const name of portNames) {
-      for (;;) {
-        const port = await hold(0);
-        if (port === undefined) continue;
-        if ((name === 'openbao' || name === 'hashicorpVault') && (await hold(port + 1)) === undefined) continue;
-        ports[name] = port;
-        break;
-      }
+  const pick = async (name: string): Promise<number> => {
+    for (;;) {
+      const port = await hold(0);
+      if (port === undefined) continue;
+      if ((name === 'openbao' || name === 'hashicorpVault') && (await hold(port + 1)) === undefined) continue;
+      return port;
     }
-    return ports as PlatformPorts;
+  };
+  try {
+    const ports: Partial<Record<(typeof portNames)[number], number>> = {};
+    for (const name of portNames) ports[name] = await pick(name);
+    const extraClusters: ClusterPorts[] = [];
+    for (let k = 2; k <= clusters; k++) {
+      const cluster: Partial<ClusterPorts> = {};
+      for (const name of clusterPortNames) cluster[name] = await pick(name);
+      extraClusters.push(cluster as ClusterPorts);
+    }
+    return { ...(ports as PlatformPorts), ...(extraClusters.length ? { extraClusters } : {}) };
   } finally {
     await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
   }

@@ -1,9 +1,17 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import {
   allPieces,
+  apiserverProcess,
+  clusterComponents,
+  clusterCount,
+  clusterPaths,
+  clusterProcessName,
+  kubeconfigClusters,
+  maxClusters,
   platformPaths,
   platformProcesses,
   vaultProcessName,
+  type ClusterComponent,
   type Piece,
   type PlatformLayout,
   type PlatformPaths,
@@ -11,7 +19,7 @@ import {
   type ToolPaths,
   type VaultServer,
 } from './plan/index.js';
-import { SlipwayError } from '@slipway/core';
+import { InputError, mapLimit, SlipwayError } from '@slipway/core';
 import { configureKube, configureVault, vaultKvMount } from './configure.js';
 import { freePorts } from './free-ports.js';
 import { GitServer } from './git-server.js';
@@ -23,8 +31,10 @@ import { findTools } from './tools.js';
 export interface StartOptions {
   dir: string;
   pieces?: readonly Piece[];
-  /** Fake kwok nodes (default 3). */
+  /** Fake kwok nodes (default 3), in each cluster. */
   nodes?: number;
+  /** Independent Kubernetes clusters of the kube piece (default 1, at most `maxClusters`). */
+  clusters?: number;
   /** The Vault servers of the `vault` piece (default OpenBao); the first is `platform.vault`. */
   vaults?: readonly VaultServer[];
   tools?: ToolPaths;
@@ -36,13 +46,30 @@ export interface Platform {
   dir: string;
   paths: PlatformPaths;
   state: PlatformState;
+  /** Cluster 1 (`clusters[0]`). */
   kube: { kubeconfigPath: string; server: string; token: string; caFile: string };
+  /** Every cluster of the kube piece, cluster 1 first (none without the kube piece). */
+  clusters: ClusterHandle[];
   /** The first Vault server asked for. */
   vault: VaultHandle;
   /** Every Vault server that runs, by kind. */
   vaults: Partial<Record<VaultServer, VaultHandle>>;
   registry: { host: string; username: string; password: string };
   git: GitServer;
+}
+
+/** One cluster: its context in the shared kubeconfig, its endpoint and its processes. */
+export interface ClusterHandle {
+  /** 1-based: cluster k. */
+  index: number;
+  /** Its context in `kubeconfigPath` (shared by every cluster): `slipway-dev`, `slipway-dev-2`, … */
+  context: string;
+  kubeconfigPath: string;
+  server: string;
+  token: string;
+  caFile: string;
+  /** Pids of its processes by component (`pids['kube-apiserver']` is `state.pids[apiserverProcess(k)]`). */
+  pids: Partial<Record<ClusterComponent, number>>;
 }
 
 export interface VaultHandle {
@@ -63,16 +90,27 @@ export function platformFromState(dir: string, state: PlatformState): Platform {
     kvMount: vaultKvMount,
   });
   const servers = state.vaults ?? ['openbao'];
+  const clusters = kubeconfigClusters(dir, ports, c.kubeToken).map((entry, i): ClusterHandle => ({
+    index: i + 1,
+    context: entry.context,
+    kubeconfigPath: paths.kubeconfig,
+    server: entry.server,
+    token: entry.token,
+    caFile: entry.caFile,
+    pids: Object.fromEntries(
+      clusterComponents.flatMap((component) => {
+        const pid = state.pids[clusterProcessName(component, i + 1)];
+        return pid === undefined ? [] : [[component, pid]];
+      }),
+    ),
+  }));
+  const [first] = clusters as [ClusterHandle];
   return {
     dir,
     paths,
     state,
-    kube: {
-      kubeconfigPath: paths.kubeconfig,
-      server: `https://127.0.0.1:${ports.apiserver}`,
-      token: c.kubeToken,
-      caFile: paths.caFile,
-    },
+    kube: { kubeconfigPath: first.kubeconfigPath, server: first.server, token: first.token, caFile: first.caFile },
+    clusters: state.pieces.includes('kube') ? clusters : [],
     vault: handle(servers[0] ?? 'openbao'),
     vaults: Object.fromEntries(servers.map((s) => [s, handle(s)])),
     registry: { host: `127.0.0.1:${ports.registry}`, username: c.registryUsername, password: c.registryPassword },
@@ -95,9 +133,14 @@ export async function startPlatform(options: StartOptions): Promise<Platform> {
   const vaults: VaultServer[] = [...new Set<VaultServer>(options.vaults ?? ['openbao'])];
   const tools = options.tools ?? findTools(pieces, undefined, vaults);
   const progress = options.onProgress ?? (() => {});
+  const clusters = options.clusters ?? 1;
+  if (!Number.isInteger(clusters) || clusters < 1 || clusters > maxClusters) {
+    throw new InputError(`clusters must be a whole number from 1 to ${maxClusters}, got ${clusters}`);
+  }
+  const nodes = options.nodes ?? 3;
   const paths = platformPaths(options.dir);
   mkdirSync(paths.logs, { recursive: true, mode: 0o700 });
-  const layout: PlatformLayout = { paths, tools, ports: await freePorts() };
+  const layout: PlatformLayout = { paths, tools, ports: await freePorts(clusters) };
   const state: PlatformState = {
     startedAt: new Date().toISOString(),
     pieces,
@@ -127,11 +170,12 @@ export async function startPlatform(options: StartOptions): Promise<Platform> {
     const pid = startProcess(spec, paths.logs, secretEnv);
     state.pids[name] = pid;
     writeState(paths.state, state);
+    const caFile = clusterPaths(paths.dir, spec.cluster?.index ?? 1).caFile;
     await waitReady(spec, pid, paths.logs, {
       bearer: state.credentials.kubeToken,
       ca: () => {
         try {
-          return readFileSync(paths.caFile, 'utf8');
+          return readFileSync(caFile, 'utf8');
         } catch {
           return undefined;
         }
@@ -140,13 +184,20 @@ export async function startPlatform(options: StartOptions): Promise<Platform> {
     progress(`${name} ready on ${portOf(spec)} (${seconds(t0)})`);
   };
 
+  // etcd and apiserver of each cluster (at most 3 booting at once on a small machine), then
+  // every cluster's controllers and kwok, then each cluster's objects
   const kube = async () => {
     prepareKube(layout, state);
-    await launch('etcd');
-    await launch('kube-apiserver');
-    await Promise.all(['kube-controller-manager', 'kube-scheduler', 'kwok'].map(launch));
-    await configureKube(layout, options.nodes ?? 3);
-    progress(`cluster configured: ${options.nodes ?? 3} kwok nodes Ready, Istio CRDs installed (${seconds(t0)})`);
+    const ks = Array.from({ length: clusterCount(layout.ports) }, (_, i) => i + 1);
+    await mapLimit(ks, 3, async (k) => {
+      await launch(clusterProcessName('etcd', k));
+      await launch(apiserverProcess(k));
+    });
+    const controllers: ClusterComponent[] = ['kube-controller-manager', 'kube-scheduler', 'kwok'];
+    await Promise.all(ks.flatMap((k) => controllers.map((c) => launch(clusterProcessName(c, k)))));
+    await mapLimit(ks, 2, (k) => configureKube(layout, k, nodes));
+    const which = ks.length === 1 ? 'cluster' : `${ks.length} clusters`;
+    progress(`${which} configured: ${nodes} kwok nodes Ready, Istio CRDs installed (${seconds(t0)})`);
   };
   const tasks: Record<Piece, () => Promise<void>> = {
     kube,
@@ -167,6 +218,7 @@ export async function startPlatform(options: StartOptions): Promise<Platform> {
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     if (pieces.includes('vault')) {
+      // kubernetes auth is configured against cluster 1 only, whatever the number of clusters
       const handles = platformFromState(options.dir, state).vaults;
       for (const v of vaults) {
         const h = handles[v] as VaultHandle;

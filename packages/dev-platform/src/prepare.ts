@@ -4,10 +4,13 @@ import { dirname } from 'node:path';
 import {
   gitServeScript,
   kwokFailureStages,
+  clusterPaths,
+  kubeconfigClusters,
   kubeconfigYaml,
   registryConfigYaml,
   sshdConfig,
   tokenCsv,
+  clusterCount,
   type PlatformLayout,
 } from './plan/index.js';
 import { run } from '@slipway/clients';
@@ -25,16 +28,22 @@ function writePrivate(path: string, content: string, mode = 0o600): void {
   writeFileSync(path, content, { mode });
 }
 
+/**
+ * Per cluster: its own service-account key, token file (the one admin token), kwok failure stages
+ * and one-context kubeconfig for its components; then the shared kubeconfig with every context.
+ */
 export function prepareKube({ paths, ports }: PlatformLayout, state: PlatformState): void {
-  mkdirSync(paths.certDir, { recursive: true, mode: 0o700 });
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  writePrivate(paths.serviceAccountKey, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
-  writePrivate(paths.tokenFile, tokenCsv(state.credentials.kubeToken));
-  writePrivate(paths.kwokFailureStages, kwokFailureStages());
-  writePrivate(
-    paths.kubeconfig,
-    kubeconfigYaml(`https://127.0.0.1:${ports.apiserver}`, paths.caFile, state.credentials.kubeToken),
-  );
+  const clusters = kubeconfigClusters(paths.dir, ports, state.credentials.kubeToken);
+  for (let k = 1; k <= clusterCount(ports); k++) {
+    const p = clusterPaths(paths.dir, k);
+    mkdirSync(p.certDir, { recursive: true, mode: 0o700 });
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    writePrivate(p.serviceAccountKey, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    writePrivate(p.tokenFile, tokenCsv(state.credentials.kubeToken));
+    writePrivate(p.kwokFailureStages, kwokFailureStages());
+    writePrivate(p.componentKubeconfig, kubeconfigYaml(clusters.slice(k - 1, k)));
+  }
+  writePrivate(paths.kubeconfig, kubeconfigYaml(clusters));
 }
 
 export async function prepareRegistry(layout: PlatformLayout, state: PlatformState): Promise<void> {

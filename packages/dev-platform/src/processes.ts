@@ -82,6 +82,7 @@ export async function stopProcesses(pids: readonly number[], graceMs = 10_000): 
     }
   };
   for (const pid of pids) signal(pid, 'SIGTERM');
+  for (const pid of pids) signal(pid, 'SIGCONT'); // a stopped process (a test's SIGSTOP) gets its SIGTERM
   const deadline = Date.now() + graceMs;
   while (pids.some(isAlive) && Date.now() < deadline) await sleep(50);
   for (const pid of pids.filter(isAlive)) signal(pid, 'SIGKILL');

@@ -34,19 +34,23 @@ describe('slipway dev (app)', () => {
     expect(defaultDevDir({})).toBe(join(homedir(), '.local', 'state', 'slipway', 'dev'));
   });
 
-  it('status reports each recorded process as running or stopped, and no state as not running', () => {
+  it('status reports each recorded process as running or stopped, each cluster as down when nothing answers, and no state as not running', async () => {
     const dir = stateDir({ etcd: process.pid, registry: deadPid() });
-    const status = devStatus(dir);
+    const status = await devStatus(dir);
     expect(status.running && status.components).toEqual([
       { name: 'etcd', pid: process.pid, alive: true },
       { name: 'registry', pid: expect.any(Number) as number, alive: false },
     ]);
-    expect(devStatus(join(dir, 'none'))).toEqual({ running: false, dir: join(dir, 'none') });
+    expect(status.running && status.clusters.map((c) => [c.cluster.context, c.health.up])).toEqual([
+      ['slipway-dev', false],
+    ]);
+    expect(await devStatus(join(dir, 'none'))).toEqual({ running: false, dir: join(dir, 'none') });
   });
 
   it('env exports the running platform’s addresses and credentials, and refuses a dead one', () => {
     const dir = stateDir({ etcd: process.pid });
-    expect(Object.fromEntries(devEnv(dir))).toMatchObject({
+    expect(devEnv(dir).contexts).toEqual(['slipway-dev']);
+    expect(Object.fromEntries(devEnv(dir).vars)).toMatchObject({
       KUBECONFIG: join(dir, 'kubeconfig'),
       VAULT_ADDR: `http://127.0.0.1:${ports.openbao}`,
       VAULT_TOKEN: 'vt',
@@ -64,7 +68,8 @@ describe('slipway dev (app)', () => {
       started.push(options);
       return Promise.reject(new Error('started'));
     };
-    const up = (dir: string, nodes: string, vault: string) => devUp({ dir, nodes, vault, onProgress: () => {} }, start);
+    const up = (dir: string, nodes: string, vault: string, clusters?: number) =>
+      devUp({ dir, nodes, vault, ...(clusters ? { clusters } : {}), onProgress: () => {} }, start);
     await expect(up(running, '3', 'openbao')).rejects.toThrow(/already runs .*slipway dev down/);
     expect(existsSync(platformPaths(running).state)).toBe(true);
     for (const [nodes, vault, message] of [
@@ -78,9 +83,15 @@ describe('slipway dev (app)', () => {
     }
     expect(started).toEqual([]);
     const fresh = mkdtempSync(join(tmpdir(), 'slipway-dev-app-'));
-    await expect(up(fresh, '2', 'both')).rejects.toThrow('started');
+    await expect(up(fresh, '2', 'both', 3)).rejects.toThrow('started');
     expect(started).toEqual([
-      { dir: fresh, nodes: 2, vaults: ['openbao', 'hashicorp'], onProgress: expect.any(Function) as unknown },
+      {
+        dir: fresh,
+        nodes: 2,
+        vaults: ['openbao', 'hashicorp'],
+        clusters: 3,
+        onProgress: expect.any(Function) as unknown,
+      },
     ]);
   });
 });

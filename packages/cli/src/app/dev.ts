@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InputError, deployKeyPath } from '@slipway/core';
 import {
+  clusterHealth,
   hostRepository,
   isAlive,
   platformFromState,
@@ -11,6 +12,8 @@ import {
   runningState,
   startPlatform,
   stopPlatform,
+  type ClusterHandle,
+  type ClusterHealth,
   type HostedRepo,
   type Platform,
   type VaultServer,
@@ -37,6 +40,8 @@ export interface DevUpOptions {
   nodes: string;
   /** `--vault`: openbao, hashicorp or both. */
   vault: string;
+  /** `--clusters`, already parsed (1 to maxClusters). */
+  clusters?: number;
   onProgress: (message: string) => void;
 }
 
@@ -62,29 +67,40 @@ export async function devUp(
   }
   await stopPlatform(dir); // leftovers of a platform that died
   const t0 = Date.now();
-  const platform = await start({ dir, nodes, vaults, onProgress: options.onProgress });
+  const clusters = options.clusters === undefined ? {} : { clusters: options.clusters };
+  const platform = await start({ dir, nodes, vaults, ...clusters, onProgress: options.onProgress });
   return { platform, seconds: (Date.now() - t0) / 1000 };
 }
 
 export type DevStatus =
   | { running: false; dir: string }
-  | { running: true; platform: Platform; components: { name: string; pid: number; alive: boolean }[] };
+  | {
+      running: true;
+      platform: Platform;
+      components: { name: string; pid: number; alive: boolean }[];
+      /** Every cluster, with its nodes or why its apiserver did not answer. */
+      clusters: { cluster: ClusterHandle; health: ClusterHealth }[];
+    };
 
-/** What the state dir records and which of its processes still run. */
-export function devStatus(dir: string): DevStatus {
+/** What the state dir records, which of its processes still run, and what each cluster answers. */
+export async function devStatus(dir: string): Promise<DevStatus> {
   const state = readState(platformPaths(dir).state);
   if (!state) return { running: false, dir };
+  const platform = platformFromState(dir, state);
   return {
     running: true,
-    platform: platformFromState(dir, state),
+    platform,
     components: Object.entries(state.pids).map(([name, pid]) => ({ name, pid, alive: isAlive(pid) })),
+    clusters: await Promise.all(
+      platform.clusters.map(async (cluster) => ({ cluster, health: await clusterHealth(cluster) })),
+    ),
   };
 }
 
-/** The variables `eval "$(slipway dev env)"` exports for the running platform. */
-export function devEnv(dir: string): [name: string, value: string][] {
+/** The variables `eval "$(slipway dev env)"` exports, and the contexts its KUBECONFIG holds. */
+export function devEnv(dir: string): { vars: [name: string, value: string][]; contexts: string[] } {
   const { p, state } = running(dir);
-  return [
+  const vars: [string, string][] = [
     ['KUBECONFIG', p.kube.kubeconfigPath],
     ['VAULT_ADDR', p.vault.address],
     ['BAO_ADDR', p.vault.address],
@@ -96,6 +112,7 @@ export function devEnv(dir: string): [name: string, value: string][] {
     ['SLIPWAY_GIT_SSH_PORT', String(state.ports.sshd)],
     ['SLIPWAY_GIT_KNOWN_HOSTS', p.git.knownHostsPath],
   ];
+  return { vars, contexts: p.clusters.map((c) => c.context) };
 }
 
 function running(dir: string) {

@@ -1,4 +1,6 @@
-import { Command } from '@commander-js/extra-typings';
+import { Command, Option } from '@commander-js/extra-typings';
+import { maxClusters } from '@slipway/dev-platform';
+import { integerFlag } from '../flags.js';
 import { progress, result } from '../output/text.js';
 
 /** `slipway dev up | status | env | down`: flags here, the work in app/dev.ts, the text in output/dev.ts. */
@@ -16,7 +18,15 @@ export function devCommand() {
     .command('up')
     .description('start the local platform and wait until every piece is ready')
     .option(...dirOption)
-    .option('--nodes <n>', 'fake kwok nodes', '3')
+    .option('--nodes <n>', 'fake kwok nodes in each cluster', '3')
+    .addOption(
+      new Option(
+        '--clusters <n>',
+        `independent Kubernetes clusters, 1 to ${maxClusters} (contexts slipway-dev, slipway-dev-2, …)`,
+      )
+        .argParser(integerFlag(1, maxClusters))
+        .default(1),
+    )
     .option('--vault <server>', 'Vault server: openbao, hashicorp, or both', 'openbao')
     .action(async (opts) => {
       const [app, output] = await load();
@@ -24,6 +34,7 @@ export function devCommand() {
         dir: opts.dir ?? app.defaultDevDir(),
         nodes: opts.nodes,
         vault: opts.vault,
+        clusters: opts.clusters,
         onProgress: progress,
       });
       progress(`local platform up in ${seconds.toFixed(1)}s`);
@@ -32,13 +43,17 @@ export function devCommand() {
 
   dev
     .command('status')
-    .description('show what runs (exit 1 when the platform is not running)')
+    .description(
+      "show what runs and each cluster's Ready nodes (exit 1 when the platform, a process or a cluster is down)",
+    )
     .option(...dirOption)
     .action(async (opts) => {
       const [app, output] = await load();
-      const status = app.devStatus(opts.dir ?? app.defaultDevDir());
+      const status = await app.devStatus(opts.dir ?? app.defaultDevDir());
       result(output.renderDevStatus(status));
-      if (!status.running || status.components.some((c) => !c.alive)) process.exitCode = 1;
+      const down =
+        status.running && (status.components.some((c) => !c.alive) || status.clusters.some((c) => !c.health.up));
+      if (!status.running || down) process.exitCode = 1;
     });
 
   dev
@@ -47,7 +62,7 @@ export function devCommand() {
     .option(...dirOption)
     .action(async (opts) => {
       const [app, output] = await load();
-      result(output.renderShellExports(app.devEnv(opts.dir ?? app.defaultDevDir())));
+      result(output.renderDevEnv(app.devEnv(opts.dir ?? app.defaultDevDir())));
     });
 
   dev

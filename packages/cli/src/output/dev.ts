@@ -1,4 +1,4 @@
-import type { Platform } from '@slipway/dev-platform';
+import { apiserverProcess, type ClusterHealth, type Platform } from '@slipway/dev-platform';
 import type { DevStatus } from '../app/dev.js';
 import { table } from './text.js';
 
@@ -8,8 +8,8 @@ export function renderEndpoints(p: Platform): string {
   return (
     table([
       ['ENDPOINT', 'ADDRESS'],
-      ['kube-apiserver', p.kube.server],
-      ['kubeconfig', p.kube.kubeconfigPath],
+      ...p.clusters.map((c) => [apiserverProcess(c.index), `${c.server} (context ${c.context})`]),
+      ['kubeconfig', `${p.kube.kubeconfigPath} (current context ${p.clusters[0]?.context ?? 'slipway-dev'})`],
       ...Object.values(p.vaults).map((v) => [
         v.server === 'openbao' ? 'openbao' : 'vault (hashicorp)',
         `${v.address} (KV v2 at ${v.kvMount}/, auth/kubernetes)`,
@@ -25,7 +25,27 @@ export function renderDevStatus(status: DevStatus): string {
   if (!status.running)
     return `the local platform is not running (no state in ${status.dir}); start it with \`slipway dev up\``;
   const rows = status.components.map((c) => [c.name, String(c.pid), c.alive ? 'running' : 'stopped']);
-  return `${table([['COMPONENT', 'PID', 'STATE'], ...rows])}\n${renderEndpoints(status.platform)}`;
+  const clusters = status.clusters.map(({ cluster, health }) => [cluster.context, cluster.server, nodesText(health)]);
+  return [
+    table([['COMPONENT', 'PID', 'STATE'], ...rows]),
+    ...(clusters.length ? [table([['CLUSTER', 'SERVER', 'NODES'], ...clusters])] : []),
+    renderEndpoints(status.platform),
+  ].join('\n');
+}
+
+function nodesText(health: ClusterHealth): string {
+  return health.up ? `${health.ready}/${health.nodes} Ready` : `down (${health.reason})`;
+}
+
+/** `slipway dev env`: a comment naming the kubeconfig's contexts, then the exports. */
+export function renderDevEnv(env: {
+  vars: readonly (readonly [string, string])[];
+  contexts: readonly string[];
+}): string {
+  const comment = env.contexts.length
+    ? `# KUBECONFIG contexts: ${env.contexts.join(', ')} (current: ${env.contexts[0]})\n`
+    : '';
+  return comment + renderShellExports(env.vars);
 }
 
 /** POSIX shell exports, each value single-quoted (a `'` inside closes, escapes and reopens). */

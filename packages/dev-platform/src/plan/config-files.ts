@@ -1,17 +1,42 @@
 import { stringify } from 'yaml';
-import type { PlatformLayout } from './layout.js';
+import { clusterContext, clusterPaths, type PlatformLayout } from './layout.js';
+import { clusterCount, clusterPorts, type PlatformPorts } from './ports.js';
 
 /** Text of every config file the platform's processes read. Pure: the launcher writes them. */
 
-export function kubeconfigYaml(server: string, caFile: string, token: string): string {
+/** One cluster of a kubeconfig: its context (also the name of its cluster entry), user and endpoint. */
+export interface KubeconfigCluster {
+  context: string;
+  user: string;
+  server: string;
+  caFile: string;
+  token: string;
+}
+
+/** One context per cluster, each with its own cluster entry and user; the first is current. */
+export function kubeconfigYaml(clusters: readonly KubeconfigCluster[]): string {
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'slipway-dev', cluster: { server, 'certificate-authority': caFile } }],
-    users: [{ name: 'slipway-admin', user: { token } }],
-    contexts: [{ name: 'slipway-dev', context: { cluster: 'slipway-dev', user: 'slipway-admin' } }],
-    'current-context': 'slipway-dev',
+    clusters: clusters.map((c) => ({
+      name: c.context,
+      cluster: { server: c.server, 'certificate-authority': c.caFile },
+    })),
+    users: clusters.map((c) => ({ name: c.user, user: { token: c.token } })),
+    contexts: clusters.map((c) => ({ name: c.context, context: { cluster: c.context, user: c.user } })),
+    'current-context': clusters[0]?.context ?? '',
   });
+}
+
+/** Every cluster's kubeconfig entry: cluster k at its apiserver port with its own CA (one admin token for all). */
+export function kubeconfigClusters(dir: string, ports: PlatformPorts, token: string): KubeconfigCluster[] {
+  return Array.from({ length: clusterCount(ports) }, (_, i) => ({
+    context: clusterContext(i + 1),
+    user: i === 0 ? 'slipway-admin' : `slipway-admin-${i + 1}`,
+    server: `https://127.0.0.1:${clusterPorts(ports, i + 1).apiserver}`,
+    caFile: clusterPaths(dir, i + 1).caFile,
+    token,
+  }));
 }
 
 /** Static token file of the apiserver: one admin in system:masters. */

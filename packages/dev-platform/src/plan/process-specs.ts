@@ -1,4 +1,12 @@
-import type { Piece, PlatformLayout, VaultServer } from './layout.js';
+import {
+  clusterPaths,
+  clusterProcessName,
+  type ClusterComponent,
+  type Piece,
+  type PlatformLayout,
+  type VaultServer,
+} from './layout.js';
+import { clusterCount, clusterPorts } from './ports.js';
 
 /** How to tell that a started process is ready to serve. */
 export type Readiness =
@@ -13,6 +21,8 @@ export interface ProcessSpec {
   /** Extra environment; values may be secrets, so they never go to argv. */
   env?: Record<string, string>;
   readiness: Readiness;
+  /** For the kube piece: which cluster (1-based) and which of its components. */
+  cluster?: { index: number; component: ClusterComponent };
 }
 
 const loopback = '127.0.0.1';
@@ -20,51 +30,60 @@ const loopback = '127.0.0.1';
 /** The process name of each Vault server. */
 export const vaultProcessName: Record<VaultServer, string> = { openbao: 'openbao', hashicorp: 'vault' };
 
-/** The processes of the requested pieces, in start order. */
+/** The processes of the requested pieces, in start order (cluster by cluster, as many as the ports reserve). */
 export function platformProcesses(
   layout: PlatformLayout,
   pieces: readonly Piece[],
   vaults: readonly VaultServer[] = ['openbao'],
 ): ProcessSpec[] {
   const specs: ProcessSpec[] = [];
-  if (pieces.includes('kube')) specs.push(...kubeProcesses(layout));
+  if (pieces.includes('kube')) {
+    for (let k = 1; k <= clusterCount(layout.ports); k++) specs.push(...kubeProcesses(layout, k));
+  }
   if (pieces.includes('vault')) specs.push(...vaults.map((v) => vaultProcess(layout, v)));
   if (pieces.includes('registry')) specs.push(registryProcess(layout));
   if (pieces.includes('git')) specs.push(sshdProcess(layout));
   return specs;
 }
 
-function kubeProcesses({ paths: p, tools: t, ports }: PlatformLayout): ProcessSpec[] {
+/** Cluster k's etcd, apiserver, controllers and kwok: its own data dir, ports, certs and keys. */
+function kubeProcesses({ paths, tools: t, ports: all }: PlatformLayout, k: number): ProcessSpec[] {
+  const p = clusterPaths(paths.dir, k);
+  const ports = clusterPorts(all, k);
+  const name = (component: ClusterComponent) => ({
+    name: clusterProcessName(component, k),
+    piece: 'kube' as const,
+    cluster: { index: k, component },
+  });
+  const etcdName = k === 1 ? 'slipway' : `slipway-${k}`;
   const etcdClient = `http://${loopback}:${ports.etcdClient}`;
   const etcdPeer = `http://${loopback}:${ports.etcdPeer}`;
   const kubeconfigFlags = [
-    `--kubeconfig=${p.kubeconfig}`,
-    `--authentication-kubeconfig=${p.kubeconfig}`,
-    `--authorization-kubeconfig=${p.kubeconfig}`,
+    `--kubeconfig=${p.componentKubeconfig}`,
+    `--authentication-kubeconfig=${p.componentKubeconfig}`,
+    `--authorization-kubeconfig=${p.componentKubeconfig}`,
     '--leader-elect=false',
     `--bind-address=${loopback}`,
   ];
   return [
     {
-      name: 'etcd',
-      piece: 'kube',
+      ...name('etcd'),
       command: t.etcd,
       args: [
-        '--name=slipway',
+        `--name=${etcdName}`,
         `--data-dir=${p.etcdData}`,
         `--listen-client-urls=${etcdClient}`,
         `--advertise-client-urls=${etcdClient}`,
         `--listen-peer-urls=${etcdPeer}`,
         `--initial-advertise-peer-urls=${etcdPeer}`,
-        `--initial-cluster=slipway=${etcdPeer}`,
+        `--initial-cluster=${etcdName}=${etcdPeer}`,
         '--unsafe-no-fsync',
         '--log-level=warn',
       ],
       readiness: { kind: 'http', url: `${etcdClient}/health`, ok: [200] },
     },
     {
-      name: 'kube-apiserver',
-      piece: 'kube',
+      ...name('kube-apiserver'),
       command: t.kubeApiserver,
       args: [
         `--etcd-servers=${etcdClient}`,
@@ -90,8 +109,7 @@ function kubeProcesses({ paths: p, tools: t, ports }: PlatformLayout): ProcessSp
       },
     },
     {
-      name: 'kube-controller-manager',
-      piece: 'kube',
+      ...name('kube-controller-manager'),
       command: t.kubeControllerManager,
       args: [
         ...kubeconfigFlags,
@@ -109,8 +127,7 @@ function kubeProcesses({ paths: p, tools: t, ports }: PlatformLayout): ProcessSp
       },
     },
     {
-      name: 'kube-scheduler',
-      piece: 'kube',
+      ...name('kube-scheduler'),
       command: t.kubeScheduler,
       args: [...kubeconfigFlags, `--secure-port=${ports.scheduler}`],
       readiness: {
@@ -120,11 +137,10 @@ function kubeProcesses({ paths: p, tools: t, ports }: PlatformLayout): ProcessSp
       },
     },
     {
-      name: 'kwok',
-      piece: 'kube',
+      ...name('kwok'),
       command: t.kwok,
       args: [
-        `--kubeconfig=${p.kubeconfig}`,
+        `--kubeconfig=${p.componentKubeconfig}`,
         '--manage-all-nodes=false',
         '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
         '--disregard-status-with-annotation-selector=kwok.x-k8s.io/status=custom',
