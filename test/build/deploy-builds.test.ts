@@ -49,7 +49,7 @@ describe('slipway deploy builds', () => {
     const first = await deploy(catalog, ['orders', '--image-tag', '1.0.0', ...kubeconfig]);
     expect(first.stderr).toMatch(/✓ orders: build .*built and pushed .*microservices\/orders:1\.0\.0 \(sha256:/);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/✓ orders → dev revision 1 \(stable\): succeeded/);
+    expect(first.stdout).toMatch(/✓ orders → dev @local revision 1 \(stable\): succeeded/);
     expect(first.stdout + first.stderr).not.toContain(key.split('\n')[1] ?? key);
     expect(first.leftovers).toEqual([]);
 
@@ -86,7 +86,7 @@ describe('slipway deploy builds', () => {
     expect(res.code).not.toBe(0);
     expect(res.stderr).toMatch(/✓ cart: build .*built and pushed/);
     expect(res.stderr).toMatch(/✗ broken: build/);
-    expect(res.stdout).toMatch(/✓ cart → dev revision 1 \(stable\): succeeded/);
+    expect(res.stdout).toMatch(/✓ cart → dev @local revision 1 \(stable\): succeeded/);
     expect(res.stdout).toMatch(/broken/);
     // one builder at a time: the second build starts after the first ends
     const lines = res.stderr.split('\n');

@@ -94,7 +94,7 @@ describe('canary releases: deploy --canary, promote, abort', () => {
     const r = await run('canary', 'promote', 'orders');
     expect(r.code).toBe(0);
     // the canary Deployment and its NetworkPolicy
-    expect(r.stderr).toMatch(/✓ orders: disable canary — 0 created, 0 configured, 0 unchanged, 2 pruned/);
+    expect(r.stderr).toMatch(/✓ orders @local: disable canary — 0 created, 0 configured, 0 unchanged, 2 pruned/);
     expect(await workloads()).toEqual({ orders: '1.1.0' });
     const policies = await platform()
       .kubeConfig.makeApiClient(NetworkingV1Api)

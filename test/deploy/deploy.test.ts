@@ -45,10 +45,10 @@ describe('slipway deploy on the local platform', () => {
 
   it('deploys a Deployment, tracks it to Ready and routes to it', async () => {
     const r = await deploy('web', '--image-tag', '1.0.0');
-    expect(r.stderr).toMatch(/✓ web: rollout Deployment\/web — web rolled out: 2 of 2 replicas available/);
+    expect(r.stderr).toMatch(/✓ web @local: rollout Deployment\/web — web rolled out: 2 of 2 replicas available/);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /✓ web → dev revision 1 \(stable\): succeeded — 7 created, 0 configured, 0 unchanged, 0 pruned/,
+      /✓ web → dev @local revision 1 \(stable\): succeeded — 7 created, 0 configured, 0 unchanged, 0 pruned/,
     );
     const apps = platform().kubeConfig.makeApiClient(AppsV1Api);
     const d = await apps.readNamespacedDeployment({ name: 'web', namespace: 'web' });

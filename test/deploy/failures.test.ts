@@ -65,7 +65,7 @@ describe('rollout failures are detected fast, with the reason, and rolled back',
   it('CrashLoopBackOff', async () => {
     const r = await breakWith('crashy', 'crash-loop');
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/✗ crashy → dev revision 2 \(stable\): failed/);
+    expect(r.stdout).toMatch(/✗ crashy → dev @local revision 2 \(stable\): failed/);
     expect(r.stdout).toMatch(
       /rollout failed: CrashLoopBackOff: pod crashy-[a-z0-9]+-[a-z0-9]+ container app: CrashLoopBackOff/,
     );

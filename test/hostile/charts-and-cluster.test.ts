@@ -206,7 +206,7 @@ describe('hostile cluster and registry settings', () => {
     });
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/payments → dev revision 1 \(stable\): succeeded/);
+    expect(r.stdout).toMatch(/payments → dev @shop-dev revision 1 \(stable\): succeeded/);
     rmSync(home, { recursive: true, force: true });
   });
 });

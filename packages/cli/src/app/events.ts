@@ -5,18 +5,22 @@
 
 export type StageState = 'running' | 'succeeded' | 'failed' | 'skipped';
 
-export interface StageEvent {
-  type: 'stage';
+/** What an event is about: a service, on one cluster of its stack when the engine deploys. */
+export interface Subject {
   service: string;
+  cluster?: string;
+}
+
+export interface StageEvent extends Subject {
+  type: 'stage';
   stage: string;
   state: StageState;
   elapsedMs: number;
   detail?: string;
 }
 
-export interface LogEvent {
+export interface LogEvent extends Subject {
   type: 'progress' | 'warning';
-  service: string;
   message: string;
 }
 
@@ -27,17 +31,18 @@ export type Reporter = (event: PipelineEvent) => void;
 /** Runs one stage, reporting start and end with elapsed time. */
 export async function stage<T>(
   report: Reporter,
-  service: string,
+  about: string | Subject,
   name: string,
   work: () => Promise<{ value: T; detail?: string; skipped?: boolean }>,
 ): Promise<T> {
   const t0 = Date.now();
-  report({ type: 'stage', service, stage: name, state: 'running', elapsedMs: 0 });
+  const subject = typeof about === 'string' ? { service: about } : about;
+  report({ type: 'stage', ...subject, stage: name, state: 'running', elapsedMs: 0 });
   try {
     const { value, detail, skipped } = await work();
     report({
       type: 'stage',
-      service,
+      ...subject,
       stage: name,
       state: skipped ? 'skipped' : 'succeeded',
       elapsedMs: Date.now() - t0,
@@ -47,7 +52,7 @@ export async function stage<T>(
   } catch (error) {
     report({
       type: 'stage',
-      service,
+      ...subject,
       stage: name,
       state: 'failed',
       elapsedMs: Date.now() - t0,

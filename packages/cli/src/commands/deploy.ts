@@ -32,9 +32,10 @@ export function deployCommand() {
     .addOption(timeoutOption())
     .option('--rollback-on-failure', 'restore the previous revision when the rollout fails (default on strict stacks)')
     .option('--no-rollback-on-failure', 'leave a failed rollout as it is')
-    .option('--all', 'deploy every service of the stack concurrently')
+    .option('--all', 'deploy every service of the stack concurrently (bounded per cluster)')
     .option('--catalog <dir>', 'catalog directory', '.')
-    .option('--kubeconfig <file>', 'kubeconfig to use instead of the stack cluster context')
+    .option('--cluster <name>', "only this cluster of the stack (default: each of the stack's clusters, in order)")
+    .option('--kubeconfig <file>', "kubeconfig to use instead of the cluster's context (one cluster: with --cluster)")
     .addOption(helmOption())
     .addOption(outputFormatOption())
     .action(async (name, opts) => {

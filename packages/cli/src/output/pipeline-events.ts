@@ -26,12 +26,13 @@ export function textReporter(stream: NodeJS.WriteStream = process.stderr): Repor
   return (event) => {
     if (event.type === 'summary') return;
     stop();
+    const who = event.cluster ? `${event.service} @${event.cluster}` : event.service;
     if (event.type !== 'stage') {
-      stream.write(`  ${event.type === 'warning' ? '⚠ ' : ''}${event.service}: ${event.message}\n`);
+      stream.write(`  ${event.type === 'warning' ? '⚠ ' : ''}${who}: ${event.message}\n`);
       return;
     }
     const seconds = `${(event.elapsedMs / 1000).toFixed(1)}s`;
-    const line = `${event.service}: ${event.stage}${event.detail ? ` — ${event.detail}` : ''}`;
+    const line = `${who}: ${event.stage}${event.detail ? ` — ${event.detail}` : ''}`;
     if (event.state === 'running' && tty) {
       const started = Date.now() - event.elapsedMs;
       let i = 0;

@@ -13,9 +13,10 @@ export function renderPipelineRun(report: Reporter, output: 'text' | 'json', run
     return;
   }
   const lines = run.summaries.map((s) => {
-    const mark = s.result === 'succeeded' ? '✓' : '✗';
+    const mark = { succeeded: '✓', failed: '✗', skipped: '-' }[s.result];
     const rollback = s.rolledBackTo ? `; rolled back to revision ${s.rolledBackTo}` : '';
-    return `${mark} ${s.service} → ${s.stack} revision ${s.revision} (${s.track}): ${s.result}${s.changes.length ? ` — ${describeChanges(s.changes)}` : ''}\n    rollout: ${s.rollout}${rollback}`;
+    const where = s.cluster ? `${s.stack} @${s.cluster}` : s.stack;
+    return `${mark} ${s.service} → ${where} revision ${s.revision} (${s.track}): ${s.result}${s.changes.length ? ` — ${describeChanges(s.changes)}` : ''}\n    rollout: ${s.rollout}${rollback}`;
   });
   result(`${lines.join('\n')}\ntotal ${(run.elapsedMs / 1000).toFixed(1)}s`);
 }

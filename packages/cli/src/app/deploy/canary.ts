@@ -5,6 +5,7 @@ import {
   parseManifests,
   prepareForApply,
   workloadKinds,
+  type CatalogService,
   type ReleaseRecord,
 } from '@slipway/core';
 import { Applier, ReleaseStore } from '@slipway/clients/kube';
@@ -12,7 +13,8 @@ import { loadCatalog } from '../../catalog/load-catalog.js';
 import { findService } from '../bake/bake-service.js';
 import type { AppDeps } from '../deps.js';
 import { stage, type Reporter } from '../events.js';
-import { engineIdentity, kubeConfigForStack } from './cluster.js';
+import { clusterConnections, deployClusters, engineIdentity } from './cluster.js';
+import { clusterByCluster } from './cluster-rollout.js';
 import type { PipelineRun } from './deploy.js';
 import {
   applyScope,
@@ -20,6 +22,7 @@ import {
   clusterOf,
   deployRelease,
   describeChanges,
+  subjectOf,
   targetOf,
   withDeployLock,
   type DeploySummary,
@@ -29,6 +32,8 @@ import {
 
 export interface CanaryOptions {
   stack: string;
+  /** Only this cluster of the stack (`--cluster`). */
+  cluster?: string;
   catalog: string;
   kubeconfig?: string;
   helm?: string;
@@ -49,61 +54,88 @@ export async function finishCanary(
 ): Promise<PipelineRun> {
   const catalog = loadCatalog(opts.catalog);
   const service = findService(catalog, name, opts.stack);
-  const ctx: EngineContext = {
-    kc: kubeConfigForStack(deps, catalog, opts.stack, opts.kubeconfig),
+  const connect = clusterConnections(deps, catalog, opts.kubeconfig);
+  const base: Omit<EngineContext, 'kc'> = {
     report,
     ...engineIdentity(deps),
     timeoutMs: opts.timeout,
     bake: { catalog, helm: deps.tool('helm', { name: '--helm', value: opts.helm }) },
   };
-  const target = targetOf(service, opts.stack);
+  const targets = deployClusters(catalog, service, opts.stack, opts).map((c) => targetOf(service, opts.stack, c));
   const t0 = deps.now();
-  const summary = await withDeployLock(ctx, target, async (): Promise<DeploySummary> => {
-    const records = await new ReleaseStore(clusterOf(ctx)).list(target.namespace, target.service, target.stack);
-    const canary = records.find((r) => r.track === 'canary' && r.result === 'succeeded');
-    const running = await new Applier(clusterOf(ctx)).list(
-      target.namespace,
-      workloadKinds,
-      ownership(target.service, target.stack, 'workload', 'canary'),
+  const summaries = await clusterByCluster(
+    targets,
+    (target) => ({ ...base, kc: connect(target.cluster) }),
+    (ctx, target) => withDeployLock(ctx, target, () => finishOn(ctx, target, service, action)),
+  );
+  if (summaries.every((s) => s.result === 'skipped' || s.reason === noCanary))
+    throw new InputError(
+      `no canary of ${name} runs on ${opts.stack}; deploy one with \`slipway deploy ${name} --stack ${opts.stack} --canary\``,
     );
-    if (!canary || running.length === 0)
-      throw new InputError(
-        `no canary of ${name} runs on ${opts.stack}; deploy one with \`slipway deploy ${name} --stack ${opts.stack} --canary\``,
-      );
-    if (action === 'promote') {
-      // stable runs exactly what the canary ran: its tag and the digest it was pinned to
-      const digest = (canary.values['image'] as { digest?: string } | undefined)?.digest;
-      const baked = await bakeRelease(ctx, service, {
-        stack: opts.stack,
-        imageTag: canary.imageTag,
-        ...(digest ? { imageDigest: digest } : {}),
-        rollbackOnFailure: true,
-        origin: `promote canary revision ${canary.revision}`,
-      });
-      const promoted = await deployRelease(ctx, target, baked, true);
-      if (promoted.result !== 'succeeded') return promoted;
-      promoted.changes.push(...(await removeCanary(ctx, target)));
-      return promoted;
-    }
-    const stable = records.find((r) => r.track === 'stable' && r.result === 'succeeded');
-    if (!stable) throw new InputError(`${name} has no stable revision on ${opts.stack} to route to`);
-    const changes = await stage(report, name, 'route 100% to stable', async () => {
-      const applied = await routeToStable(ctx, target, stable);
-      return { value: applied, detail: describeChanges(applied) };
-    });
-    changes.push(...(await removeCanary(ctx, target)));
+  return { summaries, elapsedMs: deps.now() - t0 };
+}
+
+const noCanary = 'NoCanary';
+
+/** Promotes or aborts the canary on one cluster (lock held); a cluster without one is left alone. */
+async function finishOn(
+  ctx: EngineContext,
+  target: Target,
+  service: CatalogService,
+  action: 'promote' | 'abort',
+): Promise<DeploySummary> {
+  const t0 = Date.now();
+  const records = await new ReleaseStore(clusterOf(ctx)).list(target.namespace, target.service, target.stack);
+  const canary = records.find((r) => r.track === 'canary' && r.result === 'succeeded');
+  const running = await new Applier(clusterOf(ctx)).list(
+    target.namespace,
+    workloadKinds,
+    ownership(target.service, target.stack, 'workload', 'canary'),
+  );
+  const stable = records.find((r) => r.track === 'stable' && r.result === 'succeeded');
+  const summary = { service: target.service, stack: target.stack, cluster: target.cluster, track: 'stable' as const };
+  if (!canary || running.length === 0)
     return {
-      service: name,
-      stack: opts.stack,
-      revision: stable.revision,
-      track: 'stable',
+      ...summary,
+      revision: stable?.revision ?? 0,
       result: 'succeeded',
-      changes,
-      rollout: `canary revision ${canary.revision} aborted`,
-      elapsedMs: deps.now() - t0,
+      reason: noCanary,
+      changes: [],
+      rollout: `no canary runs here; left as it was`,
+      elapsedMs: 0,
     };
+  if (action === 'promote') {
+    // stable runs exactly what the canary ran: its tag and the digest it was pinned to
+    const digest = (canary.values['image'] as { digest?: string } | undefined)?.digest;
+    const baked = await bakeRelease(ctx, service, {
+      stack: target.stack,
+      imageTag: canary.imageTag,
+      ...(digest ? { imageDigest: digest } : {}),
+      rollbackOnFailure: true,
+      origin: `promote canary revision ${canary.revision}`,
+    });
+    const promoted = await deployRelease(ctx, target, baked, true);
+    if (promoted.result !== 'succeeded') return promoted;
+    promoted.changes.push(...(await removeCanary(ctx, target)));
+    return promoted;
+  }
+  if (!stable)
+    throw new InputError(
+      `${target.service} has no stable revision on ${target.stack} in ${target.cluster} to route to`,
+    );
+  const changes = await stage(ctx.report, subjectOf(target), 'route 100% to stable', async () => {
+    const applied = await routeToStable(ctx, target, stable);
+    return { value: applied, detail: describeChanges(applied) };
   });
-  return { summaries: [summary], elapsedMs: deps.now() - t0 };
+  changes.push(...(await removeCanary(ctx, target)));
+  return {
+    ...summary,
+    revision: stable.revision,
+    result: 'succeeded',
+    changes,
+    rollout: `canary revision ${canary.revision} aborted`,
+    elapsedMs: Date.now() - t0,
+  };
 }
 
 function routeToStable(ctx: EngineContext, target: Target, stable: ReleaseRecord) {
@@ -123,7 +155,7 @@ function routeToStable(ctx: EngineContext, target: Target, stable: ReleaseRecord
 
 /** The disable-canary stage: deletes every canary object (traffic already left it). */
 function removeCanary(ctx: EngineContext, target: Target) {
-  return stage(ctx.report, target.service, 'disable canary', async () => {
+  return stage(ctx.report, subjectOf(target), 'disable canary', async () => {
     const pruned = await applyScope(ctx, new Applier(clusterOf(ctx)), target, 'workload', 'canary', []);
     return { value: pruned, detail: describeChanges(pruned) };
   });

@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { chartKinds, InputError, isStrict, mapLimit, ownership, SlipwayError, type Catalog } from '@slipway/core';
+import { chartKinds, InputError, isStrict, limitPerKey, mapLimit, ownership, type ReleaseRecord } from '@slipway/core';
 import { Applier, ReleaseStore } from '@slipway/clients/kube';
 import { loadCatalog } from '../../catalog/load-catalog.js';
 import { assertStack } from '../bake/bake-service.js';
 import type { AppDeps } from '../deps.js';
 import { stage, type Reporter } from '../events.js';
-import { engineIdentity, kubeConfigForStack } from './cluster.js';
+import { clusterConnections, deployClusters, engineIdentity } from './cluster.js';
+import { clusterByCluster, failedSummary } from './cluster-rollout.js';
 import {
   bakeRelease,
   clusterOf,
@@ -15,6 +16,7 @@ import {
   type DeploySummary,
   type EngineContext,
   type ReleaseParams,
+  type Target,
 } from './engine.js';
 import { buildStage } from './build-stage.js';
 import { checkPreconditions } from './preconditions.js';
@@ -35,11 +37,13 @@ export interface DeployOptions {
   rollbackOnFailure?: boolean;
   all?: true;
   catalog: string;
+  /** Only this cluster of the stack (`--cluster`). */
+  cluster?: string;
   kubeconfig?: string;
   helm?: string;
 }
 
-/** What a pipeline run (deploy, canary, rollback) did: one summary per service. */
+/** What a pipeline run (deploy, canary, rollback) did: one summary per service × cluster. */
 export interface PipelineRun {
   summaries: DeploySummary[];
   elapsedMs: number;
@@ -47,7 +51,7 @@ export interface PipelineRun {
 
 export const runFailed = (run: PipelineRun) => run.summaries.some((s) => s.result !== 'succeeded');
 
-/** `slipway deploy`: preconditions for every service first, then the pipeline per service (bounded). */
+/** `slipway deploy`: preconditions for every service first, then the pipeline per service, cluster by cluster. */
 export async function deploy(
   deps: AppDeps,
   name: string | undefined,
@@ -69,88 +73,82 @@ export async function deploy(
     rollbackOnFailure: opts.rollbackOnFailure ?? isStrict(catalog.settings, stack),
     ...(opts.canary ? { canary: { weight } } : {}),
   };
+  const all = [...catalog.services.values()].filter((s) => s.config.stacks.includes(stack));
   const names = name
     ? [name]
-    : [...catalog.services.values()].filter((s) => s.config.stacks.includes(stack)).map((s) => s.config.name);
-  // preconditions for every service first: nothing external is touched when one fails
+    : all
+        .filter((s) => !opts.cluster || deployClusters(catalog, s, stack).includes(opts.cluster))
+        .map((s) => s.config.name);
+  // preconditions and clusters for every service first: nothing external is touched when one fails
   const services = [];
   for (const n of names) {
-    services.push(
-      await stage(report, n, 'preconditions', () => Promise.resolve({ value: checkPreconditions(catalog, n, params) })),
+    const service = await stage(report, n, 'preconditions', () =>
+      Promise.resolve({ value: checkPreconditions(catalog, n, params) }),
     );
+    services.push({ service, clusters: deployClusters(catalog, service, stack, opts) });
   }
 
   // render only: the catalog and helm, no cluster
-  const kc = renderOnly ? undefined : kubeConfigForStack(deps, catalog, stack, opts.kubeconfig);
-  const ctx: EngineContext = {
+  const connect = renderOnly ? undefined : clusterConnections(deps, catalog, opts.kubeconfig);
+  const base: EngineContext = {
     bake: { catalog, helm: deps.tool('helm', { name: '--helm', value: opts.helm }) },
-    ...(kc ? { kc } : {}),
     report,
     ...engineIdentity(deps),
     timeoutMs: opts.timeout,
     ...(opts.dryRun ? { dryRun: opts.dryRun } : {}),
   };
+  const contextOf = (target: Target): EngineContext => (connect ? { ...base, kc: connect(target.cluster) } : base);
   const t0 = deps.now();
   // builds first, fewer at once than deploys (each is a builder process); a failed build fails its service only
   const request = { stack, imageTag: opts.imageTag, sourceBranch: opts.sourceBranch, renderOnly };
-  const built = await mapLimit(services, opts.buildConcurrency, (service) =>
+  const built = await mapLimit(services, opts.buildConcurrency, ({ service }) =>
     buildStage(deps, catalog, service, { ...request, skipBuild: opts.skipBuild === true }, report).then(
       (digest) => ({ digest }),
       (error: unknown) => ({ error }),
     ),
   );
-  const summaries = await mapLimit(services, Math.max(4, availableParallelism() * 4), async (service, index) => {
-    try {
-      // the registry's digest of the tag: the release runs repository:tag@digest
-      const build = built[index];
-      if (!build || 'error' in build) throw build?.error;
-      const digest = build.digest;
-      if (opts.canary && !opts.dryRun) await refuseSecondCanary(ctx, catalog, service.config.name, stack);
-      const target = targetOf(service, stack);
-      return await withDeployLock(ctx, target, async () =>
-        deployRelease(
-          ctx,
-          target,
-          await bakeRelease(ctx, service, digest ? { ...params, imageDigest: digest } : params),
-          params.rollbackOnFailure,
-        ),
+  // each service rolls out cluster by cluster; deploys into one cluster are bounded, clusters are not
+  const perCluster = limitPerKey(Math.max(4, availableParallelism() * 4));
+  const runs = await Promise.all(
+    services.map(async ({ service, clusters }, index) => {
+      const targets = clusters.map((cluster) => targetOf(service, stack, cluster));
+      let baked: Omit<ReleaseRecord, 'revision'>;
+      try {
+        // the registry's digest of the tag: the release runs repository:tag@digest
+        const build = built[index];
+        if (!build || 'error' in build) throw build?.error;
+        baked = await bakeRelease(base, service, build.digest ? { ...params, imageDigest: build.digest } : params);
+      } catch (error) {
+        if (name && targets.length === 1) throw error;
+        return targets.slice(0, 1).map((t) => failedSummary(t, error));
+      }
+      return clusterByCluster(targets, contextOf, (ctx, target) =>
+        perCluster(target.cluster, async () => {
+          if (opts.canary && !opts.dryRun) await refuseSecondCanary(ctx, target);
+          return withDeployLock(ctx, target, () => deployRelease(ctx, target, baked, params.rollbackOnFailure));
+        }).catch((error: unknown) => {
+          // one service on one cluster: the error as it is (exit code and message of its kind)
+          if (name && targets.length === 1) throw error;
+          return failedSummary(target, error);
+        }),
       );
-    } catch (error) {
-      if (!name) return failedSummary(service.config.name, stack, error);
-      throw error;
-    }
-  });
-  return { summaries, elapsedMs: deps.now() - t0 };
+    }),
+  );
+  return { summaries: runs.flat(), elapsedMs: deps.now() - t0 };
 }
 
-async function refuseSecondCanary(ctx: EngineContext, catalog: Catalog, name: string, stack: string): Promise<void> {
-  const service = catalog.services.get(name);
-  if (!service) return;
+async function refuseSecondCanary(ctx: EngineContext, target: Target): Promise<void> {
+  const { service: name, stack, cluster } = target;
   const running = await new Applier(clusterOf(ctx)).list(
-    service.config.namespace,
+    target.namespace,
     chartKinds.workload,
     ownership(name, stack, 'workload', 'canary'),
   );
   if (running.length > 0) {
-    const records = await new ReleaseStore(clusterOf(ctx)).list(service.config.namespace, name, stack);
+    const records = await new ReleaseStore(clusterOf(ctx)).list(target.namespace, name, stack);
     const canary = records.find((r) => r.track === 'canary');
     throw new InputError(
-      `a canary of ${name} already runs on ${stack}${canary ? ` (image ${canary.imageTag}, ${canary.canaryWeight ?? '?'}% of traffic, since ${canary.deployedAt})` : ''}; run \`slipway canary promote ${name} --stack ${stack}\` or \`slipway canary abort ${name} --stack ${stack}\` first`,
+      `a canary of ${name} already runs on ${stack} in cluster ${cluster}${canary ? ` (image ${canary.imageTag}, ${canary.canaryWeight ?? '?'}% of traffic, since ${canary.deployedAt})` : ''}; run \`slipway canary promote ${name} --stack ${stack}\` or \`slipway canary abort ${name} --stack ${stack}\` first`,
     );
   }
-}
-
-function failedSummary(service: string, stack: string, error: unknown): DeploySummary {
-  const message = error instanceof Error ? error.message : String(error);
-  return {
-    service,
-    stack,
-    revision: 0,
-    track: 'stable',
-    result: 'failed',
-    changes: [],
-    rollout: message,
-    reason: error instanceof SlipwayError ? error.name : 'Error',
-    elapsedMs: 0,
-  };
 }

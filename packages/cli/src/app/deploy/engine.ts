@@ -36,11 +36,13 @@ export interface EngineContext {
   bake?: { catalog: Catalog; helm: string };
 }
 
-/** A service × stack in its namespace. */
+/** A service × stack × cluster, in the service's namespace. */
 export interface Target {
   service: string;
   namespace: string;
   stack: string;
+  /** The catalog's name of the cluster (the EngineContext's kc talks to it). */
+  cluster: string;
 }
 
 export interface ReleaseParams extends BakeRequest {
@@ -53,9 +55,11 @@ export interface ReleaseParams extends BakeRequest {
 export interface DeploySummary {
   service: string;
   stack: string;
+  cluster?: string;
   revision: number;
   track: Track;
-  result: 'succeeded' | 'failed';
+  /** skipped: not attempted, an earlier cluster of the stack failed. */
+  result: 'succeeded' | 'failed' | 'skipped';
   changes: ObjectChange[];
   rollout: string;
   reason?: string;
@@ -69,13 +73,17 @@ export function clusterOf(ctx: EngineContext): KubeConfig {
   return ctx.kc;
 }
 
-export const targetOf = (service: CatalogService, stack: string): Target => ({
+export const targetOf = (service: CatalogService, stack: string, cluster: string): Target => ({
   service: service.config.name,
   namespace: service.config.namespace,
   stack,
+  cluster,
 });
 
-/** Runs `fn` holding the service × stack deploy lock (a Lease in the service's namespace). */
+/** The subject of a target's events: the service on its cluster. */
+export const subjectOf = (target: Target) => ({ service: target.service, cluster: target.cluster });
+
+/** Runs `fn` holding the service × stack deploy lock (a Lease in the service's namespace of the target's cluster). */
 export async function withDeployLock<T>(ctx: EngineContext, target: Target, fn: () => Promise<T>): Promise<T> {
   if (ctx.dryRun) return fn();
   const lock = new DeployLock(clusterOf(ctx), {
@@ -153,9 +161,9 @@ export async function deployRelease(
   const latest = history.find((r) => r.result === 'succeeded' && r.track === baked.track);
   const revision =
     latest?.digest === baked.digest ? latest.revision : Math.max(0, ...history.map((r) => r.revision)) + 1;
-  const record: ReleaseRecord = { ...baked, revision };
+  const record: ReleaseRecord = { ...baked, cluster: target.cluster, revision };
   const changes: ObjectChange[] = [];
-  const base = { service: target.service, stack: target.stack, revision, track: record.track, changes };
+  const base = { ...subjectOf(target), stack: target.stack, revision, track: record.track, changes };
   try {
     const rollout = await applyRecord(ctx, target, record, changes);
     if (!ctx.dryRun) await store().save(target.namespace, record);
@@ -166,7 +174,7 @@ export async function deployRelease(
     const previous = history.find((r) => r.result === 'succeeded' && r.track === 'stable' && r.revision !== revision);
     let rolledBackTo: number | undefined;
     if (rollbackOnFailure && record.track === 'stable' && previous) {
-      await stage(ctx.report, target.service, `rollback to revision ${previous.revision}`, async () => {
+      await stage(ctx.report, subjectOf(target), `rollback to revision ${previous.revision}`, async () => {
         const restored = await applyRecord(ctx, target, previous, []);
         return { value: undefined, detail: restored };
       });
@@ -174,7 +182,7 @@ export async function deployRelease(
     } else if (record.track === 'canary') {
       ctx.report({
         type: 'progress',
-        service: target.service,
+        ...subjectOf(target),
         message: 'the canary failed; stable traffic is untouched. Remove it with `slipway canary abort`',
       });
     }
@@ -207,7 +215,7 @@ export async function applyRecord(
     target.namespace,
     labels('workload', record.track),
   );
-  await stage(ctx.report, target.service, 'deploy workload', async () => {
+  await stage(ctx.report, subjectOf(target), 'deploy workload', async () => {
     const applied = await applyScope(ctx, applier, target, 'workload', record.track, workload);
     changes.push(...applied);
     return { value: undefined, detail: describeChanges(applied) };
@@ -218,7 +226,7 @@ export async function applyRecord(
     target.namespace,
     labels('routing', 'stable'),
   );
-  await stage(ctx.report, target.service, 'deploy routing', async () => {
+  await stage(ctx.report, subjectOf(target), 'deploy routing', async () => {
     const applied = await applyScope(ctx, applier, target, 'routing', 'stable', routing);
     changes.push(...applied);
     return { value: undefined, detail: describeChanges(applied) };
@@ -250,18 +258,18 @@ export async function applyScope(
 async function trackWorkload(ctx: EngineContext, target: Target, objects: readonly K8sObject[]): Promise<string> {
   const workload = findWorkload(objects);
   if (!workload || ctx.dryRun) return 'not tracked (dry run)';
-  return stage(ctx.report, target.service, `rollout ${workload.kind}/${workload.metadata.name}`, async () => {
+  return stage(ctx.report, subjectOf(target), `rollout ${workload.kind}/${workload.metadata.name}`, async () => {
     const status = await trackRollout(clusterOf(ctx), {
       kind: workload.kind,
       name: workload.metadata.name,
       namespace: target.namespace,
       timeoutMs: ctx.timeoutMs,
-      onProgress: (message) => ctx.report({ type: 'progress', service: target.service, message }),
-      onWarning: (message) => ctx.report({ type: 'warning', service: target.service, message }),
+      onProgress: (message) => ctx.report({ type: 'progress', ...subjectOf(target), message }),
+      onWarning: (message) => ctx.report({ type: 'warning', ...subjectOf(target), message }),
     });
     if (status.state === 'failed')
       throw new RolloutFailedError(
-        `${target.service}: rollout failed: ${status.reason}: ${status.message}`,
+        `${target.service} on ${target.cluster}: rollout failed: ${status.reason}: ${status.message}`,
         status.reason,
       );
     return { value: status.message, detail: status.message };
