@@ -129,14 +129,14 @@ export function runningState(dir: string): PlatformState | undefined {
  * ready and configures them. On any failure everything started is stopped again.
  */
 export async function startPlatform(options: StartOptions): Promise<Platform> {
-  const pieces = allPieces.filter((p) => (options.pieces ?? allPieces).includes(p));
-  const vaults: VaultServer[] = [...new Set<VaultServer>(options.vaults ?? ['openbao'])];
-  const tools = options.tools ?? findTools(pieces, undefined, vaults);
-  const progress = options.onProgress ?? (() => {});
   const clusters = options.clusters ?? 1;
   if (!Number.isInteger(clusters) || clusters < 1 || clusters > maxClusters) {
     throw new InputError(`clusters must be a whole number from 1 to ${maxClusters}, got ${clusters}`);
   }
+  const pieces = allPieces.filter((p) => (options.pieces ?? allPieces).includes(p));
+  const vaults: VaultServer[] = [...new Set<VaultServer>(options.vaults ?? ['openbao'])];
+  const tools = options.tools ?? findTools(pieces, undefined, vaults);
+  const progress = options.onProgress ?? (() => {});
   const nodes = options.nodes ?? 3;
   const paths = platformPaths(options.dir);
   mkdirSync(paths.logs, { recursive: true, mode: 0o700 });
