@@ -120,7 +120,10 @@ export async function deploy(
         baked = await bakeRelease(base, service, build.digest ? { ...params, imageDigest: build.digest } : params);
       } catch (error) {
         if (name && targets.length === 1) throw error;
-        return targets.slice(0, 1).map((t) => failedSummary(t, error));
+        // the first cluster fails with the reason, the others report what they still run
+        return clusterByCluster(targets, contextOf, () => {
+          throw error;
+        });
       }
       return clusterByCluster(targets, contextOf, (ctx, target) =>
         perCluster(target.cluster, async () => {
