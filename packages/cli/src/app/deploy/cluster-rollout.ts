@@ -20,7 +20,9 @@ export async function clusterByCluster(
       summaries.push(await skippedSummary(ctx, target, failed.cluster));
       continue;
     }
-    const summary = await step(ctx, target).catch((error: unknown) => failedSummary(target, error));
+    const summary = await Promise.resolve()
+      .then(() => step(ctx, target))
+      .catch((error: unknown) => failedSummary(target, error));
     summaries.push(summary);
     if (summary.result !== 'succeeded') failed = target;
   }
