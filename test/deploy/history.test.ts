@@ -35,18 +35,23 @@ describe('status, history and rollback from a second machine (only a kubeconfig,
     expect((await deploy('jobs', '--image-tag', '3.1.0', '--canary', '--canary-weight', '25')).code).toBe(0);
   });
 
-  it('status: a table of services × stacks with image, ready/desired, canary weight and last result', async () => {
+  it('status: a table of services × stacks × clusters with image, ready/desired, canary weight and last result', async () => {
     const r = await elsewhere(['status']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^SERVICE\s+STACK\s+REVISION\s+IMAGE\s+READY\s+CANARY\s+LAST DEPLOY\s+RESULT$/);
-    expect(lines[1]).toMatch(/^jobs\s+dev\s+1\s+3\.0\.0\s+1\/1\s+25%\s+\d{4}-\d\d-\d\d \S+\s+succeeded \(canary\)$/);
-    expect(lines[2]).toMatch(/^web\s+dev\s+2\s+1\.1\.0\s+2\/2\s+0%\s+\d{4}-\d\d-\d\d \S+\s+succeeded$/);
+    expect(lines[0]).toMatch(/^SERVICE\s+STACK\s+CLUSTER\s+REVISION\s+IMAGE\s+READY\s+CANARY\s+LAST DEPLOY\s+RESULT$/);
+    // the catalog's cluster name, kept in the record
+    expect(lines[1]).toMatch(
+      /^jobs\s+dev\s+local\s+1\s+3\.0\.0\s+1\/1\s+25%\s+\d{4}-\d\d-\d\d \S+\s+succeeded \(canary\)$/,
+    );
+    expect(lines[2]).toMatch(/^web\s+dev\s+local\s+2\s+1\.1\.0\s+2\/2\s+0%\s+\d{4}-\d\d-\d\d \S+\s+succeeded$/);
+    expect(lines).toHaveLength(3);
     const json = JSON.parse((await elsewhere(['status', 'web', '--output', 'json'])).stdout) as {
-      service: string;
-      ready: number;
-    }[];
-    expect(json.map((s) => [s.service, s.ready])).toEqual([['web', 2]]);
+      services: { service: string; cluster: string; ready: number }[];
+      clusters: { name: string; context: string; reachable: boolean }[];
+    };
+    expect(json.services.map((s) => [s.service, s.cluster, s.ready])).toEqual([['web', 'local', 2]]);
+    expect(json.clusters).toEqual([{ name: 'slipway-dev', context: 'slipway-dev', reachable: true }]);
   });
 
   it('history: revisions newest first, with who, when and branches', async () => {

@@ -1,45 +1,60 @@
-import { Command } from '@commander-js/extra-typings';
-import { helmOption, integerFlag, outputFormatOption, timeoutOption } from '../flags.js';
+import { Command, Option } from '@commander-js/extra-typings';
+import { helmOption, integerFlag, outputFormatOption, parseDuration, timeoutOption } from '../flags.js';
 import { result } from '../output/text.js';
 
 /** status, history, rollback and canary promote|abort: the commands around a deploy. */
 
+/** `--cluster-timeout`: how long each request to a cluster may go unanswered before it counts as unreachable. */
+const clusterTimeoutOption = () =>
+  new Option('--cluster-timeout <duration>', 'a cluster that does not answer a request within this is unreachable')
+    .argParser(parseDuration)
+    .default(10_000, '10s');
+
 export function statusCommand() {
   return new Command('status')
     .description(
-      'services × stacks deployed in the cluster: image, ready/desired, canary weight, last deploy and result',
+      'services × stacks × clusters deployed: image, ready/desired, canary weight, last deploy and result; every cluster of the catalog at once, or one kubeconfig context',
     )
     .argument('[service]')
     .option('--stack <stack>', 'only this stack')
-    .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG)')
-    .option('--context <name>', 'kubeconfig context')
-    .addOption(outputFormatOption())
+    .option('--catalog <dir>', "every cluster the catalog's services use (default: only the kubeconfig's context)")
+    .option('--cluster <name>', 'only this cluster of the catalog')
+    .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG; with --catalog: one cluster, with --cluster)')
+    .option('--context <name>', 'kubeconfig context (without --catalog)')
+    .addOption(clusterTimeoutOption())
+    .addOption(outputFormatOption('text or json'))
     .action(async (service, opts) => {
-      const [{ releaseStatus }, { appDeps }, { renderStatus }] = await Promise.all([
+      const [{ releaseStatus }, { appDeps }, { anyUnreachable, renderStatus }] = await Promise.all([
         import('../app/release/status.js'),
         import('../app/deps.js'),
         import('../output/release.js'),
       ]);
-      result(renderStatus(await releaseStatus(appDeps(), service, opts), opts.output));
+      const report = await releaseStatus(appDeps(), service, opts);
+      result(renderStatus(report, opts.output));
+      if (anyUnreachable(report.clusters)) process.exitCode = 1;
     });
 }
 
 export function historyCommand() {
   return new Command('history')
-    .description('revisions of a service on a stack, newest first')
+    .description('revisions of a service on a stack, newest first; with a catalog, on each of its clusters')
     .argument('<service>')
     .requiredOption('--stack <stack>')
-    .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG)')
-    .option('--context <name>', 'kubeconfig context')
-    .addOption(outputFormatOption())
+    .option('--catalog <dir>', "each cluster of the service on the stack (default: only the kubeconfig's context)")
+    .option('--cluster <name>', 'only this cluster of the catalog')
+    .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG; with --catalog: one cluster, with --cluster)')
+    .option('--context <name>', 'kubeconfig context (without --catalog)')
+    .addOption(clusterTimeoutOption())
+    .addOption(outputFormatOption('text or json'))
     .action(async (service, opts) => {
-      const [{ releaseHistory }, { appDeps }, { renderHistory }] = await Promise.all([
+      const [{ releaseHistory }, { appDeps }, { anyUnreachable, renderHistory }] = await Promise.all([
         import('../app/release/history.js'),
         import('../app/deps.js'),
         import('../output/release.js'),
       ]);
-      const entries = await releaseHistory(appDeps(), service, opts);
-      result(renderHistory(entries, opts.output, { service, stack: opts.stack }));
+      const history = await releaseHistory(appDeps(), service, opts);
+      result(renderHistory(history, opts.output, { service, stack: opts.stack }));
+      if (anyUnreachable(history.clusters.map((h) => h.cluster))) process.exitCode = 1;
     });
 }
 
@@ -50,8 +65,13 @@ export function rollbackCommand() {
     .requiredOption('--stack <stack>')
     .option('--to-revision <n>', 'revision to restore', integerFlag(1, 1_000_000))
     .addOption(timeoutOption())
-    .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG)')
-    .option('--context <name>', 'kubeconfig context')
+    .option(
+      '--catalog <dir>',
+      "roll back on each cluster of the service's stack, in order (default: the kubeconfig's context)",
+    )
+    .option('--cluster <name>', 'only this cluster of the catalog')
+    .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG; with --catalog: one cluster, with --cluster)')
+    .option('--context <name>', 'kubeconfig context (without --catalog)')
     .addOption(outputFormatOption())
     .action(async (service, opts) => {
       const { pipeline } = await import('./pipeline.js');
@@ -75,7 +95,8 @@ export function canaryCommand() {
       .argument('<service>')
       .requiredOption('--stack <stack>')
       .option('--catalog <dir>', 'catalog directory', '.')
-      .option('--kubeconfig <file>', 'kubeconfig to use instead of the stack cluster context')
+      .option('--cluster <name>', "only this cluster of the stack (default: each of the stack's clusters, in order)")
+      .option('--kubeconfig <file>', "kubeconfig to use instead of the cluster's context (one cluster: with --cluster)")
       .addOption(helmOption())
       .addOption(timeoutOption())
       .addOption(outputFormatOption())

@@ -7,3 +7,4 @@ export * from './lease.js';
 export * from './release-store.js';
 export * from './track-rollout.js';
 export * from './release-objects.js';
+export * from './api-client.js';

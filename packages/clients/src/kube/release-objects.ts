@@ -1,5 +1,6 @@
 import { AppsV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { WorkloadKind } from '@slipway/core';
+import { makeApiClient, type ApiClientOptions } from './api-client.js';
 import { kubeError, kubeStatus } from './kube-error.js';
 
 /** A VirtualService as status reads it: its HTTP routes and their weighted destinations. */
@@ -11,9 +12,10 @@ export interface VirtualServiceRoutes {
 export class ReleaseObjects {
   readonly #apps: AppsV1Api;
   readonly #custom: CustomObjectsApi;
-  constructor(kc: KubeConfig) {
-    this.#apps = kc.makeApiClient(AppsV1Api);
-    this.#custom = kc.makeApiClient(CustomObjectsApi);
+  /** `timeoutMs`: each request fails after that long without an answer. */
+  constructor(kc: KubeConfig, options: ApiClientOptions = {}) {
+    this.#apps = makeApiClient(kc, AppsV1Api, options);
+    this.#custom = makeApiClient(kc, CustomObjectsApi, options);
   }
 
   /** Ready and desired replicas of a Deployment or StatefulSet; undefined when it does not exist. */

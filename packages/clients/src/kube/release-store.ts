@@ -8,6 +8,7 @@ import {
   releaseRecordType as recordType,
   type ReleaseRecord,
 } from '@slipway/core';
+import { makeApiClient, type ApiClientOptions } from './api-client.js';
 import { kubeError, kubeStatus } from './kube-error.js';
 
 /**
@@ -16,8 +17,9 @@ import { kubeError, kubeStatus } from './kube-error.js';
  */
 export class ReleaseStore {
   readonly #core: CoreV1Api;
-  constructor(kc: KubeConfig) {
-    this.#core = kc.makeApiClient(CoreV1Api);
+  /** `timeoutMs`: each request fails after that long without an answer. */
+  constructor(kc: KubeConfig, options: ApiClientOptions = {}) {
+    this.#core = makeApiClient(kc, CoreV1Api, options);
   }
 
   /** All records of a service × stack, newest first. */

@@ -1,11 +1,26 @@
+import type { KubeConfig } from '@kubernetes/client-node';
 import { releaseWorkload, routedCanaryWeight, type ReleaseRecord } from '@slipway/core';
 import { ReleaseObjects, ReleaseStore } from '@slipway/clients/kube';
-import type { AppDeps, KubeConfigChoice } from '../deps.js';
+import { loadCatalog } from '../../catalog/load-catalog.js';
+import { assertStack } from '../bake/bake-service.js';
+import type { AppDeps } from '../deps.js';
+import {
+  catalogClusters,
+  catalogClustersInUse,
+  kubeconfigCluster,
+  readEachCluster,
+  recordOf,
+  type ClusterChoice,
+  type ClusterReport,
+  type ReadCluster,
+} from './release-clusters.js';
 
-/** One service × stack as `slipway status` shows it. */
+/** One service × stack × cluster as `slipway status` shows it. */
 export interface ReleaseStatus {
   service: string;
   stack: string;
+  /** The catalog's cluster name, else the record's, else the kubeconfig context's. */
+  cluster: string;
   namespace: string;
   /** The running stable revision and its image tag (null: none succeeded yet). */
   revision: number | null;
@@ -17,33 +32,84 @@ export interface ReleaseStatus {
   lastResult: string;
 }
 
+/** `slipway status`: the rows of every reachable cluster, and each cluster reached or not. */
+export interface StatusReport {
+  services: ReleaseStatus[];
+  clusters: ClusterReport[];
+}
+
 /**
- * `slipway status`: every service × stack with a release record in the cluster (optionally one
- * service or stack), its stable revision, live replicas and canary weight, sorted by service, stack.
+ * `slipway status`: every service × stack × cluster with a release record (optionally one service
+ * or stack), its stable revision, live replicas and canary weight, sorted by service, stack and
+ * the catalog's cluster order. With a catalog it reads every cluster its services use, all at
+ * once; without, the one kubeconfig context.
  */
 export async function releaseStatus(
   deps: AppDeps,
   service: string | undefined,
-  opts: KubeConfigChoice & { stack?: string },
+  opts: ClusterChoice & { stack?: string | undefined },
+): Promise<StatusReport> {
+  let clusters: ReadCluster[];
+  if (opts.catalog) {
+    const catalog = loadCatalog(opts.catalog);
+    if (opts.stack) assertStack(catalog, opts.stack);
+    clusters = catalogClusters(
+      deps,
+      catalog,
+      catalogClustersInUse(catalog, { service, stack: opts.stack, only: opts.cluster }),
+      opts,
+    );
+  } else clusters = [kubeconfigCluster(deps, opts)];
+  const read = await readEachCluster(clusters, opts.clusterTimeout, (kc, cluster) =>
+    clusterStatus(kc, cluster, service, opts),
+  );
+  const order = new Map(clusters.map((c, i) => [c.name, i]));
+  const rank = (name: string) => order.get(name) ?? clusters.length;
+  const services = read
+    .flatMap((r) => r.value ?? [])
+    .sort(
+      (a, b) =>
+        a.service.localeCompare(b.service) ||
+        a.stack.localeCompare(b.stack) ||
+        rank(a.cluster) - rank(b.cluster) ||
+        a.cluster.localeCompare(b.cluster),
+    );
+  return { services, clusters: read.map((r) => r.cluster) };
+}
+
+/** The rows of one cluster: its records grouped by service × stack × cluster, each with its live objects. */
+async function clusterStatus(
+  kc: KubeConfig,
+  cluster: ReadCluster,
+  service: string | undefined,
+  opts: ClusterChoice & { stack?: string | undefined },
 ): Promise<ReleaseStatus[]> {
-  const kc = deps.kubeConfig(opts);
-  const records = await new ReleaseStore(kc).listAll({ service, stack: opts.stack });
-  const objects = new ReleaseObjects(kc);
+  const client = { timeoutMs: opts.clusterTimeout };
+  const records = (await new ReleaseStore(kc, client).listAll({ service, stack: opts.stack })).filter(
+    recordOf(cluster),
+  );
+  const objects = new ReleaseObjects(kc, client);
+  const nameOf = (r: ReleaseRecord) => (cluster.fromCatalog ? cluster.name : (r.cluster ?? cluster.name));
   const byTarget = new Map<string, ReleaseRecord[]>();
-  for (const r of records)
-    byTarget.set(`${r.service}/${r.stack}`, [...(byTarget.get(`${r.service}/${r.stack}`) ?? []), r]);
-  const rows = await Promise.all(
+  for (const r of records) {
+    const key = `${r.service}/${r.stack}/${nameOf(r)}`;
+    byTarget.set(key, [...(byTarget.get(key) ?? []), r]);
+  }
+  return Promise.all(
     [...byTarget.values()].map(async (all): Promise<ReleaseStatus> => {
       const last = all[0] as ReleaseRecord;
       const stable = all.find((r) => r.track === 'stable' && r.result === 'succeeded');
       // the stable workload, by the kind and name its record rendered
       const workload = releaseWorkload(stable ?? last);
-      const replicas = workload ? await objects.workloadReplicas(last.namespace, workload) : undefined;
-      const routes = await objects.virtualService(last.namespace, last.service);
+      const [replicas, routes] = await Promise.all([
+        workload ? objects.workloadReplicas(last.namespace, workload) : undefined,
+        objects.virtualService(last.namespace, last.service),
+      ]);
       const canaryWeight = routes && routedCanaryWeight(routes);
       return {
         service: last.service,
         stack: last.stack,
+        cluster: nameOf(last),
         namespace: last.namespace,
         revision: stable?.revision ?? null,
         imageTag: stable?.imageTag ?? null,
@@ -58,5 +124,4 @@ export async function releaseStatus(
       };
     }),
   );
-  return rows.sort((a, b) => a.service.localeCompare(b.service) || a.stack.localeCompare(b.stack));
 }
