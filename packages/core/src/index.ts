@@ -9,3 +9,4 @@ export * from './render/index.js';
 export * from './rollout/index.js';
 export * from './deploy/index.js';
 export * from './secrets/index.js';
+export * from './spinnaker/index.js';

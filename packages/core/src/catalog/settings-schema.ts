@@ -21,6 +21,38 @@ const chartRef = z.strictObject({
     .describe('pinned chart version'),
 });
 
+/** A Spinnaker account or Jenkins master name. */
+const spinnakerName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
+
+const chartArtifacts = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('helm-image').describe('helm/image artifacts of the oci:// chart refs (Spinnaker ≥ 2025.1)'),
+      account: z.string().regex(spinnakerName).describe('the helm OCI artifact account'),
+    }),
+    z.strictObject({
+      type: z.literal('git-repo').describe('git/repo artifacts of a repository holding the charts (older Spinnaker)'),
+      account: z.string().regex(spinnakerName).describe('the git/repo artifact account'),
+      repo: z
+        .string()
+        .regex(/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/, 'must be a git URL (https://…, ssh://… or git@host:path)')
+        .describe('the repository with the charts'),
+      branch: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/, 'must be a branch or tag name')
+        .default('main')
+        .describe('the branch (or tag) to bake from; pin the chart version by tag'),
+      paths: z
+        .strictObject({
+          workload: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'must be a folder inside the repository'),
+          routing: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'must be a folder inside the repository'),
+        })
+        .default({ workload: 'charts/workload', routing: 'charts/routing' })
+        .describe("each chart's folder in the repository (its Chart.yaml inside)"),
+    }),
+  ])
+  .describe('how bakes get the charts: helm-image (default) or git-repo');
+
 /** Pod Security Standards levels (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
 export const podSecurityLevels = ['restricted', 'baseline', 'privileged'] as const;
 export type PodSecurityLevel = (typeof podSecurityLevels)[number];
@@ -125,12 +157,34 @@ export const catalogSettingsSchema = z
     spinnaker: z
       .strictObject({
         gate: z.url(),
-        jenkins: z.strictObject({ master: z.string(), job: z.string() }),
+        jenkins: z
+          .strictObject({
+            master: z.string().regex(spinnakerName, 'must be a Jenkins master name as Spinnaker knows it'),
+            job: z
+              .string()
+              .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/, 'must be a Jenkins job name (folders with "/")'),
+          })
+          .describe('the Jenkins master (as named in Spinnaker) and the build job that runs slipway build'),
+        chartArtifacts: chartArtifacts.default({ type: 'helm-image', account: 'helm-oci' }),
+        valuesArtifacts: z
+          .strictObject({
+            type: z.literal('github-file').describe('github/file artifacts, fetched at the valuesBranch parameter'),
+            account: z.string().regex(spinnakerName).describe('the GitHub artifact account'),
+            contents: z
+              .url()
+              .regex(/^https?:\/\/[^\s]+\/contents$/, 'must be a GitHub contents API URL ending in /contents')
+              .describe('the catalog repository, e.g. https://api.github.com/repos/org/catalog/contents'),
+            path: z
+              .string()
+              .regex(/^([A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)?$/, 'must be a relative folder inside the repository')
+              .default('')
+              .describe('the folder of the catalog inside that repository ("" for its root)'),
+          })
+          .optional()
+          .describe("where Spinnaker reads the catalog's values files (required by slipway pipelines render)"),
       })
       .optional()
-      .describe(
-        'reserved for the pipeline tool: the Spinnaker Gate and Jenkins job it stamps pipelines with (nothing reads it yet)',
-      ),
+      .describe('the pipeline tool: the Spinnaker Gate, the Jenkins build job and the artifacts pipelines bake from'),
     stacks: z.record(dnsLabel, stack).refine((s) => Object.keys(s).length > 0, 'declare at least one stack'),
     namespaces: namespaces.describe('which namespaces services may deploy to'),
     clusters: z.record(

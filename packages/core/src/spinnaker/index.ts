@@ -1,0 +1,16 @@
+export { artifactId } from './artifacts.js';
+export { isManagedPipeline, managedMarker, managedNamePattern, pipelineName } from './managed.js';
+export {
+  pipelineJson,
+  renderPipelines,
+  type RenderedPipeline,
+  type RenderPipelinesOptions,
+} from './render-pipelines.js';
+export { escapeSpel, spelProblem } from './spel.js';
+export {
+  applicationNamePattern,
+  formatPipelineIssue,
+  maxApplicationName,
+  validatePipeline,
+  type PipelineIssue,
+} from './validate-pipeline.js';
