@@ -10,3 +10,4 @@ export * from './rollout/index.js';
 export * from './deploy/index.js';
 export * from './secrets/index.js';
 export * from './spinnaker/index.js';
+export * from './spinnaker/sync/index.js';
