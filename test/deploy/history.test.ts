@@ -66,7 +66,7 @@ describe('status, history and rollback from a second machine (only a kubeconfig,
   it('rollback: restores an earlier revision as a new one and tracks its rollout', async () => {
     const r = await elsewhere(['rollback', 'web', '--stack', 'dev', '--to-revision', '1']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/✓ web → dev revision 3 \(stable\): succeeded/);
+    expect(r.stdout).toMatch(/✓ web → dev @local revision 3 \(stable\): succeeded/);
     expect(r.stderr).toMatch(/rollout Deployment\/web — web rolled out: 2 of 2 replicas available/);
     const d = await platform()
       .kubeConfig.makeApiClient(AppsV1Api)
