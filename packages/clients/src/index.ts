@@ -11,3 +11,4 @@ export * from './git.js';
 export * from './private-dir.js';
 export * from './stream-process.js';
 export * from './vault-aws-login.js';
+export * from './git-tree.js';

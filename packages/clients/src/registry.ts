@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { RemoteError } from '@slipway/core';
 
 /** All four manifest media types: an image may be stored as any of them. */
@@ -71,6 +72,53 @@ export class RegistryClient {
       throw new RemoteError(`registry GET ${path} answered ${get.status}`, get.status, body);
     }
     throw new RemoteError(`registry HEAD ${path} answered ${head.status}`, head.status, '');
+  }
+
+  /**
+   * The labels of an image's config (`config.Labels`): manifest GET (of an index, its linux/amd64
+   * image, else its first) → config blob GET, each checked against its digest and at most 4 MiB.
+   */
+  async imageLabels(name: string, reference: string): Promise<Record<string, unknown>> {
+    let manifest = await this.#json(`/v2/${name}/manifests/${encodeURIComponent(reference)}`, reference);
+    const images = manifest['manifests'];
+    if (Array.isArray(images)) {
+      const entries = images as { digest?: unknown; platform?: { os?: unknown; architecture?: unknown } }[];
+      const chosen =
+        entries.find((m) => m.platform?.os === 'linux' && m.platform.architecture === 'amd64') ?? entries[0];
+      const digest = chosen?.digest;
+      if (typeof digest !== 'string' || !digestPattern.test(digest))
+        throw new RemoteError(`registry index ${name}@${reference} names no image manifest`, 200, '');
+      manifest = await this.#json(`/v2/${name}/manifests/${digest}`, digest);
+    }
+    const config = (manifest['config'] as { digest?: unknown } | undefined)?.digest;
+    if (typeof config !== 'string' || !digestPattern.test(config))
+      throw new RemoteError(`registry manifest of ${name}@${reference} names no config blob`, 200, '');
+    const blob = await this.#json(`/v2/${name}/blobs/${config}`, config);
+    const labels = (blob['config'] as { Labels?: unknown } | undefined)?.Labels;
+    return labels && typeof labels === 'object' ? (labels as Record<string, unknown>) : {};
+  }
+
+  /** A JSON document of the registry, checked against `reference` when that is a sha256 digest. */
+  async #json(path: string, reference: string): Promise<Record<string, unknown>> {
+    const res = await this.#send('GET', path);
+    const limit = 4 * 1024 * 1024;
+    if (Number(res.headers.get('content-length') ?? 0) > limit) {
+      await res.body?.cancel();
+      throw new RemoteError(`registry GET ${path}: more than 4 MiB`, res.status, '');
+    }
+    const body = Buffer.from(await res.arrayBuffer());
+    if (res.status !== 200)
+      throw new RemoteError(`registry GET ${path} answered ${res.status}`, res.status, body.toString('utf8', 0, 500));
+    if (body.length > limit) throw new RemoteError(`registry GET ${path}: more than 4 MiB`, res.status, '');
+    if (reference.startsWith('sha256:') && `sha256:${createHash('sha256').update(body).digest('hex')}` !== reference)
+      throw new RemoteError(`registry GET ${path}: the content does not match its digest ${reference}`, 200, '');
+    try {
+      const json: unknown = JSON.parse(body.toString('utf8'));
+      if (json && typeof json === 'object' && !Array.isArray(json)) return json as Record<string, unknown>;
+    } catch {
+      // answered below
+    }
+    throw new RemoteError(`registry GET ${path}: not a JSON object`, 200, '');
   }
 
   async #send(method: string, path: string): Promise<Response> {

@@ -1,4 +1,4 @@
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
   checkValuesPolicy,
   parseYaml,
@@ -21,13 +21,24 @@ export function displayPath(path: string): string {
   return rel.length <= path.length ? rel : path;
 }
 
+/** How a catalog file (relative to the catalog) is named in messages. */
+export type ShownAs = (rel: string) => string;
+
 /**
  * Every issue of a catalog dir: files that may not be read, schema, references, chart refs and
- * the values policy of strict stacks. Paths are relative to the current directory; offending
- * values are quoted as short excerpts only.
+ * the values policy of strict stacks. Paths are relative to the current directory (or as `shownAs`
+ * names them: a catalog exported from a commit is shown as `<branch>:<path>`); offending values are
+ * quoted as short excerpts only.
  */
-export function checkCatalog(dir: string): { catalog?: Catalog; issues: ValidationIssue[] } {
+export function checkCatalog(dir: string, shownAs?: ShownAs): { catalog?: Catalog; issues: ValidationIssue[] } {
   const read = readCatalogFiles(dir);
+  const base = resolve(dir);
+  const shown: ShownAs = shownAs ?? ((rel) => displayPath(join(base, rel)));
+  // chart refs are checked as absolute paths: those inside the catalog are named like its files
+  const shownPath = (path: string) => {
+    const rel = relative(read.root, path);
+    return rel.startsWith('..') || isAbsolute(rel) ? displayPath(path) : shown(rel);
+  };
   const validated = validateCatalog(read.files);
   const refused = new Set(read.issues.map((i) => i.file));
   // a refused file is reported once, not again as missing
@@ -39,25 +50,25 @@ export function checkCatalog(dir: string): { catalog?: Catalog; issues: Validati
     }
     const settingsSource = read.files.find((f) => f.path === settingsFile);
     const parsed = settingsSource ? parseYaml(settingsSource).parsed : undefined;
-    issues.push(...checkChartRefs(read.root, catalog.settings, parsed, displayPath), ...checkPatterns(catalog, parsed));
+    issues.push(...checkChartRefs(read.root, catalog.settings, parsed, shownPath), ...checkPatterns(catalog, parsed));
     for (const service of catalog.services.values())
       for (const stack of service.config.stacks) issues.push(...checkValuesPolicy(catalog.settings, service, stack));
   }
-  const base = resolve(dir);
-  const shown = shownIssues(base, sortIssues(issues));
-  if (shown.length > 0 || !catalog) return { issues: shown };
-  catalogDirs.set(catalog, base);
+  const found = shownIssues(shown, sortIssues(issues));
+  if (found.length > 0 || !catalog) return { issues: found };
+  catalogNames.set(catalog, shown);
   return { catalog, issues: [] };
 }
 
-/** The folder each loaded catalog was read from, for messages about its files. */
-const catalogDirs = new WeakMap<Catalog, string>();
+/** How each loaded catalog's files are named, for messages about them. */
+const catalogNames = new WeakMap<Catalog, ShownAs>();
+const workingDirNames: ShownAs = (rel) => displayPath(join(process.cwd(), rel));
 
 /** Issues as the user sees them: paths relative to the current directory, short excerpts. */
-function shownIssues(base: string, issues: readonly ValidationIssue[]): ValidationIssue[] {
+function shownIssues(shown: ShownAs, issues: readonly ValidationIssue[]): ValidationIssue[] {
   return issues.map((i) => ({
     ...i,
-    file: i.line > 0 ? displayPath(join(base, i.file)) : i.file,
+    file: i.line > 0 ? shown(i.file) : i.file,
     message: excerpt(i.message, 300),
     ...(i.value === undefined ? {} : { value: excerpt(i.value) }),
   }));
@@ -65,12 +76,12 @@ function shownIssues(base: string, issues: readonly ValidationIssue[]): Validati
 
 /** Issues found later (policy at bake time) about a loaded catalog's files, shown like `checkCatalog`'s. */
 export function catalogIssues(catalog: Catalog, issues: readonly ValidationIssue[]): ValidationIssue[] {
-  return shownIssues(catalogDirs.get(catalog) ?? process.cwd(), issues);
+  return shownIssues(catalogNames.get(catalog) ?? workingDirNames, issues);
 }
 
 /** A file of a loaded catalog (`services/x/service.yaml`), relative to the current directory. */
 export function catalogFile(catalog: Catalog, rel: string): string {
-  return displayPath(join(catalogDirs.get(catalog) ?? process.cwd(), rel));
+  return (catalogNames.get(catalog) ?? workingDirNames)(rel);
 }
 
 function refusedAgain(issue: ValidationIssue, refused: ReadonlySet<string>): boolean {
@@ -101,8 +112,8 @@ function checkPatterns(catalog: Catalog, parsed: ReturnType<typeof parseYaml>['p
 }
 
 /** The catalog, or a ValidationError carrying every issue. */
-export function loadCatalog(dir: string): Catalog {
-  const { catalog, issues } = checkCatalog(dir);
+export function loadCatalog(dir: string, shownAs?: ShownAs): Catalog {
+  const { catalog, issues } = checkCatalog(dir, shownAs);
   if (!catalog) throw new ValidationError(issues);
   return catalog;
 }

@@ -14,6 +14,11 @@ export function bakeCommand() {
     .option('--all', 'bake every service of the stack, in parallel')
     .option('--out <dir>', 'write <service>-<stack>-<chart>.yaml files here instead of stdout')
     .option('--catalog <dir>', 'catalog directory', '.')
+    .option(
+      '--values-branch <branch>',
+      "read the catalog from this branch's commit (strict stacks: always, default the first allowed branch)",
+    )
+    .option('--values-ref <commit>', 'read the catalog from this commit (on strict stacks, one of the values branch)')
     .addOption(helmOption())
     .option(
       '--concurrency <n>',

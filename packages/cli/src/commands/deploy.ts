@@ -10,8 +10,15 @@ export function deployCommand() {
     .argument('[service]', 'service name (or --all)')
     .requiredOption('--stack <stack>', 'stack to deploy to')
     .requiredOption('--image-tag <tag>', 'image tag to deploy')
-    .option('--source-branch <branch>', 'branch the image was built from')
-    .option('--values-branch <branch>', 'branch of the catalog values')
+    .option(
+      '--source-branch <branch>',
+      "branch the image was built from (checked against the image's label; default: the label)",
+    )
+    .option(
+      '--values-branch <branch>',
+      "read the catalog from this branch's commit (strict stacks: always, default the first allowed branch)",
+    )
+    .option('--values-ref <commit>', 'read the catalog from this commit (on strict stacks, one of the values branch)')
     .option('--canary', 'deploy <name>-canary with the new image')
     .addOption(canaryWeightOption())
     .option('--skip-build', 'do not build: only check that the image tag exists in the registry')

@@ -95,6 +95,11 @@ export function canaryCommand() {
       .argument('<service>')
       .requiredOption('--stack <stack>')
       .option('--catalog <dir>', 'catalog directory', '.')
+      .option(
+        '--values-branch <branch>',
+        "promote: bake from this branch's commit (strict stacks: default the first allowed branch)",
+      )
+      .option('--values-ref <commit>', 'promote: bake from this commit of the catalog')
       .option('--cluster <name>', "only this cluster of the stack (default: each of the stack's clusters, in order)")
       .option('--kubeconfig <file>', "kubeconfig to use instead of the cluster's context (one cluster: with --cluster)")
       .addOption(helmOption())

@@ -2,3 +2,4 @@ export * from './canary-weight.js';
 export * from './release-record.js';
 export * from './workload-kinds.js';
 export * from './release-workload.js';
+export * from './release-sources.js';

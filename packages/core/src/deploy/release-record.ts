@@ -16,8 +16,13 @@ export interface ReleaseRecord {
   reason?: string;
   deployedBy: string;
   deployedAt: string;
+  /** The branch the image was built from: --source-branch, else the image's label. */
   sourceBranch?: string;
+  /** The commit the image was built from (its org.opencontainers.image.revision label). */
+  sourceCommit?: string;
   valuesBranch?: string;
+  /** The catalog commit the values were read from (absent: the working tree of a non-strict stack). */
+  valuesCommit?: string;
   /** Digest of the rendered manifests: an identical re-deploy reuses the revision. */
   digest: string;
   /** What produced this revision: a deploy, or a rollback to an earlier revision. */

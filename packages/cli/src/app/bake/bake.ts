@@ -1,6 +1,13 @@
 import { availableParallelism } from 'node:os';
-import { InputError, mapLimit, resolveImageTag, type BakeRequest, type CatalogService } from '@slipway/core';
-import { loadCatalog } from '../../catalog/load-catalog.js';
+import {
+  InputError,
+  mapLimit,
+  resolveImageTag,
+  type BakeRequest,
+  type Catalog,
+  type CatalogService,
+} from '@slipway/core';
+import { openCatalog } from '../../catalog/values-catalog.js';
 import type { AppDeps } from '../deps.js';
 import { maxBakeConcurrency as maxConcurrency } from './limits.js';
 import {
@@ -21,6 +28,10 @@ export interface BakeOptions {
   all?: true;
   out?: string;
   catalog: string;
+  /** Read the catalog from this branch's commit (strict stacks: default the first allowed branch). */
+  valuesBranch?: string;
+  /** Read the catalog from this commit. */
+  valuesRef?: string;
   concurrency?: number;
   helm?: string;
 }
@@ -36,7 +47,20 @@ export async function bake(deps: AppDeps, name: string | undefined, opts: BakeOp
   if (!name && !opts.all) throw new InputError('name a service, or pass --all');
   if (name && opts.all) throw new InputError('pass either a service or --all, not both');
   if (opts.out) checkOutDir(opts.out);
-  const catalog = loadCatalog(opts.catalog);
+  const opened = await openCatalog(opts.catalog, opts.stack, opts, () => deps.tool('git'));
+  try {
+    return await bakeCatalog(deps, opened.catalog, name, opts);
+  } finally {
+    opened.close();
+  }
+}
+
+async function bakeCatalog(
+  deps: AppDeps,
+  catalog: Catalog,
+  name: string | undefined,
+  opts: BakeOptions,
+): Promise<BakeResult> {
   assertStack(catalog, opts.stack);
   const services: CatalogService[] = name
     ? [findService(catalog, name, opts.stack)]

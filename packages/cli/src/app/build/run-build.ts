@@ -98,7 +98,7 @@ export async function runBuild(catalog: Catalog, req: BuildRequest, deps: BuildD
     const reference = `${image}:${req.imageTag}`;
     const authFile = writeAuthFile(work.path, registry.host, credentials);
     const tlsVerify = !registry.insecure;
-    const labels = ociLabels({ source: service.config.repository, ...commit });
+    const labels = ociLabels({ source: service.config.repository, ...commit, branch: req.sourceBranch });
     if (req.builder === 'buildkit') {
       deps.progress(`building ${reference} from ${commit.revision.slice(0, 12)} with BuildKit`);
       const digest = await buildWithBuildkit(deps, {

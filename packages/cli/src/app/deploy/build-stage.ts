@@ -4,6 +4,7 @@ import { runBuild } from '../build/run-build.js';
 import type { AppDeps } from '../deps.js';
 import { stage, type Reporter } from '../events.js';
 import { findImage } from './image-check.js';
+import { checkImageOrigin, type ImageOrigin } from './image-source.js';
 
 export interface BuildStageRequest {
   stack: string;
@@ -16,25 +17,45 @@ export interface BuildStageRequest {
   renderOnly: boolean;
 }
 
+/** What the build stage found: the image's digest and where it was built from (its labels). */
+export interface StageImage {
+  digest: string | undefined;
+  origin: ImageOrigin;
+}
+
 /**
  * The deploy pipeline's build stage for one service: the build app (skip when the tag is in the
  * registry, else clone, build and push), or with --skip-build only the registry check. Returns the
  * registry's sha256 digest of the tag (the release runs repository:tag@digest); a strict stack
- * requires one.
+ * requires one. Then the image's branch label is checked against the stack (`checkImageOrigin`).
  */
-export function buildStage(
+export async function buildStage(
   deps: Pick<AppDeps, 'env' | 'tool'>,
   catalog: Catalog,
   service: CatalogService,
   req: BuildStageRequest,
   report: Reporter,
-): Promise<string | undefined> {
+): Promise<StageImage> {
   const name = service.config.name;
-  return stage(report, name, 'build', async () => {
+  let origin: ImageOrigin = {};
+  const checkOrigin = async (digest: string | undefined) => {
+    origin = await checkImageOrigin(
+      catalog,
+      service,
+      { tag: req.imageTag, digest },
+      req.stack,
+      req.sourceBranch,
+      deps.env.registry,
+    );
+    return origin.branch
+      ? `, built from ${origin.branch}${origin.commit ? ` ${origin.commit.slice(0, 12)}` : ''}`
+      : ', no source branch label';
+  };
+  const digest = await stage(report, name, 'build', async () => {
     if (req.renderOnly) return { value: undefined, detail: 'render only (--dry-run client)', skipped: true };
     if (req.skipBuild) {
       const found = await findImage(catalog, service, req.imageTag, req.stack, deps.env.registry);
-      return { value: found.digest, detail: found.detail, skipped: true };
+      return { value: found.digest, detail: found.detail + (await checkOrigin(found.digest)), skipped: true };
     }
     const built = await runBuild(
       catalog,
@@ -59,8 +80,10 @@ export function buildStage(
         `the registry reported no sha256 digest for ${built.image}:${built.tag}, and the strict stack ${req.stack} deploys images pinned by digest; check that the registry sends Docker-Content-Digest`,
       );
     const what = `${built.image}:${built.tag} (${built.digest || 'digest unknown'}${pinned ? ', pinned' : ''})`;
+    const from = await checkOrigin(pinned);
     return built.skipped
-      ? { value: pinned, detail: `image ${what} exists, build skipped`, skipped: true }
-      : { value: pinned, detail: `built and pushed ${what} from ${built.revision.slice(0, 12)}` };
+      ? { value: pinned, detail: `image ${what} exists, build skipped${from}`, skipped: true }
+      : { value: pinned, detail: `built and pushed ${what}${from}` };
   });
+  return { digest, origin };
 }

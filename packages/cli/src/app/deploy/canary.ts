@@ -5,11 +5,13 @@ import {
   parseManifests,
   prepareForApply,
   workloadKinds,
+  type Catalog,
   type CatalogService,
   type ReleaseRecord,
 } from '@slipway/core';
 import { Applier, ReleaseStore } from '@slipway/clients/kube';
 import { loadCatalog } from '../../catalog/load-catalog.js';
+import { openCatalog, type ValuesChoice, type ValuesSource } from '../../catalog/values-catalog.js';
 import { findService } from '../bake/bake-service.js';
 import type { AppDeps } from '../deps.js';
 import { stage, type Reporter } from '../events.js';
@@ -30,7 +32,7 @@ import {
   type Target,
 } from './engine.js';
 
-export interface CanaryOptions {
+export interface CanaryOptions extends ValuesChoice {
   stack: string;
   /** Only this cluster of the stack (`--cluster`). */
   cluster?: string;
@@ -52,7 +54,26 @@ export async function finishCanary(
   opts: CanaryOptions,
   report: Reporter,
 ): Promise<PipelineRun> {
-  const catalog = loadCatalog(opts.catalog);
+  // promote bakes stable again: a strict stack's values from a commit of its values branch; abort bakes nothing
+  const opened =
+    action === 'promote'
+      ? await openCatalog(opts.catalog, opts.stack, opts, () => deps.tool('git'))
+      : { catalog: loadCatalog(opts.catalog), close: () => {} };
+  try {
+    return await finishFrom(deps, opened, action, name, opts, report);
+  } finally {
+    opened.close();
+  }
+}
+
+async function finishFrom(
+  deps: AppDeps,
+  { catalog, values }: { catalog: Catalog; values?: ValuesSource },
+  action: 'promote' | 'abort',
+  name: string,
+  opts: CanaryOptions,
+  report: Reporter,
+): Promise<PipelineRun> {
   const service = findService(catalog, name, opts.stack);
   const connect = clusterConnections(deps, catalog, opts.kubeconfig);
   const base: Omit<EngineContext, 'kc'> = {
@@ -66,7 +87,7 @@ export async function finishCanary(
   const summaries = await clusterByCluster(
     targets,
     (target) => ({ ...base, kc: connect(target.cluster) }),
-    (ctx, target) => withDeployLock(ctx, target, () => finishOn(ctx, target, service, action)),
+    (ctx, target) => withDeployLock(ctx, target, () => finishOn(ctx, target, service, action, values)),
   );
   if (summaries.every((s) => s.result === 'skipped' || s.reason === noCanary))
     throw new InputError(
@@ -83,6 +104,7 @@ async function finishOn(
   target: Target,
   service: CatalogService,
   action: 'promote' | 'abort',
+  values: ValuesSource | undefined,
 ): Promise<DeploySummary> {
   const t0 = Date.now();
   const records = await new ReleaseStore(clusterOf(ctx)).list(target.namespace, target.service, target.stack);
@@ -111,6 +133,11 @@ async function finishOn(
       stack: target.stack,
       imageTag: canary.imageTag,
       ...(digest ? { imageDigest: digest } : {}),
+      // the canary's image, so the canary's source; the values of this catalog
+      sourceBranch: canary.sourceBranch,
+      sourceCommit: canary.sourceCommit,
+      valuesBranch: values?.branch,
+      valuesCommit: values?.commit,
       rollbackOnFailure: true,
       origin: `promote canary revision ${canary.revision}`,
     });

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { chartKinds, InputError, isStrict, limitPerKey, mapLimit, ownership, type ReleaseRecord } from '@slipway/core';
 import { Applier, ReleaseStore } from '@slipway/clients/kube';
-import { loadCatalog } from '../../catalog/load-catalog.js';
+import { openCatalog, type OpenedCatalog } from '../../catalog/values-catalog.js';
 import { assertStack } from '../bake/bake-service.js';
 import type { AppDeps } from '../deps.js';
 import { stage, type Reporter } from '../events.js';
@@ -26,6 +26,8 @@ export interface DeployOptions {
   imageTag: string;
   sourceBranch?: string;
   valuesBranch?: string;
+  /** A commit of the catalog to take the values from (`--values-ref`). */
+  valuesRef?: string;
   canary?: true;
   canaryWeight: number;
   skipBuild?: true;
@@ -60,16 +62,32 @@ export async function deploy(
 ): Promise<PipelineRun> {
   if (!name && !opts.all) throw new InputError('name a service, or pass --all');
   if (name && opts.all) throw new InputError('pass either a service or --all, not both');
+  // a strict stack's values come from a commit of its values branch, never the working tree
+  const opened = await openCatalog(opts.catalog, opts.stack, opts, () => deps.tool('git'));
+  try {
+    return await deployFrom(deps, opened, name, opts, report);
+  } finally {
+    opened.close();
+  }
+}
+
+async function deployFrom(
+  deps: AppDeps,
+  { catalog, values }: OpenedCatalog,
+  name: string | undefined,
+  opts: DeployOptions,
+  report: Reporter,
+): Promise<PipelineRun> {
   const weight = opts.canaryWeight;
   const renderOnly = opts.dryRun === 'client';
-  const catalog = loadCatalog(opts.catalog);
   const stack = opts.stack;
   assertStack(catalog, stack);
   const params: ReleaseParams = {
     stack,
     imageTag: opts.imageTag,
     sourceBranch: opts.sourceBranch,
-    valuesBranch: opts.valuesBranch,
+    valuesBranch: values?.branch ?? opts.valuesBranch,
+    valuesCommit: values?.commit,
     rollbackOnFailure: opts.rollbackOnFailure ?? isStrict(catalog.settings, stack),
     ...(opts.canary ? { canary: { weight } } : {}),
   };
@@ -103,7 +121,7 @@ export async function deploy(
   const request = { stack, imageTag: opts.imageTag, sourceBranch: opts.sourceBranch, renderOnly };
   const built = await mapLimit(services, opts.buildConcurrency, ({ service }) =>
     buildStage(deps, catalog, service, { ...request, skipBuild: opts.skipBuild === true }, report).then(
-      (digest) => ({ digest }),
+      (image) => image,
       (error: unknown) => ({ error }),
     ),
   );
@@ -117,7 +135,14 @@ export async function deploy(
         // the registry's digest of the tag: the release runs repository:tag@digest
         const build = built[index];
         if (!build || 'error' in build) throw build?.error;
-        baked = await bakeRelease(base, service, build.digest ? { ...params, imageDigest: build.digest } : params);
+        // the image's labels name the branch and commit it was built from (checked in the build stage)
+        const { branch, commit } = build.origin;
+        baked = await bakeRelease(base, service, {
+          ...params,
+          ...(build.digest ? { imageDigest: build.digest } : {}),
+          ...(branch ? { sourceBranch: branch } : {}),
+          ...(commit ? { sourceCommit: commit } : {}),
+        });
       } catch (error) {
         if (name && targets.length === 1) throw error;
         // the first cluster fails with the reason, the others report what they still run

@@ -47,7 +47,11 @@ export interface Target {
 
 export interface ReleaseParams extends BakeRequest {
   sourceBranch?: string | undefined;
+  /** The commit the image was built from (its revision label). */
+  sourceCommit?: string | undefined;
   valuesBranch?: string | undefined;
+  /** The catalog commit the values were read from. */
+  valuesCommit?: string | undefined;
   rollbackOnFailure: boolean;
   origin?: string;
 }
@@ -64,6 +68,8 @@ export interface DeploySummary {
   rollout: string;
   reason?: string;
   rolledBackTo?: number;
+  /** The catalog commit the values came from (absent: a working tree). */
+  valuesCommit?: string;
   elapsedMs: number;
 }
 
@@ -136,7 +142,9 @@ export async function bakeRelease(
     deployedBy: ctx.user,
     deployedAt: new Date().toISOString(),
     ...(params.sourceBranch ? { sourceBranch: params.sourceBranch } : {}),
+    ...(params.sourceCommit ? { sourceCommit: params.sourceCommit } : {}),
     ...(params.valuesBranch ? { valuesBranch: params.valuesBranch } : {}),
+    ...(params.valuesCommit ? { valuesCommit: params.valuesCommit } : {}),
     digest: manifestDigest(manifests, values),
     origin: params.origin ?? 'deploy',
     values,
@@ -163,7 +171,14 @@ export async function deployRelease(
     latest?.digest === baked.digest ? latest.revision : Math.max(0, ...history.map((r) => r.revision)) + 1;
   const record: ReleaseRecord = { ...baked, cluster: target.cluster, revision };
   const changes: ObjectChange[] = [];
-  const base = { ...subjectOf(target), stack: target.stack, revision, track: record.track, changes };
+  const base = {
+    ...subjectOf(target),
+    stack: target.stack,
+    revision,
+    track: record.track,
+    changes,
+    ...(record.valuesCommit ? { valuesCommit: record.valuesCommit } : {}),
+  };
   try {
     const rollout = await applyRecord(ctx, target, record, changes);
     if (!ctx.dryRun) await store().save(target.namespace, record);
