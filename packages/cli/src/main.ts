@@ -4,6 +4,7 @@ import { buildCommand } from './commands/build.js';
 import { bakeCommand } from './commands/bake.js';
 import { deployCommand } from './commands/deploy.js';
 import { devCommand } from './commands/dev.js';
+import { jenkinsCommand, pipelinesCommand } from './commands/pipelines.js';
 import { canaryCommand, historyCommand, rollbackCommand, statusCommand } from './commands/release.js';
 import { secretSyncCommand } from './commands/secret-sync.js';
 import { validateCommand } from './commands/validate.js';
@@ -27,6 +28,8 @@ program.addCommand(canaryCommand());
 program.addCommand(statusCommand());
 program.addCommand(historyCommand());
 program.addCommand(rollbackCommand());
+program.addCommand(pipelinesCommand());
+program.addCommand(jenkinsCommand());
 program.addCommand(secretSyncCommand());
 program.addCommand(devCommand());
 

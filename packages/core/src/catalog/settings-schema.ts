@@ -163,6 +163,37 @@ export const catalogSettingsSchema = z
             job: z
               .string()
               .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/, 'must be a Jenkins job name (folders with "/")'),
+            agent: z
+              .string()
+              .regex(/^[A-Za-z0-9][A-Za-z0-9._ &|!()-]{0,99}$/, 'must be a Jenkins agent label expression')
+              .default('slipway')
+              .describe('label of the agents that run slipway build (slipway, buildah or buildkit on them)'),
+            catalog: z
+              .strictObject({
+                repo: z
+                  .string()
+                  .regex(
+                    /^(https:\/\/|ssh:\/\/|git@)[^\s'"\\]+$/,
+                    'must be a git URL (https://…, ssh://… or git@host:path)',
+                  )
+                  .describe("the catalog's git repository: the job checks it out and runs its Jenkinsfile"),
+                branch: z
+                  .string()
+                  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/, 'must be a branch name')
+                  .default('main'),
+                path: z
+                  .string()
+                  .regex(/^([A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)?$/, 'must be a relative folder inside the repository')
+                  .default('')
+                  .describe('the folder of the catalog (slipway.yaml, Jenkinsfile) in the repository'),
+                credentials: z
+                  .string()
+                  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be a Jenkins credentials id')
+                  .optional()
+                  .describe('Jenkins credentials to clone it with'),
+              })
+              .optional()
+              .describe('where the build job finds the catalog (required by slipway jenkins render)'),
           })
           .describe('the Jenkins master (as named in Spinnaker) and the build job that runs slipway build'),
         chartArtifacts: chartArtifacts.default({ type: 'helm-image', account: 'helm-oci' }),

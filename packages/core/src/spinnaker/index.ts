@@ -11,6 +11,8 @@ export {
   applicationNamePattern,
   formatPipelineIssue,
   maxApplicationName,
+  PipelineRenderError,
   validatePipeline,
   type PipelineIssue,
 } from './validate-pipeline.js';
+export { groovyString, jenkinsCredentials, renderJenkinsJob, type JenkinsJobFiles } from './jenkins-job.js';

@@ -52,8 +52,8 @@ export function parameterConfig(settings: CatalogSettings, service: CatalogServi
   const branches = branchOptions(settings, stack);
   const branch = (name: string, what: string) =>
     branches
-      ? choice(name, `${what} (allowed on ${stack}: ${branches.join(', ')})`, branches, 'main')
-      : free(name, `${what} (any branch on ${stack})`, 'main');
+      ? choice(name, `${what} (allowed on ${stack}: ${branches.join(', ')})`, branches, 'master')
+      : free(name, `${what} (any branch on ${stack})`, 'master');
   return [
     free('imageTag', 'image tag to build (if absent) and deploy', resolveImageTag(service, stack) ?? ''),
     branch('sourceBranch', "branch of the service's repository to build"),

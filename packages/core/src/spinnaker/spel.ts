@@ -19,7 +19,7 @@ export const spelString = (value: string): string => `'${value.replaceAll("'", "
  * A literal string as Spinnaker shows it: each `${` becomes `${'$'}{` (the expression `'$'`,
  * then a plain `{`).
  */
-export const escapeSpel = (value: string): string => value.replaceAll('${', "${'$'}{");
+export const escapeSpel = (value: string): string => value.replaceAll('${', () => "${'$'}{"); // a function: "$'" in a replacement string means "the rest"
 
 const isSpel = (value: unknown): value is Spel =>
   typeof value === 'object' && value !== null && Object.keys(value).length === 1 && 'spel' in value;

@@ -1,3 +1,4 @@
+import { InputError } from '../errors.js';
 import { spelProblem } from './spel.js';
 
 /** A problem of a rendered pipeline: nothing is written while there is one. */
@@ -124,4 +125,13 @@ export function validatePipeline(
   for (const [key, value] of Object.entries(pipeline)) if (key !== 'stages') walk(value, undefined, key);
   for (const stage of stages) walk(stage, typeof stage.refId === 'string' ? stage.refId : undefined, '');
   return issues;
+}
+
+/** Pipelines could not be rendered or would be invalid; carries every issue. Exit code 2. */
+export class PipelineRenderError extends InputError {
+  constructor(readonly issues: readonly PipelineIssue[]) {
+    super(
+      `cannot render the pipelines (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issues.map(formatPipelineIssue).join('\n')}`,
+    );
+  }
 }

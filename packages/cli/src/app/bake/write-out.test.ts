@@ -44,6 +44,22 @@ describe('--out', () => {
     expect(readdirSync(out).sort()).toEqual(['dir.yaml', 'link.yaml']);
   });
 
+  it('writes into subfolders, refusing a link where a subfolder goes', () => {
+    const out = join(work, 'out');
+    writeOutFiles(out, [{ name: 'orders/deploy-dev.json', text: '{}' }]);
+    expect(readdirSync(join(out, 'orders'))).toEqual(['deploy-dev.json']);
+    mkdirSync(join(work, 'elsewhere'));
+    symlinkSync(join(work, 'elsewhere'), join(out, 'payments'));
+    expect(() =>
+      writeOutFiles(out, [
+        { name: 'orders/deploy-qa.json', text: '{}' },
+        { name: 'payments/deploy-dev.json', text: '{}' },
+      ]),
+    ).toThrow(/payments is a symlink; slipway does not write through it/);
+    expect(readdirSync(join(work, 'elsewhere'))).toEqual([]);
+    expect(readdirSync(join(out, 'orders'))).toEqual(['deploy-dev.json']);
+  });
+
   it('refuses /, system folders (also behind a link) and files', () => {
     symlinkSync('/usr', join(work, 'usr'));
     writeFileSync(join(work, 'file'), '');

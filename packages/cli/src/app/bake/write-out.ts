@@ -65,29 +65,45 @@ export function checkOutDir(out: string): string {
   return dir;
 }
 
-/** `checkOutDir`, and no link or folder stands where one of `names` goes. */
+/** The subfolders of a file name (`a/b/x.json`: `a`, `a/b`); names stay inside `--out`. */
+function subfolders(name: string): string[] {
+  const parts = name.split('/');
+  if (parts.some((p) => p === '' || p === '.' || p === '..'))
+    throw new Error(`bad --out file name ${JSON.stringify(name)}`);
+  return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('/'));
+}
+
+/** `checkOutDir`, and no link or folder stands where one of `names` goes (nor a link or file where a subfolder goes). */
 export function checkOutFiles(out: string, names: readonly string[]): string {
   const dir = checkOutDir(out);
-  for (const name of names) {
-    let st;
+  const refuse = (name: string, what: string) => {
+    throw new InputError(
+      `--out ${out}: ${name} is ${what}; slipway does not write through it: remove it or choose another folder`,
+    );
+  };
+  const entry = (name: string) => {
     try {
-      st = lstatSync(join(dir, name), { throwIfNoEntry: false });
+      return lstatSync(join(dir, name), { throwIfNoEntry: false });
     } catch (error) {
       throw new InputError(`--out ${out} cannot be used (${code(error)}); pass a folder you own`);
     }
-    if (st && !st.isFile()) {
-      throw new InputError(
-        `--out ${out}: ${name} is ${st.isSymbolicLink() ? 'a symlink' : 'not a regular file'}; slipway does not write through it: remove it or choose another folder`,
-      );
+  };
+  for (const name of names) {
+    for (const folder of subfolders(name)) {
+      const st = entry(folder);
+      if (st && !st.isDirectory()) refuse(folder, st.isSymbolicLink() ? 'a symlink' : 'not a folder');
     }
+    const st = entry(name);
+    if (st && !st.isFile()) refuse(name, st.isSymbolicLink() ? 'a symlink' : 'not a regular file');
   }
   return dir;
 }
 
 /**
- * Writes files into `--out`: each to a new temp file (exclusive create) renamed over the target,
- * so a symlink planted in the folder is never followed. A link or folder where a file goes is an
- * error, checked for every file before any is written.
+ * Writes files into `--out` (names may hold subfolders: `orders/deploy-dev.json`): each to a new
+ * temp file (exclusive create) renamed over the target, so a symlink planted in the folder is never
+ * followed. A link or folder where a file goes, or a link where a subfolder goes, is an error,
+ * checked for every file before any is written.
  */
 export function writeOutFiles(out: string, files: readonly { name: string; text: string }[]): string[] {
   const dir = checkOutFiles(
@@ -101,8 +117,13 @@ export function writeOutFiles(out: string, files: readonly { name: string; text:
   }
   return files.map(({ name, text }) => {
     const target = join(dir, name);
-    const temp = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+    const temp = join(dirname(target), `.${basename(name)}.${randomBytes(6).toString('hex')}.tmp`);
     try {
+      for (const folder of subfolders(name)) {
+        mkdirSync(join(dir, folder), { recursive: true });
+        // made by us or checked before: still a real folder, not a link planted since
+        if (!lstatSync(join(dir, folder)).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+      }
       const fd = openSync(temp, 'wx', 0o644);
       try {
         writeSync(fd, text);
