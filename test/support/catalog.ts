@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { resolveTool } from '@slipway/clients';
 import type { Platform } from '@slipway/dev-platform';
 
 const charts = new URL('../../charts', import.meta.url).pathname;
@@ -21,7 +23,9 @@ const testResources = { requests: { cpu: '10m', memory: '32Mi' }, limits: { memo
 
 /**
  * A catalog in a temp dir whose registry and cluster are the test platform's. The shared charts
- * are copied into it (chart refs stay inside the catalog).
+ * are copied into it (chart refs stay inside the catalog). With `{ git: true }` the folder is a
+ * git repository whose branch master holds the files as written (strict stacks read their
+ * values from a commit); `commit` and `checkout` change it.
  */
 export class TestCatalog {
   readonly dir = mkdtempSync(join(tmpdir(), 'slipway-catalog-'));
@@ -33,6 +37,7 @@ export class TestCatalog {
     platform: Platform,
     services: readonly TestService[],
     topology?: { clusters: Record<string, string>; products: Record<string, Record<string, string[]>> },
+    options: { git?: boolean } = {},
   ) {
     for (const chart of ['workload', 'routing'])
       cpSync(join(charts, chart), join(this.dir, 'charts', chart), { recursive: true });
@@ -64,6 +69,38 @@ export class TestCatalog {
     };
     writeFileSync(join(this.dir, 'slipway.yaml'), stringify(slipway));
     for (const s of services) this.write(s);
+    if (options.git) {
+      this.git('init', '--quiet', '--initial-branch', 'master');
+      this.commit('catalog');
+    }
+  }
+
+  /** Runs git in the catalog (no user or system config), returning its output. */
+  git(...args: string[]): string {
+    return execFileSync(resolveTool('git'), ['-C', this.dir, ...args], {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env['PATH'],
+        GIT_CONFIG_GLOBAL: '/dev/null',
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_AUTHOR_NAME: 'test',
+        GIT_AUTHOR_EMAIL: 'test@slipway.local',
+        GIT_COMMITTER_NAME: 'test',
+        GIT_COMMITTER_EMAIL: 'test@slipway.local',
+      },
+    }).trim();
+  }
+
+  /** Commits every file on the current branch; returns the commit id. */
+  commit(message: string): string {
+    this.git('add', '--all');
+    this.git('commit', '--quiet', '--allow-empty', '--message', message);
+    return this.git('rev-parse', 'HEAD');
+  }
+
+  /** Switches to a branch, creating it from the current commit when asked. */
+  checkout(branch: string, create = false): void {
+    this.git('checkout', '--quiet', ...(create ? ['-b'] : []), branch);
   }
 
   /** Writes (or rewrites) a service's files. */

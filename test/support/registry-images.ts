@@ -2,19 +2,26 @@ import { createHash } from 'node:crypto';
 
 /**
  * Pushes a minimal OCI image (an empty config, no layers) under a tag through the registry's
- * HTTP API with Basic auth: enough for the deploy's "image exists" check, and fast.
+ * HTTP API with Basic auth: enough for the deploy's "image exists" check, and fast. `labels` go
+ * into the config (`config.Labels`), as a build's would (`imageBuiltFrom`).
  */
 export async function pushEmptyImage(
   registry: { host: string; username: string; password: string },
   name: string,
   tag: string,
+  labels?: Record<string, string>,
 ): Promise<void> {
   const base = `http://${registry.host}/v2/${name}`;
   const auth = {
     authorization: `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}`,
   };
   const config = Buffer.from(
-    JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }),
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      ...(labels ? { config: { Labels: labels } } : {}),
+      rootfs: { type: 'layers', diff_ids: [] },
+    }),
   );
   const digest = `sha256:${createHash('sha256').update(config).digest('hex')}`;
   const start = await fetch(`${base}/blobs/uploads/`, { method: 'POST', headers: auth });
@@ -40,3 +47,10 @@ export async function pushEmptyImage(
   });
   if (res.status !== 201) throw new Error(`manifest put: ${res.status} ${await res.text()}`);
 }
+
+/** The labels `slipway build` gives an image built from `branch` at `revision`. */
+export const imageBuiltFrom = (branch: string, revision = 'a'.repeat(40)) => ({
+  'org.opencontainers.image.source': 'git@git.local:shop/orders.git',
+  'org.opencontainers.image.revision': revision,
+  'dev.slipway.source-branch': branch,
+});

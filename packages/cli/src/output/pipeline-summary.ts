@@ -16,7 +16,8 @@ export function renderPipelineRun(report: Reporter, output: 'text' | 'json', run
     const mark = { succeeded: '✓', failed: '✗', skipped: '-' }[s.result];
     const rollback = s.rolledBackTo ? `; rolled back to revision ${s.rolledBackTo}` : '';
     const where = s.cluster ? `${s.stack} @${s.cluster}` : s.stack;
-    return `${mark} ${s.service} → ${where} revision ${s.revision} (${s.track}): ${s.result}${s.changes.length ? ` — ${describeChanges(s.changes)}` : ''}\n    rollout: ${s.rollout}${rollback}`;
+    const values = s.valuesCommit ? `\n    values: commit ${s.valuesCommit.slice(0, 12)}` : '';
+    return `${mark} ${s.service} → ${where} revision ${s.revision} (${s.track}): ${s.result}${s.changes.length ? ` — ${describeChanges(s.changes)}` : ''}\n    rollout: ${s.rollout}${rollback}${values}`;
   });
   result(`${lines.join('\n')}\ntotal ${(run.elapsedMs / 1000).toFixed(1)}s`);
 }

@@ -85,7 +85,10 @@ function renderEntries(
       r.result === 'failed' ? `failed (${r.reason ?? '?'})` : r.result,
       when(r.deployedAt),
       r.deployedBy,
-      [r.sourceBranch, r.valuesBranch].filter(Boolean).join('/') || '-',
+      // source/values, the values commit after "@"
+      [r.sourceBranch, `${r.valuesBranch ?? ''}${r.valuesCommit ? `@${r.valuesCommit.slice(0, 12)}` : ''}`]
+        .filter(Boolean)
+        .join('/') || '-',
       r.origin,
     ]),
   ]);

@@ -25,6 +25,8 @@ export interface ReleaseStatus {
   /** The running stable revision and its image tag (null: none succeeded yet). */
   revision: number | null;
   imageTag: string | null;
+  /** The catalog commit the running stable revision's values came from. */
+  valuesCommit?: string;
   ready: number;
   desired: number;
   canaryWeight?: number;
@@ -113,6 +115,7 @@ async function clusterStatus(
         namespace: last.namespace,
         revision: stable?.revision ?? null,
         imageTag: stable?.imageTag ?? null,
+        ...(stable?.valuesCommit ? { valuesCommit: stable.valuesCommit } : {}),
         ready: replicas?.ready ?? 0,
         desired: replicas?.desired ?? 0,
         ...(canaryWeight === undefined ? {} : { canaryWeight }),
