@@ -197,7 +197,8 @@ export async function startPlatform(options: StartOptions): Promise<Platform> {
     await Promise.all(ks.flatMap((k) => controllers.map((c) => launch(clusterProcessName(c, k)))));
     await mapLimit(ks, 2, (k) => configureKube(layout, k, nodes));
     const which = ks.length === 1 ? 'cluster' : `${ks.length} clusters`;
-    progress(`${which} configured: ${nodes} kwok nodes Ready, Istio CRDs installed (${seconds(t0)})`);
+    const each = ks.length === 1 ? '' : ' in each';
+    progress(`${which} configured: ${nodes} kwok nodes Ready${each}, Istio CRDs installed (${seconds(t0)})`);
   };
   const tasks: Record<Piece, () => Promise<void>> = {
     kube,

@@ -12,7 +12,7 @@ export function renderEndpoints(p: Platform): string {
       ['kubeconfig', `${p.kube.kubeconfigPath} (current context ${p.clusters[0]?.context ?? 'slipway-dev'})`],
       ...Object.values(p.vaults).map((v) => [
         v.server === 'openbao' ? 'openbao' : 'vault (hashicorp)',
-        `${v.address} (KV v2 at ${v.kvMount}/, auth/kubernetes)`,
+        `${v.address} (KV v2 at ${v.kvMount}/, auth/kubernetes${p.clusters.length > 1 ? ` of ${p.clusters[0]?.context}` : ''})`,
       ]),
       ['registry', `${p.registry.host} (user ${p.registry.username})`],
       ['git (ssh)', p.git.url('<repo>')],
