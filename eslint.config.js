@@ -44,6 +44,7 @@ export default tseslint.config(
   // the pure core, and the dev platform's plan: no I/O and no environment (docs/architecture.md)
   pure(['packages/core/src/**/*.ts'], 'packages/core is pure: do I/O in packages/clients'),
   pure(['packages/dev-platform/src/plan/**/*.ts'], 'dev-platform/src/plan is pure: do I/O in the launcher beside it'),
+  pure(['packages/serve/src/pure/**/*.ts'], 'serve/src/pure is pure: do I/O in the server files beside it'),
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   // plain Node scripts (bench, scripts): Node's globals
   { files: ['**/*.mjs'], rules: { 'no-undef': 'off' } },

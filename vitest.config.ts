@@ -15,6 +15,7 @@ export default defineConfig({
     alias: {
       '@slipway/core': src('core'),
       '@slipway/clients/kube': fileURLToPath(new URL('./packages/clients/src/kube/index.ts', import.meta.url)),
+      '@slipway/clients/gate': fileURLToPath(new URL('./packages/clients/src/gate/index.ts', import.meta.url)),
       '@slipway/clients/vault-transport': fileURLToPath(
         new URL('./packages/clients/src/vault-transport.ts', import.meta.url),
       ),
@@ -22,6 +23,7 @@ export default defineConfig({
       '@slipway/cli': src('cli'),
       '@slipway/dev-platform': src('dev-platform'),
       '@slipway/secret-sync': src('secret-sync'),
+      '@slipway/serve': src('serve'),
     },
   },
   test: {

@@ -7,6 +7,7 @@ import { devCommand } from './commands/dev.js';
 import { jenkinsCommand, pipelinesCommand } from './commands/pipelines.js';
 import { canaryCommand, historyCommand, rollbackCommand, statusCommand } from './commands/release.js';
 import { secretSyncCommand } from './commands/secret-sync.js';
+import { serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
 import { readEnv } from './env.js';
 import { describeError, redact } from './errors.js';
@@ -31,6 +32,7 @@ program.addCommand(rollbackCommand());
 program.addCommand(pipelinesCommand());
 program.addCommand(jenkinsCommand());
 program.addCommand(secretSyncCommand());
+program.addCommand(serveCommand());
 program.addCommand(devCommand());
 
 // usage errors exit 2 on every subcommand, as at the top level

@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { InputError, isStrict, type Catalog } from '@slipway/core';
+import { parseUsersFile, serve, type RunRequest, type ServeEngine } from '@slipway/serve';
+import { loadCatalog } from '../catalog/load-catalog.js';
+import { clusterConnections } from './deploy/cluster.js';
+import { deploy, type DeployOptions } from './deploy/deploy.js';
+import type { ReleaseParams } from './deploy/engine.js';
+import { checkPreconditions } from './deploy/preconditions.js';
+import { releaseStatus } from './release/status.js';
+import { appDeps, type AppDeps } from './deps.js';
+
+export interface ServeFlags {
+  catalog: string;
+  listen: { host: string; port: number };
+  users: string;
+  runsNamespace: string;
+  runsCluster?: string;
+  publicUrl?: string;
+  hookSecrets?: string;
+  insecureCookies?: true;
+  timeout: number;
+  shutdownGrace: number;
+  helm?: string;
+}
+
+/** The release parameters of a request, as `slipway deploy` makes them from its flags. */
+const paramsOf = (catalog: Catalog, r: RunRequest): ReleaseParams => ({
+  stack: r.stack,
+  imageTag: r.imageTag,
+  sourceBranch: r.sourceBranch,
+  valuesBranch: r.valuesBranch,
+  rollbackOnFailure: isStrict(catalog.settings, r.stack),
+  ...(r.canary ? { canary: { weight: r.canaryWeight ?? 10 } } : {}),
+});
+
+/** The engine `slipway serve` runs: the CLI's own deploy and status. */
+export function serveEngine(deps: AppDeps, flags: ServeFlags): ServeEngine {
+  const catalog = () => loadCatalog(flags.catalog);
+  return {
+    catalog,
+    check: (request) => {
+      const c = catalog();
+      checkPreconditions(c, request.service, paramsOf(c, request));
+    },
+    deploy: async (request, user, report) => {
+      const opts: DeployOptions = {
+        stack: request.stack,
+        imageTag: request.imageTag,
+        ...(request.sourceBranch ? { sourceBranch: request.sourceBranch } : {}),
+        ...(request.valuesBranch ? { valuesBranch: request.valuesBranch } : {}),
+        ...(request.canary ? { canary: true } : {}),
+        canaryWeight: request.canaryWeight ?? 10,
+        ...(request.skipBuild ? { skipBuild: true } : {}),
+        buildConcurrency: 1,
+        timeout: flags.timeout,
+        catalog: flags.catalog,
+        ...(flags.helm ? { helm: flags.helm } : {}),
+      };
+      // the signed-in user deploys: the lock holder and the history name them
+      const run = await deploy({ ...deps, env: { ...deps.env, user } }, request.service, opts, (e) => report({ ...e }));
+      return run.summaries.map((s) => ({
+        service: s.service,
+        cluster: s.cluster,
+        result: s.result,
+        revision: s.revision,
+        ...(s.reason ? { reason: s.reason } : {}),
+      }));
+    },
+    status: () => releaseStatus(deps, undefined, { catalog: flags.catalog, clusterTimeout: 10_000 }),
+    runsCluster: () => {
+      const c = catalog();
+      const name = flags.runsCluster ?? Object.keys(c.settings.clusters)[0];
+      if (!name || !c.settings.clusters[name])
+        throw new InputError(
+          `--runs-cluster ${name ?? '(none)'} is not a cluster of the catalog (its clusters: ${Object.keys(c.settings.clusters).join(', ')})`,
+        );
+      return clusterConnections(deps, c)(name);
+    },
+  };
+}
+
+/** `slipway serve`: reads the users file and the catalog once up front (bad input: exit 2), then serves. */
+export async function serveApp(flags: ServeFlags): Promise<void> {
+  const deps = appDeps();
+  let text: string;
+  try {
+    text = readFileSync(flags.users, 'utf8');
+  } catch (error) {
+    throw new InputError(
+      `cannot read --users ${flags.users}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  const users = parseUsersFile(text, flags.users);
+  loadCatalog(flags.catalog);
+  const loopback = ['127.0.0.1', '::1', 'localhost'].includes(flags.listen.host);
+  if (flags.insecureCookies && !loopback)
+    throw new InputError('--insecure-cookies is only for a loopback --listen address (127.0.0.1, ::1, localhost)');
+  await serve({
+    engine: serveEngine(deps, flags),
+    users,
+    runsNamespace: flags.runsNamespace,
+    secureCookies: !flags.insecureCookies,
+    ...(flags.publicUrl ? { publicUrl: flags.publicUrl } : {}),
+    host: flags.listen.host,
+    port: flags.listen.port,
+    graceMs: flags.shutdownGrace,
+    onListening: (url) => process.stderr.write(`slipway serve: listening on ${url}\n`),
+  });
+}

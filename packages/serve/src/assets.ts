@@ -1,0 +1,69 @@
+/**
+ * The page's only script and stylesheet, served from /assets (no build step, nothing fetched from
+ * elsewhere). The script follows a run page's events over SSE and updates its stage rows.
+ */
+export const appJs = `'use strict';
+(function () {
+  var state = document.getElementById('run-state');
+  if (!state || state.textContent !== 'running') return;
+  var id = state.getAttribute('data-run');
+  var tbody = document.querySelector('#stages tbody');
+  var log = document.getElementById('log');
+  var last = log.getAttribute('data-last') || '0';
+  function text(tag, value, cls) {
+    var el = document.createElement(tag);
+    el.textContent = value == null ? '' : String(value);
+    if (cls) el.className = cls;
+    return el;
+  }
+  var source = new EventSource('/api/runs/' + encodeURIComponent(id) + '/events?after=' + encodeURIComponent(last));
+  source.addEventListener('run-event', function (m) {
+    var e = JSON.parse(m.data);
+    if (e.type === 'stage' && e.stage) {
+      var key = (e.service || '') + '/' + (e.cluster || '') + '/' + e.stage;
+      var row = Array.prototype.find.call(tbody.rows, function (r) { return r.getAttribute('data-key') === key; });
+      if (!row) { row = document.createElement('tr'); row.setAttribute('data-key', key); tbody.appendChild(row); }
+      row.replaceChildren(text('td', e.service), text('td', e.cluster), text('td', e.stage),
+        text('td', e.state, 'state-' + e.state), text('td', ((e.elapsedMs || 0) / 1000).toFixed(1) + ' s'), text('td', e.detail));
+    } else if (e.type === 'warning' || e.type === 'progress') {
+      log.appendChild(text('li', (e.service || '') + (e.cluster ? ' @' + e.cluster : '') + ': ' + (e.message || ''), e.type));
+    }
+  });
+  source.addEventListener('run-end', function (m) {
+    var run = JSON.parse(m.data);
+    state.textContent = run.state;
+    state.className = 'state-' + run.state;
+    document.getElementById('run-reason').textContent = run.reason || '';
+    source.close();
+  });
+})();
+`;
+
+export const appCss = `
+:root { font-family: system-ui, sans-serif; color: #1b1f24; background: #fff; }
+body { margin: 0; }
+header { display: flex; align-items: center; gap: 1.5rem; padding: 0.6rem 1.5rem; background: #1b3a5c; color: #fff; }
+header a { color: #fff; }
+.brand { font-weight: 700; font-size: 1.2rem; text-decoration: none; }
+.signout { margin-left: auto; display: flex; gap: 0.5rem; align-items: center; }
+main { padding: 1rem 1.5rem; max-width: 1400px; }
+table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
+caption { text-align: left; color: #555; padding-bottom: 0.4rem; }
+th, td { border: 1px solid #d0d7de; padding: 0.45rem 0.6rem; text-align: left; vertical-align: top; }
+thead th { background: #f0f3f6; }
+.cluster { margin-bottom: 0.4rem; }
+.cluster-name { display: inline-block; min-width: 4rem; color: #555; }
+.canary { color: #8250df; }
+.none { color: #999; text-align: center; }
+.bad, .state-failed, .state-interrupted, .error { color: #b42318; }
+.state-succeeded { color: #1a7f37; }
+.state-running { color: #9a6700; }
+.error { font-weight: 600; white-space: pre-wrap; }
+.rule { color: #555; margin: 0.2rem 0 0.6rem; }
+.stacked { display: grid; grid-template-columns: max-content minmax(14rem, 28rem); gap: 0.5rem 1rem; align-items: center; }
+.stacked .check, .stacked button, .stacked .rule { grid-column: 2; }
+.button, button { display: inline-block; padding: 0.35rem 0.9rem; border: 1px solid #1b3a5c; border-radius: 4px; background: #1b3a5c; color: #fff; text-decoration: none; font: inherit; cursor: pointer; }
+a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
+.log { font-family: ui-monospace, monospace; font-size: 0.9rem; }
+.log .warning { color: #9a6700; }
+`;

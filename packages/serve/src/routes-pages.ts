@@ -1,0 +1,43 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { boardOf } from './pure/board.js';
+import { runIdPattern } from './pure/run-state.js';
+import { boardPage, deployPage, notFoundPage, runPage, runsPage, type PageContext } from './pure/views.js';
+import type { ServeContext } from './server.js';
+
+const pageContext = (request: FastifyRequest): PageContext => ({
+  csrf: request.session?.csrf ?? '',
+  ...(request.session?.user ? { user: request.session.user } : {}),
+});
+
+/** The server-rendered page: board, deploy form, runs, run. */
+export function pageRoutes(app: FastifyInstance, ctx: ServeContext): void {
+  app.get('/', async (request, reply) => {
+    const board = boardOf(ctx.engine.catalog(), await ctx.engine.status());
+    return reply.type('text/html; charset=utf-8').send(boardPage(pageContext(request), board));
+  });
+
+  app.get('/deploy', (request, reply) => {
+    const q = request.query as { service?: string; stack?: string };
+    const form = {
+      ...(typeof q.service === 'string' ? { service: q.service } : {}),
+      ...(typeof q.stack === 'string' ? { stack: q.stack } : {}),
+    };
+    return reply.type('text/html; charset=utf-8').send(deployPage(pageContext(request), ctx.engine.catalog(), form));
+  });
+
+  app.get('/runs', async (request, reply) => {
+    const runs = await ctx.runs.list();
+    return reply.type('text/html; charset=utf-8').send(runsPage(pageContext(request), runs.slice(0, 200)));
+  });
+
+  app.get('/runs/:id', async (request, reply) => {
+    const id = (request.params as { id: string }).id;
+    const run = runIdPattern.test(id) ? await ctx.runs.get(id) : undefined;
+    if (!run)
+      return reply
+        .code(404)
+        .type('text/html; charset=utf-8')
+        .send(notFoundPage(pageContext(request), `no run ${id}`));
+    return reply.type('text/html; charset=utf-8').send(runPage(pageContext(request), run));
+  });
+}

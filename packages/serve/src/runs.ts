@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { EngineEvent, ServeEngine } from './engine.js';
+import type { RunStore } from './run-store.js';
+import {
+  appendEvent,
+  failRun,
+  finishRun,
+  interruptRun,
+  newRun,
+  runId,
+  type RunEvent,
+  type RunRecord,
+  type RunRequest,
+  type RunTrigger,
+} from './pure/run-state.js';
+
+/** What a live run tells its listeners (the SSE streams): each event, then the end. */
+export type RunUpdate = { kind: 'event'; event: RunEvent } | { kind: 'end'; run: RunRecord };
+
+/** Told when a run starts and when it ends (notifications, metrics); their failures never fail a run. */
+export interface RunObserver {
+  started?: (run: RunRecord) => void | Promise<void>;
+  finished?: (run: RunRecord) => void | Promise<void>;
+}
+
+interface LiveRun {
+  run: RunRecord;
+  listeners: Set<(update: RunUpdate) => void>;
+  /** The record's save in flight, and whether a newer state waits for the next one. */
+  saving?: Promise<void>;
+  dirty: boolean;
+}
+
+/**
+ * Runs: each one starts the engine in the background, records every event, saves the record to
+ * the cluster (coalesced: at most one save in flight per run, the latest state always saved last)
+ * and streams the events to listeners.
+ */
+export class Runs {
+  readonly #live = new Map<string, LiveRun>();
+  readonly #finishing = new Set<Promise<void>>();
+
+  constructor(
+    private readonly engine: ServeEngine,
+    private readonly store: RunStore,
+    private readonly log: FastifyBaseLogger,
+    private readonly observers: readonly RunObserver[] = [],
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Marks the runs a stopped process left running as interrupted; returns them. */
+  async recover(): Promise<RunRecord[]> {
+    const left = await this.store.list({ state: 'running' });
+    const mine = new Set(this.#live.keys());
+    const interrupted = left.filter((r) => !mine.has(r.id)).map((r) => interruptRun(r, this.now().toISOString()));
+    for (const run of interrupted) await this.store.save(run);
+    return interrupted;
+  }
+
+  /** Saves the new run, then starts the engine; the run's record is returned at once. */
+  async start(request: RunRequest, user: string, trigger: RunTrigger): Promise<RunRecord> {
+    const id = runId(this.now().getTime(), randomBytes(6).toString('hex'));
+    const run = newRun(id, request, user, trigger, this.now().toISOString());
+    await this.store.save(run);
+    const live: LiveRun = { run, listeners: new Set(), dirty: false };
+    this.#live.set(id, live);
+    this.#observe('started', run);
+    const done = this.#execute(live).finally(() => this.#finishing.delete(done));
+    this.#finishing.add(done);
+    return run;
+  }
+
+  async #execute(live: LiveRun): Promise<void> {
+    const { request, user } = live.run;
+    const report = (event: EngineEvent) => {
+      if (live.run.state !== 'running') return;
+      const before = live.run.events.length;
+      live.run = appendEvent(live.run, event, this.now().toISOString());
+      const added = live.run.events.length > before ? live.run.events.at(-1) : undefined;
+      if (added) this.#tell(live, { kind: 'event', event: added });
+      this.#save(live);
+    };
+    try {
+      const summaries = await this.engine.deploy(request, user, report);
+      if (live.run.state === 'running') live.run = finishRun(live.run, summaries, this.now().toISOString());
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (live.run.state === 'running') live.run = failRun(live.run, reason, this.now().toISOString());
+    }
+    this.#save(live);
+    await this.#flush(live);
+    this.#live.delete(live.run.id);
+    this.#tell(live, { kind: 'end', run: live.run });
+    this.#observe('finished', live.run);
+  }
+
+  /** A run: live from memory, else from the cluster. */
+  async get(id: string): Promise<RunRecord | undefined> {
+    return this.#live.get(id)?.run ?? this.store.get(id);
+  }
+
+  list(filter: { service?: string; stack?: string } = {}): Promise<RunRecord[]> {
+    return this.store.list(filter);
+  }
+
+  /**
+   * Listens to a live run; returns undefined when it is not running here (it has ended: its record
+   * has every event).
+   */
+  subscribe(id: string, listener: (update: RunUpdate) => void): { run: RunRecord; stop: () => void } | undefined {
+    const live = this.#live.get(id);
+    if (!live) return undefined;
+    live.listeners.add(listener);
+    return { run: live.run, stop: () => live.listeners.delete(listener) };
+  }
+
+  /** How many runs this process runs now. */
+  get running(): number {
+    return this.#live.size;
+  }
+
+  /** Waits for the running runs to end (graceful shutdown). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.#finishing]);
+  }
+
+  /** Records the runs still running as interrupted (shutdown without waiting). */
+  async interruptAll(why: string): Promise<void> {
+    for (const live of this.#live.values()) {
+      live.run = interruptRun(live.run, this.now().toISOString(), why);
+      this.#save(live);
+      await this.#flush(live);
+    }
+  }
+
+  #tell(live: LiveRun, update: RunUpdate): void {
+    for (const listener of live.listeners) listener(update);
+  }
+
+  #save(live: LiveRun): void {
+    if (live.saving) {
+      live.dirty = true;
+      return;
+    }
+    const snapshot = live.run;
+    live.saving = this.store
+      .save(snapshot)
+      .catch((error: unknown) => this.log.error({ err: error, run: snapshot.id }, 'saving the run record failed'))
+      .finally(() => {
+        live.saving = undefined;
+        if (live.dirty) {
+          live.dirty = false;
+          this.#save(live);
+        }
+      });
+  }
+
+  async #flush(live: LiveRun): Promise<void> {
+    while (live.saving) await live.saving;
+  }
+
+  #observe(what: 'started' | 'finished', run: RunRecord): void {
+    for (const observer of this.observers) {
+      const fn = observer[what];
+      if (!fn) continue;
+      Promise.resolve()
+        .then(() => fn(run))
+        .catch((error: unknown) => this.log.error({ err: error, run: run.id }, `a run observer failed (${what})`));
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** A browser's session: its CSRF token from the first page, its user once signed in. */
+export interface Session {
+  id: string;
+  csrf: string;
+  user?: string;
+  lastSeenMs: number;
+}
+
+const token = () => randomBytes(32).toString('base64url');
+
+/**
+ * Sessions in memory (a restart signs everyone out; run records are in the cluster). A session
+ * idle longer than `idleMs` is gone; signing in replaces the session id (no fixation).
+ */
+export class Sessions {
+  readonly #byId = new Map<string, Session>();
+
+  constructor(
+    private readonly idleMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(id: string | undefined): Session | undefined {
+    if (!id) return undefined;
+    const session = this.#byId.get(id);
+    if (!session) return undefined;
+    if (this.now() - session.lastSeenMs > this.idleMs) {
+      this.#byId.delete(id);
+      return undefined;
+    }
+    session.lastSeenMs = this.now();
+    return session;
+  }
+
+  create(user?: string): Session {
+    this.#sweep();
+    const session: Session = { id: token(), csrf: token(), lastSeenMs: this.now(), ...(user ? { user } : {}) };
+    this.#byId.set(session.id, session);
+    return session;
+  }
+
+  /** A new session for `user` in place of `old`. */
+  signIn(old: Session | undefined, user: string): Session {
+    if (old) this.#byId.delete(old.id);
+    return this.create(user);
+  }
+
+  end(session: Session): void {
+    this.#byId.delete(session.id);
+  }
+
+  #sweep(): void {
+    const now = this.now();
+    for (const [id, s] of this.#byId) if (now - s.lastSeenMs > this.idleMs) this.#byId.delete(id);
+  }
+}
+
+/** Constant-time comparison of a submitted CSRF token with the session's. */
+export function csrfMatches(session: Session, submitted: unknown): boolean {
+  if (typeof submitted !== 'string' || submitted.length === 0) return false;
+  const a = Buffer.from(session.csrf);
+  const b = Buffer.from(submitted);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

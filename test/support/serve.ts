@@ -1,0 +1,121 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import bcrypt from 'bcryptjs';
+import { slipwayBin } from './cli.js';
+
+/** A users file (`name:bcrypt-hash`) with the given users and passwords. */
+export function usersFile(users: Record<string, string>): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'slipway-users-')), 'users');
+  writeFileSync(
+    file,
+    Object.entries(users)
+      .map(([name, password]) => `${name}:${bcrypt.hashSync(password, 4)}\n`)
+      .join(''),
+    { mode: 0o600 },
+  );
+  return file;
+}
+
+export interface RunningServe {
+  url: string;
+  child: ChildProcess;
+  /** Everything the server logged so far (JSON lines on stdout, messages on stderr). */
+  output: () => string;
+  /** Stops it with the signal and waits for the exit; resolves with the exit code. */
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+
+/** Starts the built `slipway serve` on a free loopback port and waits until it listens. */
+export function startServe(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunningServe> {
+  const child = spawn(
+    process.execPath,
+    [slipwayBin, 'serve', '--listen', '127.0.0.1:0', '--insecure-cookies', ...args],
+    { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const onData = (b: Buffer) => {
+      output += b.toString();
+      const m = /slipway serve: listening on (http:\/\/\S+)/.exec(output);
+      if (m?.[1])
+        resolve({
+          url: m[1],
+          child,
+          output: () => output,
+          stop: async (signal = 'SIGTERM') => {
+            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+            return exited;
+          },
+        });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then((code) => reject(new Error(`slipway serve exited (${code}) before listening:\n${output}`)));
+  });
+}
+
+/** A signed-in browser-like client: the session cookie and the CSRF token of its pages. */
+export interface ServeClient {
+  cookie: string;
+  csrf: string;
+  get: (path: string) => Promise<Response>;
+  post: (path: string, body: unknown) => Promise<Response>;
+}
+
+const cookieOf = (res: Response) => /^([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1] ?? '';
+const csrfOf = (html: string) => /name="(?:csrf-token|_csrf)" (?:content|value)="([^"]+)"/.exec(html)?.[1] ?? '';
+
+/** Signs in through the login form, as a browser does. */
+export async function signIn(url: string, user: string, password: string): Promise<ServeClient> {
+  const login = await fetch(`${url}/login`);
+  let cookie = cookieOf(login);
+  const form = new URLSearchParams({ _csrf: csrfOf(await login.text()), username: user, password });
+  const res = await fetch(`${url}/login`, { method: 'POST', body: form, headers: { cookie }, redirect: 'manual' });
+  if (res.status !== 303) throw new Error(`sign-in answered ${res.status}`);
+  cookie = cookieOf(res);
+  const board = await fetch(`${url}/deploy`, { headers: { cookie } });
+  const csrf = csrfOf(await board.text());
+  return {
+    cookie,
+    csrf,
+    get: (path) => fetch(`${url}${path}`, { headers: { cookie }, redirect: 'manual' }),
+    post: (path, body) =>
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrf },
+        body: JSON.stringify(body),
+        redirect: 'manual',
+      }),
+  };
+}
+
+/** One server-sent event. */
+export interface SseEvent {
+  event: string;
+  id?: string;
+  data: unknown;
+}
+
+/** Reads an SSE stream to its end (a run's stream ends with `run-end`). */
+export async function readSse(res: Response): Promise<SseEvent[]> {
+  const text = await res.text();
+  return text
+    .split('\n\n')
+    .filter((block) => block.trim() !== '')
+    .map((block) => {
+      const fields = new Map(
+        block.split('\n').map((line) => {
+          const colon = line.indexOf(':');
+          return [line.slice(0, colon), line.slice(colon + 1).trimStart()] as const;
+        }),
+      );
+      return {
+        event: fields.get('event') ?? 'message',
+        ...(fields.has('id') ? { id: fields.get('id') } : {}),
+        data: JSON.parse(fields.get('data') ?? 'null') as unknown,
+      };
+    });
+}
