@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { serviceClusters } from '../catalog/clusters.js';
+import { didYouMean } from '../catalog/did-you-mean.js';
 import { chartArtifactProblem } from './artifacts.js';
 import { buildPipeline } from './pipeline.js';
 import { finalize } from './spel.js';
@@ -53,14 +54,21 @@ export function renderPipelines(
     );
   for (const chart of ['workload', 'routing'] as const) {
     const problem = chartArtifactProblem(settings, chart);
-    if (problem) issues.push(catalogIssue(problem, 'see spinnaker.chartArtifacts in docs/clusters.md'));
+    if (problem) issues.push(catalogIssue(problem, 'see the spinnaker section of examples/catalog/slipway.yaml'));
   }
-  if (opts.service !== undefined && !catalog.services.has(opts.service))
-    issues.push(catalogIssue(`no service "${opts.service}" in the catalog`, 'name a folder of services/'));
-  if (opts.stack !== undefined && !(opts.stack in settings.stacks))
+  const unknown = (what: string, name: string, known: string[], where: string) => {
+    const suggestion = didYouMean(name, known);
     issues.push(
-      catalogIssue(`no stack "${opts.stack}" in slipway.yaml`, `use one of ${Object.keys(settings.stacks).join(', ')}`),
+      catalogIssue(
+        `no ${what} "${name}" in ${where}`,
+        suggestion ? `did you mean "${suggestion}"?` : `use one of ${known.join(', ')}`,
+      ),
     );
+  };
+  if (opts.service !== undefined && !catalog.services.has(opts.service))
+    unknown('service', opts.service, [...catalog.services.keys()], 'the catalog');
+  if (opts.stack !== undefined && !(opts.stack in settings.stacks))
+    unknown('stack', opts.stack, Object.keys(settings.stacks), 'slipway.yaml');
   if (issues.length > 0) return { pipelines: [], issues };
 
   const pipelines: RenderedPipeline[] = [];

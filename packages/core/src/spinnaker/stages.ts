@@ -35,7 +35,6 @@ export function preconditionsStage(ctx: StageContext, refId: string): Stage {
   return {
     name: 'Check preconditions',
     preconditions: preconditions(ctx.settings, ctx.service, ctx.stack).map((check) => ({
-      cloudProvider: 'kubernetes',
       context: { expression: check.expression, failureMessage: check.failureMessage },
       failPipeline: true,
       type: 'expression',
@@ -146,6 +145,7 @@ export function deployStage(
   return {
     account: opts.account,
     cloudProvider: 'kubernetes',
+    manifestArtifactAccount: 'embedded-artifact',
     manifestArtifactId: output?.id,
     moniker: { app: ctx.service.config.name },
     name: opts.name,
