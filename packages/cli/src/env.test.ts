@@ -15,6 +15,12 @@ describe('readEnv', () => {
     expect(readEnv({})).toMatchObject({ debug: false, user: undefined, lockTtlSeconds: 30, registry: {} });
   });
 
+  it("reads Gate's credentials, empty as unset", () => {
+    const env = readEnv({ SLIPWAY_GATE_TOKEN: 't0ken', SLIPWAY_GATE_USERNAME: '', SLIPWAY_GATE_CERT: '/c.pem' });
+    expect(env.gate).toEqual({ token: 't0ken', cert: '/c.pem' });
+    expect(readEnv({}).gate).toEqual({});
+  });
+
   it('refuses a lock TTL that is not a whole number of seconds', () => {
     for (const bad of ['0', '1.5', 'soon'])
       expect(() => readEnv({ SLIPWAY_LOCK_TTL_SECONDS: bad })).toThrow(InputError);

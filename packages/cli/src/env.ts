@@ -14,6 +14,13 @@ export interface SlipwayEnv {
   lockTtlSeconds: number;
   /** SLIPWAY_REGISTRY_USERNAME / SLIPWAY_REGISTRY_PASSWORD: the registry's credentials. */
   registry: { username?: string; password?: string };
+  /**
+   * Spinnaker Gate's credentials for `slipway pipelines plan|apply`: SLIPWAY_GATE_TOKEN (Bearer),
+   * else SLIPWAY_GATE_USERNAME / SLIPWAY_GATE_PASSWORD (Basic); SLIPWAY_GATE_CERT / SLIPWAY_GATE_KEY
+   * (x509 client certificate, PEM files) and SLIPWAY_GATE_CA (Gate's CA, PEM file), each
+   * overridden by its flag.
+   */
+  gate: { token?: string; username?: string; password?: string; cert?: string; key?: string; ca?: string };
   /** The whole environment: for tool resolution and child processes. */
   process: NodeJS.ProcessEnv;
 }
@@ -27,9 +34,21 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): SlipwayEnv {
     user: value('SLIPWAY_USER'),
     lockTtlSeconds: positiveInteger('SLIPWAY_LOCK_TTL_SECONDS', value('SLIPWAY_LOCK_TTL_SECONDS'), 30),
     registry: { ...(username ? { username } : {}), ...(password ? { password } : {}) },
+    gate: defined({
+      token: value('SLIPWAY_GATE_TOKEN'),
+      username: value('SLIPWAY_GATE_USERNAME'),
+      password: value('SLIPWAY_GATE_PASSWORD'),
+      cert: value('SLIPWAY_GATE_CERT'),
+      key: value('SLIPWAY_GATE_KEY'),
+      ca: value('SLIPWAY_GATE_CA'),
+    }),
     process: env,
   };
 }
+
+/** The entries whose value is set. */
+const defined = <T extends Record<string, string | undefined>>(o: T) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: string };
 
 function positiveInteger(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
