@@ -197,6 +197,24 @@ export const catalogSettingsSchema = z
           })
           .describe('the Jenkins master (as named in Spinnaker) and the build job that runs slipway build'),
         chartArtifacts: chartArtifacts.default({ type: 'helm-image', account: 'helm-oci' }),
+        webhook: z
+          .strictObject({
+            source: z
+              .string()
+              .regex(
+                /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+                'must be a lower-case name (the /webhooks/webhook/<source> path)',
+              )
+              .describe('the webhook source: POST /webhooks/webhook/<source> on Gate'),
+            constraints: z
+              .record(z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/), z.string().max(200))
+              .default({})
+              .describe('more payload constraints every pipeline requires (values are regular expressions)'),
+          })
+          .optional()
+          .describe(
+            'a webhook trigger on every pipeline: it runs when the payload names its service and stack (and meets the constraints)',
+          ),
         valuesArtifacts: z
           .strictObject({
             type: z.literal('github-file').describe('github/file artifacts, fetched at the valuesBranch parameter'),

@@ -89,6 +89,25 @@ export function buildPipeline(
     slipway: { ...managedMarker, service: service.config.name, stack },
     spelEvaluator: 'v4',
     stages,
-    triggers: [],
+    triggers: spinnaker.webhook ? [webhookTrigger(spinnaker.webhook, service.config.name, stack)] : [],
+  };
+}
+
+/**
+ * The optional webhook trigger: a payload `{"service": …, "stack": …, "parameters": {…}}` posted to
+ * Gate's /webhooks/webhook/<source> runs the pipelines whose constraints it meets (Spinnaker reads
+ * constraint values as regular expressions: the names are anchored). The parameters it carries
+ * pass checkPreconditions like any others.
+ */
+function webhookTrigger(
+  webhook: NonNullable<SpinnakerSettings['webhook']>,
+  service: string,
+  stack: string,
+): Record<string, unknown> {
+  return {
+    enabled: true,
+    payloadConstraints: { ...webhook.constraints, service: `^${service}$`, stack: `^${stack}$` },
+    source: webhook.source,
+    type: 'webhook',
   };
 }

@@ -218,6 +218,19 @@ describe('renderPipelines', () => {
     ]);
   });
 
+  it('adds the webhook trigger when slipway.yaml asks for it, constrained to the service and stack', () => {
+    expect(one(catalogOf(), 'orders', 'dev').pipeline['triggers']).toEqual([]);
+    const hooked = platform(`${spinnaker}  webhook: { source: slipway, constraints: { team: shop } }\n`);
+    expect(one(catalogOf(hooked), 'orders', 'prod').pipeline['triggers']).toEqual([
+      {
+        enabled: true,
+        payloadConstraints: { service: '^orders$', stack: '^prod$', team: 'shop' },
+        source: 'slipway',
+        type: 'webhook',
+      },
+    ]);
+  });
+
   it('is byte-for-byte deterministic, with stable UUIDv5 artifact ids', () => {
     const a = renderPipelines(catalogOf()).pipelines.map(pipelineJson);
     const b = renderPipelines(catalogOf()).pipelines.map(pipelineJson);
