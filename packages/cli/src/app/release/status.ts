@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { releaseWorkload, routedCanaryWeight, type ReleaseRecord } from '@slipway/core';
-import { ReleaseObjects, ReleaseStore } from '@slipway/clients/kube';
+import { listClusterObjects, ReleaseStore } from '@slipway/clients/kube';
 import { loadCatalog } from '../../catalog/load-catalog.js';
 import { assertStack } from '../bake/bake-service.js';
 import type { AppDeps } from '../deps.js';
@@ -87,44 +87,42 @@ async function clusterStatus(
   opts: ClusterChoice & { stack?: string | undefined },
 ): Promise<ReleaseStatus[]> {
   const client = { timeoutMs: opts.clusterTimeout };
-  const records = (await new ReleaseStore(kc, client).listAll({ service, stack: opts.stack })).filter(
-    recordOf(cluster),
-  );
-  const objects = new ReleaseObjects(kc, client);
+  // the records and the live objects of the whole cluster at once: a few requests per cluster
+  const [all, objects] = await Promise.all([
+    new ReleaseStore(kc, client).listAll({ service, stack: opts.stack }),
+    listClusterObjects(kc, { service }, client),
+  ]);
+  const records = all.filter(recordOf(cluster));
   const nameOf = (r: ReleaseRecord) => (cluster.fromCatalog ? cluster.name : (r.cluster ?? cluster.name));
   const byTarget = new Map<string, ReleaseRecord[]>();
   for (const r of records) {
     const key = `${r.service}/${r.stack}/${nameOf(r)}`;
     byTarget.set(key, [...(byTarget.get(key) ?? []), r]);
   }
-  return Promise.all(
-    [...byTarget.values()].map(async (all): Promise<ReleaseStatus> => {
-      const last = all[0] as ReleaseRecord;
-      const stable = all.find((r) => r.track === 'stable' && r.result === 'succeeded');
-      // the stable workload, by the kind and name its record rendered
-      const workload = releaseWorkload(stable ?? last);
-      const [replicas, routes] = await Promise.all([
-        workload ? objects.workloadReplicas(last.namespace, workload) : undefined,
-        objects.virtualService(last.namespace, last.service),
-      ]);
-      const canaryWeight = routes && routedCanaryWeight(routes);
-      return {
-        service: last.service,
-        stack: last.stack,
-        cluster: nameOf(last),
-        namespace: last.namespace,
-        revision: stable?.revision ?? null,
-        imageTag: stable?.imageTag ?? null,
-        ...(stable?.valuesCommit ? { valuesCommit: stable.valuesCommit } : {}),
-        ready: replicas?.ready ?? 0,
-        desired: replicas?.desired ?? 0,
-        ...(canaryWeight === undefined ? {} : { canaryWeight }),
-        lastDeploy: last.deployedAt,
-        lastResult:
-          last.result === 'failed'
-            ? `failed (${last.reason ?? '?'})`
-            : `${last.result}${last.track === 'canary' ? ' (canary)' : ''}`,
-      };
-    }),
-  );
+  return [...byTarget.values()].map((all): ReleaseStatus => {
+    const last = all[0] as ReleaseRecord;
+    const stable = all.find((r) => r.track === 'stable' && r.result === 'succeeded');
+    // the stable workload, by the kind and name its record rendered
+    const workload = releaseWorkload(stable ?? last);
+    const replicas = workload && objects.replicas(last.namespace, workload);
+    const routes = objects.virtualService(last.namespace, last.service);
+    const canaryWeight = routes && routedCanaryWeight(routes);
+    return {
+      service: last.service,
+      stack: last.stack,
+      cluster: nameOf(last),
+      namespace: last.namespace,
+      revision: stable?.revision ?? null,
+      imageTag: stable?.imageTag ?? null,
+      ...(stable?.valuesCommit ? { valuesCommit: stable.valuesCommit } : {}),
+      ready: replicas?.ready ?? 0,
+      desired: replicas?.desired ?? 0,
+      ...(canaryWeight === undefined ? {} : { canaryWeight }),
+      lastDeploy: last.deployedAt,
+      lastResult:
+        last.result === 'failed'
+          ? `failed (${last.reason ?? '?'})`
+          : `${last.result}${last.track === 'canary' ? ' (canary)' : ''}`,
+    };
+  });
 }

@@ -1,0 +1,73 @@
+import { AppsV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { labelKeys, labelSelector, type WorkloadKind } from '@slipway/core';
+import { makeApiClient, type ApiClientOptions } from './api-client.js';
+import { kubeError, kubeStatus } from './kube-error.js';
+import type { VirtualServiceRoutes } from './release-objects.js';
+
+/** The live objects of every release in a cluster, looked up by namespace and name. */
+export interface ClusterObjects {
+  /** Ready and desired replicas of a Deployment or StatefulSet; undefined when it does not exist. */
+  replicas(
+    namespace: string,
+    workload: { kind: WorkloadKind; name: string },
+  ): { ready: number; desired: number } | undefined;
+  /** The VirtualService `name`; undefined when it (or Istio's CRD) does not exist. */
+  virtualService(namespace: string, name: string): VirtualServiceRoutes | undefined;
+}
+
+/**
+ * Every workload and VirtualService slipway applied in a cluster (optionally of one service), with
+ * one list per kind across namespaces, so that reading a whole cluster costs a few requests, not
+ * two per release.
+ */
+export async function listClusterObjects(
+  kc: KubeConfig,
+  filter: { service?: string | undefined } = {},
+  options: ApiClientOptions = {},
+): Promise<ClusterObjects> {
+  const apps = makeApiClient(kc, AppsV1Api, options);
+  const custom = makeApiClient(kc, CustomObjectsApi, options);
+  const selector = (chart: string) =>
+    labelSelector({
+      [labelKeys.chart]: chart,
+      ...(filter.service ? { [labelKeys.service]: filter.service } : {}),
+    });
+  const failed = (what: string) => (error: unknown) => {
+    throw kubeError(error, what);
+  };
+  const [deployments, statefulSets, virtualServices] = await Promise.all([
+    apps.listDeploymentForAllNamespaces({ labelSelector: selector('workload') }).catch(failed('list Deployments')),
+    apps.listStatefulSetForAllNamespaces({ labelSelector: selector('workload') }).catch(failed('list StatefulSets')),
+    custom
+      .listClusterCustomObject({
+        group: 'networking.istio.io',
+        version: 'v1',
+        plural: 'virtualservices',
+        labelSelector: selector('routing'),
+      })
+      .then((list) => (list as { items?: Named<VirtualServiceRoutes>[] }).items ?? [])
+      .catch((error: unknown) => {
+        // no Istio CRD: no routes
+        if (kubeStatus(error) === 404) return [];
+        throw kubeError(error, 'list VirtualServices');
+      }),
+  ]);
+  const key = (namespace: string | undefined, name: string | undefined) => `${namespace ?? ''}/${name ?? ''}`;
+  const workloads = new Map<string, { ready: number; desired: number }>();
+  for (const [kind, list] of [
+    ['Deployment', deployments.items],
+    ['StatefulSet', statefulSets.items],
+  ] as const)
+    for (const w of list)
+      workloads.set(`${kind} ${key(w.metadata?.namespace, w.metadata?.name)}`, {
+        ready: w.status?.readyReplicas ?? 0,
+        desired: w.spec?.replicas ?? 0,
+      });
+  const routes = new Map(virtualServices.map((vs) => [key(vs.metadata?.namespace, vs.metadata?.name), vs]));
+  return {
+    replicas: (namespace, workload) => workloads.get(`${workload.kind} ${key(namespace, workload.name)}`),
+    virtualService: (namespace, name) => routes.get(key(namespace, name)),
+  };
+}
+
+type Named<T> = T & { metadata?: { namespace?: string; name?: string } };
