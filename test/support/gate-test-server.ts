@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
@@ -31,8 +33,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * make it fail (`failWith`) or stop it (Gate down).
  */
 export interface GateTestServerOptions {
-  /** Required credentials; none: every request is allowed (Gate without auth). */
-  credentials?: { token?: string; username?: string; password?: string };
+  /**
+   * Required credentials; none: every request is allowed (Gate without auth). `x509`: a client
+   * certificate signed by `tls.ca` is accepted as its CN (Gate's x509 port).
+   */
+  credentials?: { token?: string; username?: string; password?: string; x509?: boolean };
+  /** Serve HTTPS with this key and certificate (PEM), asking for client certificates signed by `ca`. */
+  tls?: { key: string; cert: string; ca: string };
   /** A created application answers 404 for this long. Default 150 ms. */
   appVisibleAfterMs?: number;
   /** Reads of an application's pipelineConfigs after a write that still serve the old list. Default 1. */
@@ -64,7 +71,7 @@ export class GateTestServer {
   beforeSave: ((pipeline: Record<string, unknown>) => void) | undefined;
   private readonly apps = new Map<string, StoredApp>();
   private readonly tasks = new Map<string, { polls: number }>();
-  private readonly sessions = new Set<string>();
+  private readonly sessions = new Map<string, string>();
   private failure: { status: number; when: (r: RecordedRequest) => boolean } | undefined;
   private clock = 1_700_000_000_000;
 
@@ -75,10 +82,11 @@ export class GateTestServer {
   ) {}
 
   static async start(options: GateTestServerOptions = {}): Promise<GateTestServer> {
-    const server = createServer();
+    const { tls } = options;
+    const server = tls ? createTlsServer({ ...tls, requestCert: true, rejectUnauthorized: false }) : createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const gate = new GateTestServer(server, `http://127.0.0.1:${port}`, options);
+    const gate = new GateTestServer(server, `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, options);
     server.on('request', (req, res) => void gate.handle(req, res));
     return gate;
   }
@@ -296,9 +304,10 @@ export class GateTestServer {
     const required = this.options.credentials;
     if (!required) return 'anonymous';
     const session = /(?:^|;\s*)SESSION=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
-    if (session && this.sessions.has(session)) {
+    const sessionUser = session ? this.sessions.get(session) : undefined;
+    if (sessionUser) {
       this.sessionRequests++;
-      return required.username ?? 'token-user';
+      return sessionUser;
     }
     const auth = req.headers.authorization ?? '';
     let user: string | undefined;
@@ -307,9 +316,14 @@ export class GateTestServer {
       const [u, p] = Buffer.from(auth.slice(6), 'base64').toString().split(':');
       if (u === required.username && p === required.password) user = u;
     }
+    const socket = req.socket as Partial<TLSSocket>;
+    if (!user && required.x509 && socket.authorized) {
+      const cn = socket.getPeerCertificate?.().subject?.CN;
+      user = typeof cn === 'string' ? cn : undefined;
+    }
     if (user) {
       const id = randomUUID();
-      this.sessions.add(id);
+      this.sessions.set(id, user);
       res.setHeader('set-cookie', `SESSION=${id}; Path=/; HttpOnly; SameSite=Lax`);
     }
     return user;
