@@ -4,6 +4,7 @@ export type { BoardStatus, ClusterReach, EngineEvent, ServeEngine } from './engi
 export type { RunRequest, RunSummary } from './pure/run-state.js';
 export { parseUsersFile } from './pure/users-file.js';
 export { buildServer, type ServeOptions } from './server.js';
+export type { SlackTarget } from './slack.js';
 
 /**
  * Runs the server until SIGINT or SIGTERM: then it stops taking requests, lets running deploys

@@ -9,9 +9,11 @@ import { serveMetrics } from './metrics.js';
 import { parseCookies, serializeCookie } from './pure/cookies.js';
 import { loginPage } from './pure/views.js';
 import { apiRoutes } from './routes-api.js';
+import { hookRoutes } from './routes-hooks.js';
 import { pageRoutes } from './routes-pages.js';
 import { RunStore } from './run-store.js';
 import { Runs, type RunObserver } from './runs.js';
+import { slackNotifier, type SlackTarget } from './slack.js';
 import { csrfMatches, Sessions, type Session } from './sessions.js';
 
 declare module 'fastify' {
@@ -30,8 +32,10 @@ export interface ServeOptions {
   secureCookies: boolean;
   /** The address people reach the server at (links in notifications). */
   publicUrl?: string;
-  /** More run observers (notifications). */
-  observers?: RunObserver[];
+  /** A webhook trigger's secret (never from the catalog); undefined: that trigger refuses every delivery. */
+  hookSecret?: (service: string, trigger: string) => string | undefined;
+  /** Slack: run started, succeeded, failed to each service's notifications.slack channel. */
+  slack?: SlackTarget;
   /** Pino options of the server's JSON log; false: no log (tests of pure parts). */
   logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
 }
@@ -73,7 +77,9 @@ export async function buildServer(options: ServeOptions): Promise<{ app: Fastify
   const unknownUserHash = bcrypt.hashSync(randomBytes(16).toString('hex'), 10);
   const running = { count: () => 0 };
   const metrics = serveMetrics(() => running.count());
-  const runs = new Runs(options.engine, store, app.log, [metrics.observer, ...(options.observers ?? [])]);
+  const observers: RunObserver[] = [metrics.observer];
+  if (options.slack) observers.push(slackNotifier(options.slack, options.engine, app.log, metrics, options.publicUrl));
+  const runs = new Runs(options.engine, store, app.log, observers);
   running.count = () => runs.running;
 
   await app.register(helmet, {
@@ -193,6 +199,7 @@ export async function buildServer(options: ServeOptions): Promise<{ app: Fastify
 
   await store.ensureNamespace();
   const interrupted = await runs.recover();
+  await hookRoutes(app, ctx);
   for (const run of interrupted)
     app.log.warn({ run: run.id }, 'a run left running by a stopped server is marked interrupted');
   app.addHook('onReady', (done) => {

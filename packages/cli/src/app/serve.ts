@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { InputError, isStrict, type Catalog } from '@slipway/core';
-import { parseUsersFile, serve, type RunRequest, type ServeEngine } from '@slipway/serve';
+import { parseUsersFile, serve, type RunRequest, type ServeEngine, type SlackTarget } from '@slipway/serve';
 import { loadCatalog } from '../catalog/load-catalog.js';
 import { clusterConnections } from './deploy/cluster.js';
 import { deploy, type DeployOptions } from './deploy/deploy.js';
@@ -79,6 +80,39 @@ export function serveEngine(deps: AppDeps, flags: ServeFlags): ServeEngine {
   };
 }
 
+/**
+ * A trigger's secret, read at each delivery (a rotated secret needs no restart): the file
+ * `<dir>/<service>.<trigger>` of `--hook-secrets`, else SLIPWAY_HOOK_SECRET_<SERVICE>_<TRIGGER>
+ * (upper case, "-" as "_"). Never from the catalog.
+ */
+export function hookSecretReader(env: NodeJS.ProcessEnv, dir: string | undefined) {
+  return (service: string, trigger: string): string | undefined => {
+    if (dir) {
+      try {
+        const secret = readFileSync(join(dir, `${service}.${trigger}`), 'utf8').trim();
+        if (secret) return secret;
+      } catch {
+        // not in the folder: the environment may have it
+      }
+    }
+    const name = `SLIPWAY_HOOK_SECRET_${service}_${trigger}`.toUpperCase().replace(/-/g, '_');
+    return env[name] || undefined;
+  };
+}
+
+/**
+ * Slack from the environment (secrets, never flags): SLIPWAY_SLACK_WEBHOOK_URL (an incoming
+ * webhook), else SLIPWAY_SLACK_BOT_TOKEN for chat.postMessage at SLIPWAY_SLACK_API_URL
+ * (default https://slack.com/api).
+ */
+export function slackTarget(env: NodeJS.ProcessEnv): { slack?: SlackTarget } {
+  const webhookUrl = env['SLIPWAY_SLACK_WEBHOOK_URL'];
+  if (webhookUrl) return { slack: { webhookUrl } };
+  const botToken = env['SLIPWAY_SLACK_BOT_TOKEN'];
+  if (botToken) return { slack: { botToken, apiUrl: env['SLIPWAY_SLACK_API_URL'] || 'https://slack.com/api' } };
+  return {};
+}
+
 /** `slipway serve`: reads the users file and the catalog once up front (bad input: exit 2), then serves. */
 export async function serveApp(flags: ServeFlags): Promise<void> {
   const deps = appDeps();
@@ -100,6 +134,8 @@ export async function serveApp(flags: ServeFlags): Promise<void> {
     users,
     runsNamespace: flags.runsNamespace,
     secureCookies: !flags.insecureCookies,
+    hookSecret: hookSecretReader(deps.env.process, flags.hookSecrets),
+    ...slackTarget(deps.env.process),
     ...(flags.publicUrl ? { publicUrl: flags.publicUrl } : {}),
     host: flags.listen.host,
     port: flags.listen.port,

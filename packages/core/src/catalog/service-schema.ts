@@ -3,6 +3,42 @@ import { dnsLabel } from './settings-schema.js';
 
 export const buildPresets = ['maven', 'gradle', 'node', 'go', 'python'] as const;
 
+/** A regular expression the catalog gives (a webhook constraint): it must compile. */
+const pattern = z
+  .string()
+  .min(1)
+  .refine((p) => {
+    try {
+      new RegExp(p);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be a valid regular expression');
+
+/** Where a webhook payload holds a value: a dotted path (release.tag) or a JSON pointer (/release/tag). */
+const payloadField = z
+  .string()
+  .regex(
+    /^(\/([^/~]|~[01])*)+$|^[^./][^.]*(\.[^.]+)*$/,
+    'must be a dotted path (release.tag) or a JSON pointer (/release/tag)',
+  );
+
+/** `triggers:`: webhooks that deploy the service (slipway serve: POST /hooks/<service>/<trigger>). */
+export const triggerSchema = z
+  .strictObject({
+    name: dnsLabel,
+    stack: dnsLabel.describe('the stack the trigger deploys to (its branch rules apply)'),
+    imageTagField: payloadField.describe('the payload field that gives the image tag'),
+    sourceBranchField: payloadField.optional().describe('the payload field that gives the source branch'),
+    constraints: z
+      .record(payloadField, pattern)
+      .default({})
+      .describe('payload field → regular expression its value must match as a whole (else 422, nothing runs)'),
+    skipBuild: z.boolean().default(true).describe('deploy the tag from the registry without building it'),
+  })
+  .describe('a signed webhook (X-Hub-Signature-256, secret outside the catalog) that deploys the service');
+
 export const serviceSchema = z
   .strictObject({
     apiVersion: z.literal('slipway.dev/v1'),
@@ -41,9 +77,25 @@ export const serviceSchema = z
     notifications: z
       .strictObject({ slack: z.string().regex(/^#[\w-]+$/, 'must be a Slack channel like #team-alerts') })
       .optional()
-      .describe("reserved for slipway serve's notifications (nothing reads it yet)"),
+      .describe('slipway serve posts run started, succeeded and failed to this Slack channel'),
+    triggers: z.array(triggerSchema).optional().describe('webhooks that deploy the service (slipway serve)'),
     canary: z.boolean().default(false).describe('the service may be released as a canary'),
+  })
+  .superRefine((service, ctx) => {
+    const seen = new Set<string>();
+    service.triggers?.forEach((t, i) => {
+      if (!service.stacks.includes(t.stack))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['triggers', i, 'stack'],
+          message: `is not a stack of the service (its stacks: ${service.stacks.join(', ')})`,
+        });
+      if (seen.has(t.name))
+        ctx.addIssue({ code: 'custom', path: ['triggers', i, 'name'], message: `trigger ${t.name} is declared twice` });
+      seen.add(t.name);
+    });
   })
   .describe('services/<name>/service.yaml: one microservice');
 
 export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type TriggerConfig = z.infer<typeof triggerSchema>;
