@@ -6,7 +6,8 @@ import { parseAllDocuments } from 'yaml';
 import { slipway } from '../support/cli.js';
 import { exampleCatalog } from '../support/example-catalog.js';
 
-const examples = exampleCatalog();
+// a git repository: prod bakes the commit of master
+const examples = exampleCatalog(undefined, { git: true });
 
 interface K8sObject {
   kind: string;

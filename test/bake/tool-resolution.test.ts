@@ -17,7 +17,8 @@ describe('slipway bake finds helm as users expect', () => {
   for (const dir of [home, onlyHelm, empty]) mkdirSync(dir);
   symlinkSync(resolveTool('helm'), join(onlyHelm, 'helm'));
   const machine = (env: NodeJS.ProcessEnv) => ({ HOME: home, SLIPWAY_TOOLS_BIN: '', SLIPWAY_HELM: '', ...env });
-  const bake = ['bake', 'payments', '--stack', 'prod', '--image-tag', '1.4.2', '--catalog', catalog];
+  // dev: its catalog is the working tree, so bake needs helm only (prod would need git too)
+  const bake = ['bake', 'payments', '--stack', 'dev', '--image-tag', '1.4.2', '--catalog', catalog];
 
   it('takes helm from PATH', async () => {
     const r = await slipway(bake, machine({ PATH: onlyHelm }));

@@ -33,6 +33,7 @@ describe('slipway deploy on the local platform', () => {
         },
       },
     ]);
+    catalog.initGit(); // prod takes its values from master's commit
     for (const [name, tag] of [
       ['web', '1.0.0'],
       ['web', '1.1.0'],

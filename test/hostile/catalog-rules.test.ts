@@ -213,6 +213,7 @@ describe('image tag precedence (item 6)', () => {
   it('bakes --image-tag over values-<stack>.yaml over values.yaml', async () => {
     ws.edit('services/orders/values.yaml', (t) => `${t}image: { tag: 1.0.0 }\n`);
     ws.edit('services/orders/values-prod.yaml', (t) => `${t}image: { tag: 2.0.0 }\n`);
+    ws.commit(); // prod bakes master's commit
     const bake = async (...args: string[]) => {
       const r = await ws.run(['bake', 'orders', '--catalog', 'cat', ...args]);
       expect(r.stderr).toBe('');

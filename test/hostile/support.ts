@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import { slipway, type CliResult } from '../support/cli.js';
-import { exampleCatalog } from '../support/example-catalog.js';
+import { commitCatalog, exampleCatalog } from '../support/example-catalog.js';
 
 /** A known fake secret in the CLI's environment: no output may ever contain it. */
 export const fakePassword = 'hostile-fake-password-7d3f91c2';
@@ -15,6 +15,8 @@ export const stackFrame = /\n\s+at /;
 /**
  * A work folder (the CLI's cwd) holding `cat/`, a copy of the example catalog whose chart refs
  * point at a copy of the shared charts inside it, and `out/`, the only place a bake may write.
+ * `cat/` is a git repository with the example on master: prod bakes master's commit, after the
+ * working tree (with the test's edits) was read and checked (`commit` puts the edits on master).
  */
 export class Workspace {
   readonly dir = mkdtempSync(join(tmpdir(), 'slipway-hostile-'));
@@ -22,7 +24,12 @@ export class Workspace {
   readonly out = join(this.dir, 'out');
 
   constructor() {
-    exampleCatalog(this.catalog);
+    exampleCatalog(this.catalog, { git: true });
+  }
+
+  /** Commits the catalog's edits on master: what strict stacks bake. */
+  commit(message = 'edits'): void {
+    commitCatalog(this.catalog, message);
   }
 
   path(rel: string): string {

@@ -69,10 +69,13 @@ export class TestCatalog {
     };
     writeFileSync(join(this.dir, 'slipway.yaml'), stringify(slipway));
     for (const s of services) this.write(s);
-    if (options.git) {
-      this.git('init', '--quiet', '--initial-branch', 'master');
-      this.commit('catalog');
-    }
+    if (options.git) this.initGit();
+  }
+
+  /** Makes the catalog a git repository whose master holds its files as they are. */
+  initGit(): void {
+    this.git('init', '--quiet', '--initial-branch', 'master');
+    this.commit('catalog');
   }
 
   /** Runs git in the catalog (no user or system config), returning its output. */

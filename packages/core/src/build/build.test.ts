@@ -47,6 +47,14 @@ describe('OCI labels', () => {
       'org.opencontainers.image.created': '2023-11-14T22:13:20Z',
     });
   });
+
+  it('and the branch that was cloned, which strict stacks check', () => {
+    expect(
+      ociLabels({ source: 'ssh://git/x.git', revision: 'abc', commitTime: 0, branch: 'master' })[
+        'dev.slipway.source-branch'
+      ],
+    ).toBe('master');
+  });
 });
 
 describe('deploy key path', () => {
