@@ -88,9 +88,14 @@ export async function applyPipelines(
           return;
         }
       }
+      const created = createdApplications.includes(app.application);
       for (const [i, e] of writes.entries()) {
         try {
-          await client.savePipeline(e.save ?? {});
+          // a new application's permissions reach Fiat late: its first saves may answer 403 for a while
+          await withRetry(() => client.savePipeline(e.save ?? {}), {
+            policy: verifyPolicy,
+            retryable: (x) => created && x instanceof GateError && x.status === 403,
+          });
           await verifySaved(client, e);
           set(e, e.action === 'create' ? 'created' : 'updated');
         } catch (error) {
