@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { resolveTool } from '@slipway/clients';
 import type { Platform } from '@slipway/dev-platform';
+import { commitCatalog, gitIn } from './example-catalog.js';
 
 const charts = new URL('../../charts', import.meta.url).pathname;
 
@@ -80,25 +79,12 @@ export class TestCatalog {
 
   /** Runs git in the catalog (no user or system config), returning its output. */
   git(...args: string[]): string {
-    return execFileSync(resolveTool('git'), ['-C', this.dir, ...args], {
-      encoding: 'utf8',
-      env: {
-        PATH: process.env['PATH'],
-        GIT_CONFIG_GLOBAL: '/dev/null',
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_AUTHOR_NAME: 'test',
-        GIT_AUTHOR_EMAIL: 'test@slipway.local',
-        GIT_COMMITTER_NAME: 'test',
-        GIT_COMMITTER_EMAIL: 'test@slipway.local',
-      },
-    }).trim();
+    return gitIn(this.dir, ...args);
   }
 
   /** Commits every file on the current branch; returns the commit id. */
   commit(message: string): string {
-    this.git('add', '--all');
-    this.git('commit', '--quiet', '--allow-empty', '--message', message);
-    return this.git('rev-parse', 'HEAD');
+    return commitCatalog(this.dir, message);
   }
 
   /** Switches to a branch, creating it from the current commit when asked. */

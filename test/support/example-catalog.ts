@@ -30,21 +30,26 @@ export function exampleCatalog(
   return into;
 }
 
-/** Commits every file of a catalog folder on master (git init first when it is no repository yet). */
-export function commitCatalog(dir: string, message: string): void {
-  const git = (...args: string[]) =>
-    execFileSync(resolveTool('git'), ['-C', dir, ...args], {
-      env: {
-        PATH: process.env['PATH'],
-        GIT_CONFIG_GLOBAL: '/dev/null',
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_AUTHOR_NAME: 'test',
-        GIT_AUTHOR_EMAIL: 'test@slipway.local',
-        GIT_COMMITTER_NAME: 'test',
-        GIT_COMMITTER_EMAIL: 'test@slipway.local',
-      },
-    });
-  if (!existsSync(join(dir, '.git'))) git('init', '--quiet', '--initial-branch', 'master');
-  git('add', '--all');
-  git('commit', '--quiet', '--allow-empty', '--message', message);
+/** Runs git in a folder with no user or system config; returns its output. */
+export function gitIn(dir: string, ...args: string[]): string {
+  return execFileSync(resolveTool('git'), ['-C', dir, ...args], {
+    encoding: 'utf8',
+    env: {
+      PATH: process.env['PATH'],
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_AUTHOR_NAME: 'test',
+      GIT_AUTHOR_EMAIL: 'test@slipway.local',
+      GIT_COMMITTER_NAME: 'test',
+      GIT_COMMITTER_EMAIL: 'test@slipway.local',
+    },
+  }).trim();
+}
+
+/** Commits every file of a catalog folder on its branch (git init on master first when it is no repository yet). */
+export function commitCatalog(dir: string, message: string): string {
+  if (!existsSync(join(dir, '.git'))) gitIn(dir, 'init', '--quiet', '--initial-branch', 'master');
+  gitIn(dir, 'add', '--all');
+  gitIn(dir, 'commit', '--quiet', '--allow-empty', '--message', message);
+  return gitIn(dir, 'rev-parse', 'HEAD');
 }

@@ -1,0 +1,84 @@
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { gitIn } from '../support/example-catalog.js';
+import { expectRefused, Workspace } from './support.js';
+
+/**
+ * A strict stack bakes the catalog of a commit of master, exported to a private temp folder: the
+ * commit is as untrusted as a working tree (links, sizes), and the export never outlives the command.
+ * Each case commits something hostile on master, then checks out a clean branch from before it,
+ * so that only the commit carries it.
+ */
+describe('hostile catalog commits', () => {
+  let ws: Workspace;
+  let tmp: string;
+  const git = (...args: string[]) => gitIn(ws.catalog, ...args);
+  beforeEach(() => {
+    ws = new Workspace();
+    tmp = join(ws.dir, 'tmp');
+    mkdirSync(tmp);
+    git('branch', 'clean');
+  });
+  afterEach(() => ws.cleanup());
+  const onMaster = (change: () => void) => {
+    change();
+    ws.commit('hostile');
+    git('checkout', '--quiet', 'clean');
+  };
+  const bake = (...args: string[]) => [
+    'bake',
+    'orders',
+    '--stack',
+    'prod',
+    '--image-tag',
+    '1.0.0',
+    '--catalog',
+    'cat',
+    ...args,
+  ];
+  const run = (args: string[]) => ws.run(args, { TMPDIR: tmp });
+
+  it("bakes master's commit from a clean branch, leaving no temp folder behind", async () => {
+    onMaster(() => ws.edit('services/orders/values-prod.yaml', (t) => `${t}image: { tag: 7.7.7 }\n`));
+    const r = await run(['bake', 'orders', '--stack', 'prod', '--catalog', 'cat']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('microservices/orders:7.7.7');
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('refuses a link out of the catalog in the commit, named as git names it', async () => {
+    onMaster(() => {
+      ws.remove('services/orders/values-prod.yaml');
+      symlinkSync('/etc/passwd', ws.path('services/orders/values-prod.yaml'));
+    });
+    const r = await run(bake());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /master:services\/orders\/values-prod\.yaml:1:1: is a symlink that leads out of the catalog/,
+    );
+    expect(r.stderr).not.toMatch(/root:x:0/);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('refuses a file over 1 MiB in the commit', async () => {
+    onMaster(() => writeFileSync(ws.path('services/orders/values-qa.yaml'), `# ${'x'.repeat(1024 * 1024)}\n`));
+    const r = await run(bake());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/master:services\/orders\/values-qa\.yaml:1:1: is larger than 1 MiB/);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('refuses values refs that are not a branch name or a commit id before git sees them', async () => {
+    await expectRefused(ws, bake('--values-branch', '--upload-pack=touch x'), {
+      message: /--values-branch "--upload-pack=touch x" is not a plain branch name/,
+    });
+    await expectRefused(ws, bake('--values-ref', 'HEAD~1'), {
+      message: /--values-ref "HEAD~1" is not a commit id/,
+    });
+    await expectRefused(ws, bake('--values-branch', 'clean'), {
+      message: /the values branch clean may not deploy to prod \(allowed: master\)/,
+    });
+  });
+});
