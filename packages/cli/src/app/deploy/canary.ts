@@ -88,6 +88,7 @@ async function finishFrom(
     targets,
     (target) => ({ ...base, kc: connect(target.cluster) }),
     (ctx, target) => withDeployLock(ctx, target, () => finishOn(ctx, target, service, action, values)),
+    { throwWhenAlone: true },
   );
   if (summaries.every((s) => s.result === 'skipped' || s.reason === noCanary))
     throw new InputError(

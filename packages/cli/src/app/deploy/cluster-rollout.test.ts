@@ -64,3 +64,14 @@ describe('clusterByCluster', () => {
     expect(out.map((s) => s.result)).toEqual(['failed', 'skipped', 'skipped']);
   });
 });
+
+describe('clusterByCluster with throwWhenAlone', () => {
+  it('throws the error of a lone cluster as it is, and still summarises a failure among several', async () => {
+    const boom = () => Promise.reject(new Error('lock held by someone'));
+    await expect(clusterByCluster(targets.slice(0, 1), () => ctx, boom, { throwWhenAlone: true })).rejects.toThrow(
+      'lock held by someone',
+    );
+    const out = await clusterByCluster(targets, () => ctx, boom, { throwWhenAlone: true });
+    expect(out.map((s) => s.result)).toEqual(['failed', 'skipped', 'skipped']);
+  });
+});

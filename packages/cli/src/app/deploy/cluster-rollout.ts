@@ -5,13 +5,17 @@ import type { DeploySummary, EngineContext, Target } from './engine.js';
 /**
  * Runs `step` on each cluster of a stack in order and stops at the first that fails: the clusters
  * after it are reported `skipped`, with the revision they still run. A step that throws fails its
- * cluster with the error's message (the earlier clusters' results are kept).
+ * cluster with the error's message (the earlier clusters' results are kept) — unless there is
+ * only one cluster and `throwWhenAlone` is set: then the error is thrown as it is.
  */
 export async function clusterByCluster(
   targets: readonly Target[],
   contextOf: (target: Target) => EngineContext,
   step: (ctx: EngineContext, target: Target) => Promise<DeploySummary>,
+  options: { throwWhenAlone?: boolean } = {},
 ): Promise<DeploySummary[]> {
+  const [only] = targets;
+  if (only && targets.length === 1 && options.throwWhenAlone) return [await step(contextOf(only), only)];
   const summaries: DeploySummary[] = [];
   let failed: Target | undefined;
   for (const target of targets) {
@@ -30,7 +34,7 @@ export async function clusterByCluster(
 }
 
 /** A target whose pipeline threw before it had a result of its own. */
-export function failedSummary(target: Omit<Target, 'namespace'>, error: unknown): DeploySummary {
+function failedSummary(target: Target, error: unknown): DeploySummary {
   const message = error instanceof Error ? error.message : String(error);
   return {
     service: target.service,

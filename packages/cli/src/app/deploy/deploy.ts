@@ -6,7 +6,7 @@ import { assertStack } from '../bake/bake-service.js';
 import type { AppDeps } from '../deps.js';
 import { stage, type Reporter } from '../events.js';
 import { clusterConnections, deployClusters, engineIdentity } from './cluster.js';
-import { clusterByCluster, failedSummary } from './cluster-rollout.js';
+import { clusterByCluster } from './cluster-rollout.js';
 import {
   bakeRelease,
   clusterOf,
@@ -127,6 +127,8 @@ async function deployFrom(
   );
   // each service rolls out cluster by cluster; deploys into one cluster are bounded, clusters are not
   const perCluster = limitPerKey(Math.max(4, availableParallelism() * 4));
+  // one named service on one cluster fails with its error as it is (exit code and message of its kind)
+  const alone = name !== undefined;
   const runs = await Promise.all(
     services.map(async ({ service, clusters }, index) => {
       const targets = clusters.map((cluster) => targetOf(service, stack, cluster));
@@ -144,21 +146,25 @@ async function deployFrom(
           ...(commit ? { sourceCommit: commit } : {}),
         });
       } catch (error) {
-        if (name && targets.length === 1) throw error;
         // the first cluster fails with the reason, the others report what they still run
-        return clusterByCluster(targets, contextOf, () => {
-          throw error;
-        });
+        return clusterByCluster(
+          targets,
+          contextOf,
+          () => {
+            throw error;
+          },
+          { throwWhenAlone: alone },
+        );
       }
-      return clusterByCluster(targets, contextOf, (ctx, target) =>
-        perCluster(target.cluster, async () => {
-          if (opts.canary && !opts.dryRun) await refuseSecondCanary(ctx, target);
-          return withDeployLock(ctx, target, () => deployRelease(ctx, target, baked, params.rollbackOnFailure));
-        }).catch((error: unknown) => {
-          // one service on one cluster: the error as it is (exit code and message of its kind)
-          if (name && targets.length === 1) throw error;
-          return failedSummary(target, error);
-        }),
+      return clusterByCluster(
+        targets,
+        contextOf,
+        (ctx, target) =>
+          perCluster(target.cluster, async () => {
+            if (opts.canary && !opts.dryRun) await refuseSecondCanary(ctx, target);
+            return withDeployLock(ctx, target, () => deployRelease(ctx, target, baked, params.rollbackOnFailure));
+          }),
+        { throwWhenAlone: alone },
       );
     }),
   );

@@ -58,6 +58,7 @@ export async function rollback(
       };
       return withDeployLock(ctx, target, () => deployRelease(ctx, target, baked, false));
     },
+    { throwWhenAlone: true },
   );
   return { summaries, elapsedMs: deps.now() - t0 };
 }
