@@ -102,8 +102,18 @@ describe('slipway build', () => {
     expect(config.config.Labels).toMatchObject({
       'org.opencontainers.image.source': platform().git.url('orders'),
       'org.opencontainers.image.revision': out.revision,
+      'dev.slipway.source-branch': 'master',
     });
     expect(config.config.Labels['org.opencontainers.image.created']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    // what a deploy to a strict stack reads back: manifest → config blob, by the digest
+    const labels = await new RegistryClient({ host, insecureHttp: true, username, password }).imageLabels(
+      'microservices/orders',
+      out.digest,
+    );
+    expect(labels).toMatchObject({
+      'dev.slipway.source-branch': 'master',
+      'org.opencontainers.image.revision': out.revision,
+    });
     // nothing outlives the command: no key, no checkout, no auth file; the Vault token revoked
     expect(res.leftovers).toEqual([]);
     expect(await tokenAccessors(platform())).toEqual(before);
