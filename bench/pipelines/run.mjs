@@ -2,7 +2,7 @@
 // 4 stacks (200 pipelines in 50 applications) against the Gate-compatible test server
 // (test/support/gate-test-server.ts, bundled here with esbuild: Node 20 cannot run .ts), vs. the
 // naive sync a team scripts by hand: render every pipeline and POST each one, every time.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -10,6 +10,7 @@ import { median, repoRoot, run, slipwayBin, time, writeResult } from '../lib/mea
 
 const reps = Number(process.env.REPS ?? 5);
 const loadAtStart = Number(loadavg()[0].toFixed(1));
+const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const servicesWanted = Number(process.env.SERVICES ?? 50);
 const stacks = ['dev', 'qa', 'staging', 'prod'];
 const work = mkdtempSync(join(tmpdir(), 'slipway-bench-pipelines-'));
@@ -65,17 +66,19 @@ const env = { SLIPWAY_GATE_TOKEN: token, NO_COLOR: '1' };
 async function slipway(sub, ...extra) {
   const before = { requests: gate.requests.length, writes: gate.writes() };
   let out;
+  const argv = [slipwayBin, 'pipelines', sub, '--catalog', catalog, '--gate', gate.url, '--output', 'json', ...extra];
   const ms = await time(async () => {
-    out = await run(
-      process.execPath,
-      [slipwayBin, 'pipelines', sub, '--catalog', catalog, '--gate', gate.url, '--output', 'json', ...extra],
-      { env },
-    );
+    // GNU time, where installed, adds the CPU seconds (user + system), which other load on the machine hardly changes
+    out = timeBin
+      ? await run(timeBin, ['-f', 'slipway-cpu %U %S', process.execPath, ...argv], { env })
+      : await run(process.execPath, argv, { env });
   });
+  const cpu = /slipway-cpu ([\d.]+) ([\d.]+)\s*$/.exec(out.stderr);
   const requests = gate.requests.slice(before.requests);
   const apps = new Set(requests.filter((r) => r.application).map((r) => r.application));
   return {
     ms: Math.round(ms),
+    ...(cpu ? { cpuMs: Math.round((Number(cpu[1]) + Number(cpu[2])) * 1000) } : {}),
     requests: requests.length,
     requestsPerApplication: Number((requests.filter((r) => r.application).length / Math.max(1, apps.size)).toFixed(2)),
     writes: gate.writes() - before.writes,
@@ -116,15 +119,17 @@ const applyFirst = await slipway('apply');
 const created = applyFirst.lines.filter((l) => l.result === 'created').length;
 if (created !== pipelines) throw new Error(`bench: first apply created ${created} of ${pipelines}`);
 
-const samples = { planInSync: [], applyInSync: [], naiveSync: [] };
+const samples = { planInSync: [], applyInSync: [], naiveSync: [], planInSyncCpu: [], applyInSyncCpu: [] };
 let planRequests;
 let applyInSync;
 for (let i = 0; i < reps; i++) {
   const plan = await slipway('plan', '--detailed-exitcode');
   samples.planInSync.push(plan.ms);
+  if (plan.cpuMs !== undefined) samples.planInSyncCpu.push(plan.cpuMs);
   planRequests = plan;
   applyInSync = await slipway('apply');
   samples.applyInSync.push(applyInSync.ms);
+  if (applyInSync.cpuMs !== undefined) samples.applyInSyncCpu.push(applyInSync.cpuMs);
   if (applyInSync.writes !== 0) throw new Error(`bench: a second apply made ${applyInSync.writes} writes`);
 }
 const naiveWrites = gate.writes();
@@ -142,11 +147,13 @@ const summary = {
   loadAverage: { start: loadAtStart, end: Number(loadavg()[0].toFixed(1)) },
   firstPlan: {
     ms: planEmpty.ms,
+    ...(planEmpty.cpuMs !== undefined ? { cpuMs: planEmpty.cpuMs } : {}),
     requests: planEmpty.requests,
     requestsPerApplication: planEmpty.requestsPerApplication,
   },
   firstApply: {
     ms: applyFirst.ms,
+    ...(applyFirst.cpuMs !== undefined ? { cpuMs: applyFirst.cpuMs } : {}),
     requests: applyFirst.requests,
     requestsPerApplication: applyFirst.requestsPerApplication,
     writes: applyFirst.writes,
@@ -159,6 +166,7 @@ const summary = {
   },
   applyInSync: {
     ...stat(samples.applyInSync),
+    ...(samples.applyInSyncCpu.length ? { cpuMedianMs: Math.round(median(samples.applyInSyncCpu)) } : {}),
     requests: applyInSync.requests,
     requestsPerApplication: applyInSync.requestsPerApplication,
     writes: applyInSync.writes,
