@@ -1,5 +1,6 @@
 // bench/bake: bake the whole example catalog for one stack with slipway, against the raw
 // `helm template` invocations a user would otherwise script (same charts, same values files).
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,14 @@ function makeCatalog(copies) {
       }
     }
   }
+  // a git repository on master: a strict stack bakes the catalog of a commit (issue 16)
+  const git = (...args) =>
+    execFileSync('git', ['-C', dir, ...args], {
+      env: { PATH: process.env.PATH, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
+    });
+  git('init', '--quiet', '--initial-branch', 'master');
+  git('add', '--all');
+  git('-c', 'user.name=bench', '-c', 'user.email=bench@slipway.local', 'commit', '--quiet', '--message', 'catalog');
   return dir;
 }
 
