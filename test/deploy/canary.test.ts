@@ -85,7 +85,7 @@ describe('canary releases: deploy --canary, promote, abort', () => {
     const r = await run('deploy', 'orders', '--skip-build', '--image-tag', '1.2.0', '--canary');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /a canary of orders already runs on dev \(image 1\.1\.0, 20% of traffic, since .*\); run `slipway canary promote orders --stack dev` or `slipway canary abort orders --stack dev` first/,
+      /a canary of orders already runs on dev in cluster local \(image 1\.1\.0, 20% of traffic, since .*\); run `slipway canary promote orders --stack dev` or `slipway canary abort orders --stack dev` first/,
     );
     expect(await workloads()).toEqual({ orders: '1.0.0', 'orders-canary': '1.1.0' });
   });
