@@ -1,15 +1,18 @@
 import { AppsV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { labelKeys, labelSelector, type WorkloadKind } from '@slipway/core';
+import { labelKeys, labelSelector } from '@slipway/core';
 import { makeApiClient, type ApiClientOptions } from './api-client.js';
 import { kubeError, kubeStatus } from './kube-error.js';
 import type { VirtualServiceRoutes } from './release-objects.js';
 
 /** The live objects of every release in a cluster, looked up by namespace and name. */
 export interface ClusterObjects {
-  /** Ready and desired replicas of a Deployment or StatefulSet; undefined when it does not exist. */
+  /**
+   * Ready and desired replicas of the workload (Deployment or StatefulSet) slipway applied for a
+   * service × stack × track in a namespace, found by its ownership labels; undefined when none runs.
+   */
   replicas(
     namespace: string,
-    workload: { kind: WorkloadKind; name: string },
+    owner: { service: string; stack: string; track: 'stable' | 'canary' },
   ): { ready: number; desired: number } | undefined;
   /** The VirtualService `name`; undefined when it (or Istio's CRD) does not exist. */
   virtualService(namespace: string, name: string): VirtualServiceRoutes | undefined;
@@ -54,18 +57,23 @@ export async function listClusterObjects(
   ]);
   const key = (namespace: string | undefined, name: string | undefined) => `${namespace ?? ''}/${name ?? ''}`;
   const workloads = new Map<string, { ready: number; desired: number }>();
-  for (const [kind, list] of [
-    ['Deployment', deployments.items],
-    ['StatefulSet', statefulSets.items],
-  ] as const)
-    for (const w of list)
-      workloads.set(`${kind} ${key(w.metadata?.namespace, w.metadata?.name)}`, {
-        ready: w.status?.readyReplicas ?? 0,
-        desired: w.spec?.replicas ?? 0,
-      });
+  const ownerKey = (namespace: string | undefined, labels: Record<string, string | undefined>) =>
+    [namespace, labels[labelKeys.service], labels[labelKeys.stack], labels[labelKeys.track]].join(' ');
+  for (const w of [...deployments.items, ...statefulSets.items])
+    workloads.set(ownerKey(w.metadata?.namespace, w.metadata?.labels ?? {}), {
+      ready: w.status?.readyReplicas ?? 0,
+      desired: w.spec?.replicas ?? 0,
+    });
   const routes = new Map(virtualServices.map((vs) => [key(vs.metadata?.namespace, vs.metadata?.name), vs]));
   return {
-    replicas: (namespace, workload) => workloads.get(`${workload.kind} ${key(namespace, workload.name)}`),
+    replicas: (namespace, owner) =>
+      workloads.get(
+        ownerKey(namespace, {
+          [labelKeys.service]: owner.service,
+          [labelKeys.stack]: owner.stack,
+          [labelKeys.track]: owner.track,
+        }),
+      ),
     virtualService: (namespace, name) => routes.get(key(namespace, name)),
   };
 }

@@ -1,5 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { releaseWorkload, routedCanaryWeight, type ReleaseRecord } from '@slipway/core';
+import { routedCanaryWeight, type ReleaseRecord } from '@slipway/core';
 import { listClusterObjects, ReleaseStore } from '@slipway/clients/kube';
 import { loadCatalog } from '../../catalog/load-catalog.js';
 import { assertStack } from '../bake/bake-service.js';
@@ -102,9 +102,8 @@ async function clusterStatus(
   return [...byTarget.values()].map((all): ReleaseStatus => {
     const last = all[0] as ReleaseRecord;
     const stable = all.find((r) => r.track === 'stable' && r.result === 'succeeded');
-    // the stable workload, by the kind and name its record rendered
-    const workload = releaseWorkload(stable ?? last);
-    const replicas = workload && objects.replicas(last.namespace, workload);
+    // the stable workload, by the ownership labels slipway applied it with
+    const replicas = objects.replicas(last.namespace, { service: last.service, stack: last.stack, track: 'stable' });
     const routes = objects.virtualService(last.namespace, last.service);
     const canaryWeight = routes && routedCanaryWeight(routes);
     return {
