@@ -46,6 +46,17 @@ describe('hostile catalog commits', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('microservices/orders:7.7.7');
     expect(readdirSync(tmp)).toEqual([]);
+    // a commit of master, abbreviated, bakes its own values; one off master is refused on prod
+    const older = git('rev-parse', '--short=10', 'master~1');
+    const pinned = await run(bake('--values-ref', older));
+    expect(pinned.code, pinned.stderr).toBe(0);
+    expect(pinned.stdout).toContain('microservices/orders:1.0.0');
+    git('commit', '--quiet', '--allow-empty', '--message', 'off master');
+    const off = await run(bake('--values-ref', git('rev-parse', 'HEAD')));
+    expect(off.code).toBe(2);
+    expect(off.stderr).toMatch(
+      /--values-ref [0-9a-f]{40} is not on master, and the strict stack prod takes its values from master only/,
+    );
   });
 
   it('refuses a link out of the catalog in the commit, named as git names it', async () => {
