@@ -129,7 +129,12 @@ export function deployPage(
         <label for="sourceBranch">Source branch</label>
         <input id="sourceBranch" name="sourceBranch" value="${form.sourceBranch ?? 'master'}" />
         <label for="valuesBranch">Values branch</label>
-        <input id="valuesBranch" name="valuesBranch" value="${form.valuesBranch ?? 'master'}" />
+        <input
+          id="valuesBranch"
+          name="valuesBranch"
+          value="${form.valuesBranch ?? ''}"
+          placeholder="the catalog as served"
+        />
         ${
           service?.canary
             ? html`<label class="check"

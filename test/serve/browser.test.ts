@@ -1,0 +1,110 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestCatalog, registryEnv } from '../support/catalog.js';
+import { usePlatform } from '../support/platform.js';
+import { pushEmptyImage } from '../support/registry-images.js';
+import { startServe, usersFile, type RunningServe } from '../support/serve.js';
+
+/** Debian's Chromium (apt-get install chromium); SLIPWAY_CHROMIUM names another. */
+const chromiumPath = process.env['SLIPWAY_CHROMIUM'] ?? '/usr/bin/chromium';
+/** SLIPWAY_SERVE_SCREENSHOTS=<dir>: save the board and run page there (docs/images). */
+const screenshots = process.env['SLIPWAY_SERVE_SCREENSHOTS'];
+
+const values = {
+  replicaCount: 2,
+  healthCheckPath: '/health',
+  resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
+  nodeSelector: { type: 'kwok' },
+  affinity: { podAntiAffinity: {} },
+};
+
+describe.skipIf(!existsSync(chromiumPath))('slipway serve in a real browser (headless Chromium)', () => {
+  const platform = usePlatform('serve-browser', ['kube', 'registry']);
+  let server: RunningServe;
+  let browser: Browser;
+  let page: Page;
+  /** Clicks counted from the board, to hold the deploy to at most three. */
+  let clicks = 0;
+  const click = async (selector: string) => {
+    clicks++;
+    await page.click(selector);
+  };
+
+  beforeAll(async () => {
+    const catalog = new TestCatalog(platform(), [
+      { name: 'web', stacks: ['dev', 'prod'], values },
+      { name: 'api', stacks: ['dev'], values },
+    ]);
+    await pushEmptyImage(platform().registry, 'microservices/web', '1.4.2');
+    server = await startServe(
+      ['--catalog', catalog.dir, '--users', usersFile({ carol: 'carol-password' }), '--timeout', '60s'],
+      registryEnv(platform()),
+    );
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('sends to the sign-in page, and signs in with the keyboard', async () => {
+    await page.goto(`${server.url}/`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    // the user field has the focus: type, tab, type, Enter
+    await page.keyboard.type('carol');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('carol-password');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${server.url}/`);
+    await expect(page.locator('table.board th[scope=row]').allTextContents()).resolves.toEqual(['apitest', 'webtest']);
+  });
+
+  it('deploys from the board in at most three clicks and shows the run reach success live', async () => {
+    clicks = 0;
+    await click('a[aria-label="Deploy web to dev"]');
+    await expect(page.locator('#service').inputValue()).resolves.toBe('web');
+    await expect(page.locator('#stack').inputValue()).resolves.toBe('dev');
+    await page.fill('#imageTag', '1.4.2');
+    await click('#deploy-submit');
+    await page.waitForURL(/\/runs\/[0-9a-z-]+$/);
+    // the page was served while the run was running: the end comes over SSE
+    await page.locator('#run-state:not(.state-running)').waitFor({ timeout: 90_000 });
+    expect(`${await page.textContent('#run-state')} ${await page.textContent('#run-reason')}`.trim()).toBe('succeeded');
+    expect(clicks).toBeLessThanOrEqual(3);
+    const rows = await page.locator('#stages tbody tr').all();
+    const stages = await Promise.all(
+      rows.map(async (row) => (await row.locator('td').allTextContents()).slice(2, 4).join(':')),
+    );
+    expect(stages).toEqual([
+      'preconditions:succeeded',
+      'build:skipped',
+      'bake:succeeded',
+      'deploy workload:succeeded',
+      'rollout Deployment/web:succeeded',
+      'deploy routing:succeeded',
+    ]);
+    if (screenshots) {
+      mkdirSync(screenshots, { recursive: true });
+      await page.screenshot({ path: join(screenshots, 'serve-run.png'), fullPage: true });
+    }
+    // the board shows the new tag
+    await page.goto(`${server.url}/`);
+    await expect(page.locator('table.board tbody tr', { hasText: 'web' }).textContent()).resolves.toMatch(/1\.4\.2/);
+    if (screenshots) await page.screenshot({ path: join(screenshots, 'serve-board.png'), fullPage: true });
+  });
+
+  it('refuses a prod deploy from a feature branch on the page, with the rule', async () => {
+    await page.goto(`${server.url}/deploy?service=web&stack=prod`);
+    await expect(page.locator('.rule').textContent()).resolves.toBe('prod: branches: master only');
+    await page.fill('#imageTag', '1.4.2');
+    await page.fill('#sourceBranch', 'feature/shiny');
+    await page.click('#deploy-submit');
+    const error = await page.locator('#deploy-error').textContent();
+    expect(error).toMatch(/preconditions failed for web on prod/);
+    expect(error).toMatch(/feature\/shiny/);
+    expect(new URL(page.url()).pathname).toBe('/api/runs');
+  });
+});
