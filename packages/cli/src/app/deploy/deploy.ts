@@ -108,6 +108,8 @@ async function deployFrom(
 
   // render only: the catalog and helm, no cluster
   const connect = renderOnly ? undefined : clusterConnections(deps, catalog, opts.kubeconfig);
+  // every kubeconfig loads before the build stage: a broken one stops the run before anything external
+  for (const cluster of new Set(services.flatMap((s) => s.clusters))) connect?.(cluster);
   const base: EngineContext = {
     bake: { catalog, helm: deps.tool('helm', { name: '--helm', value: opts.helm }) },
     report,
