@@ -161,6 +161,7 @@ const summary = {
   },
   planInSync: {
     ...stat(samples.planInSync),
+    ...(samples.planInSyncCpu.length ? { cpuMedianMs: Math.round(median(samples.planInSyncCpu)) } : {}),
     requests: planRequests.requests,
     requestsPerApplication: planRequests.requestsPerApplication,
   },

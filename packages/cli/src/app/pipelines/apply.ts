@@ -1,8 +1,8 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   limitPerKey,
   mapLimit,
   normalisePipelineConfig,
-  stableJson,
   withRetry,
   type ApplicationPlan,
   type PipelineAction,
@@ -174,11 +174,10 @@ export async function applyPipelines(
 
 /** Reads the pipeline back until Gate serves what was saved (bounded by verifyPolicy). */
 async function verifySaved(client: GateClient, e: PipelinePlanEntry): Promise<void> {
-  const want = stableJson(e.desired ?? {});
   await readBack(
     client,
     e,
-    (served) => served !== undefined && stableJson(normalisePipelineConfig(served, e.desired)) === want,
+    (served) => served !== undefined && isDeepStrictEqual(normalisePipelineConfig(served, e.desired), e.desired ?? {}),
     'the saved pipeline',
   );
 }

@@ -1,7 +1,8 @@
+import { isDeepStrictEqual } from 'node:util';
 import { isManagedPipeline } from '../managed.js';
 import type { RenderedPipeline } from '../render-pipelines.js';
 import { pipelineDiff } from './pipeline-diff.js';
-import { normalisePipelineConfig, stableJson } from './normalise.js';
+import { normalisePipelineConfig } from './normalise.js';
 
 export type PipelineAction = 'create' | 'update' | 'delete' | 'unchanged';
 
@@ -70,7 +71,8 @@ export function planApplication(
       continue;
     }
     const normalised = normalisePipelineConfig(actual, d.pipeline);
-    if (stableJson(normalised) === stableJson(d.pipeline)) {
+    if (isDeepStrictEqual(normalised, d.pipeline)) {
+      // key order does not matter to the comparison, only to the diff
       entries.push({ ...where, action: 'unchanged', diff: '', desired: d.pipeline });
       continue;
     }
