@@ -83,6 +83,7 @@ async function finishFrom(
     bake: { catalog, helm: deps.tool('helm', { name: '--helm', value: opts.helm }) },
   };
   const targets = deployClusters(catalog, service, opts.stack, opts).map((c) => targetOf(service, opts.stack, c));
+  for (const target of targets) connect(target.cluster); // every kubeconfig loads before any change
   const t0 = deps.now();
   const summaries = await clusterByCluster(
     targets,
