@@ -2,7 +2,11 @@ import { AppsV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client
 import { labelKeys, labelSelector } from '@slipway/core';
 import { makeApiClient, type ApiClientOptions } from './api-client.js';
 import { kubeError, kubeStatus } from './kube-error.js';
-import type { VirtualServiceRoutes } from './release-objects.js';
+
+/** A VirtualService as status reads it: its HTTP routes and their weighted destinations. */
+export interface VirtualServiceRoutes {
+  spec?: { http?: { route?: { destination?: { subset?: string }; weight?: number }[] }[] };
+}
 
 /** The live objects of every release in a cluster, looked up by namespace and name. */
 export interface ClusterObjects {

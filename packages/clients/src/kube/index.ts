@@ -6,6 +6,5 @@ export * from './kube-error.js';
 export * from './lease.js';
 export * from './release-store.js';
 export * from './track-rollout.js';
-export * from './release-objects.js';
 export * from './api-client.js';
 export * from './cluster-objects.js';
