@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: the local platform up, the example catalog validated and baked, the example services'
 # sources hosted on the platform's git server (`slipway dev repo add`), built by `slipway deploy` and
-# deployed to the dev stack (one canary promoted), then `slipway status`.
+# deployed to the dev stack (one canary promoted), one service rolled out to prod's two clusters,
+# then `slipway status` across every cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -12,8 +13,8 @@ step() { printf '\n== %s\n' "$*"; }
 if slipway dev status >/dev/null 2>&1; then
   step "the local platform already runs"
 else
-  step "slipway dev up"
-  slipway dev up
+  step "slipway dev up --clusters 3 (the example's products: shop-dev and ml-dev on 1, prod eu on 2, us on 3)"
+  slipway dev up --clusters 3
 fi
 eval "$(slipway dev env)"
 step "slipway dev status"
@@ -29,8 +30,11 @@ demo=$(mktemp -d)/catalog
 cp -r examples/catalog "$demo"
 mkdir -p "$demo/charts" && cp -r charts/workload charts/routing "$demo/charts/"
 sed -i -e "s|^  host: registry.slipway.local:5000|  host: '$SLIPWAY_REGISTRY'\\n  insecure: true|" \
-  -e "s#ref: oci://[^,]*/charts/\(workload\|routing\),#ref: charts/\\1,#g" \
-  -e "s|{ context: slipway-dev }|{ kubeconfig: '$KUBECONFIG' }|g" "$demo/slipway.yaml"
+  -e "s#ref: oci://[^,]*/charts/\(workload\|routing\),#ref: charts/\\1,#g" "$demo/slipway.yaml"
+
+# strict stacks bake the catalog from a commit of their values branch: the copy is a git repository
+commit() { git -C "$demo" add -A && git -C "$demo" -c user.name=slipway -c user.email=slipway@localhost commit -q -m "$1"; }
+git -C "$demo" init -q -b master && commit "the example catalog"
 
 out=$(mktemp -d)
 step "slipway bake --all --stack dev (the example catalog → $out/baked)"
@@ -49,6 +53,7 @@ for service in payments orders inventory recommendations; do
   url=$(slipway dev repo add "$service" "$src/$service" --catalog "$demo" | tail -n 1)
   sed -i "s|^repository: .*|repository: '$url'|" "$demo/services/$service/service.yaml"
 done
+commit "the services' repositories on the platform's git server"
 
 step "slipway deploy --all --stack dev --image-tag 1.0.0 (the build stage builds and pushes each image)"
 slipway deploy --all --stack dev --image-tag 1.0.0 --catalog "$demo"
@@ -60,20 +65,25 @@ slipway status orders
 step "slipway canary promote orders (the disable-canary stage)"
 slipway canary promote orders --stack dev --catalog "$demo"
 
-step "slipway status"
-slipway status
+if slipway dev status | grep -q slipway-dev-3; then
+  step "slipway deploy payments --stack prod (master only, strict values): cluster shop-prod-eu, then shop-prod-us"
+  slipway deploy payments --stack prod --image-tag 1.0.0 --source-branch master --values-branch master --skip-build --catalog "$demo"
+fi
 
-step "secret-sync: seed k8s-secret/dev-1/<namespace>/<name> in OpenBao (values through stdin)"
+step "slipway status --catalog (every cluster of the catalog, in parallel)"
+slipway status --catalog "$demo"
+
+step "secret-sync: seed k8s-secret/shop-dev/<namespace>/<name> in OpenBao (values through stdin)"
 seed() { # seed <namespace>/<name> <key>
-  head -c 18 /dev/urandom | base64 | tr -d '\n' | "$bin/bao" kv put -mount=k8s-secret "dev-1/$1" "$2=-" >/dev/null
-  echo "k8s-secret/dev-1/$1 ($2)"
+  head -c 18 /dev/urandom | base64 | tr -d '\n' | "$bin/bao" kv put -mount=k8s-secret "shop-dev/$1" "$2=-" >/dev/null
+  echo "k8s-secret/shop-dev/$1 ($2)"
 }
 seed payments/payments-db password
 seed orders/orders-api API_KEY
 seed inventory/inventory-db password
 
-step "slipway secret-sync run --once (cluster dev-1, token auth with the dev root token)"
-slipway secret-sync run --vault-addr "$VAULT_ADDR" --auth-method token --cluster dev-1 --once --port 0 --log-level warn
+step "slipway secret-sync run --once (cluster shop-dev: the catalog's name of cluster 1, token auth with the dev root token)"
+slipway secret-sync run --vault-addr "$VAULT_ADDR" --auth-method token --cluster shop-dev --once --port 0 --log-level warn
 "$bin/kubectl" get secrets -A -l app.kubernetes.io/managed-by=slipway-secret-sync \
   -o custom-columns='NAMESPACE:.metadata.namespace,NAME:.metadata.name,VAULT PATH:.metadata.annotations.secret-sync\.slipway\.dev/vault-path,KEYS:.data' |
   sed -E 's/map\[([A-Za-z_]+):[^]]*\]/\1/'
@@ -82,9 +92,9 @@ cat <<NEXT
 
 Try next:
   eval "\$(node packages/cli/dist/slipway.mjs dev env)"     # KUBECONFIG, VAULT_ADDR/BAO_ADDR, registry
-  node packages/cli/dist/slipway.mjs history orders --stack dev
-  node packages/cli/dist/slipway.mjs rollback orders --stack dev
+  node packages/cli/dist/slipway.mjs history payments --stack prod --catalog $demo   # one block per cluster
+  node packages/cli/dist/slipway.mjs rollback orders --stack dev --catalog $demo
   node packages/cli/dist/slipway.mjs deploy payments --stack dev --image-tag 1.1.0 --catalog $demo   # builds 1.1.0, then deploys it
-  node packages/cli/dist/slipway.mjs secret-sync run --vault-addr "\$VAULT_ADDR" --auth-method token --cluster dev-1 --port 0   # keeps syncing every 60 s, repairs drift
+  node packages/cli/dist/slipway.mjs secret-sync run --vault-addr "\$VAULT_ADDR" --auth-method token --cluster shop-dev --port 0   # keeps syncing every 60 s, repairs drift
   node packages/cli/dist/slipway.mjs dev down               # stops everything and removes the state dir
 NEXT
