@@ -88,9 +88,15 @@ slipway secret-sync run --vault-addr "$VAULT_ADDR" --auth-method token --cluster
   -o custom-columns='NAMESPACE:.metadata.namespace,NAME:.metadata.name,VAULT PATH:.metadata.annotations.secret-sync\.slipway\.dev/vault-path,KEYS:.data' |
   sed -E 's/map\[([A-Za-z_]+):[^]]*\]/\1/'
 
+step "slipway pipelines render and jenkins render: one Spinnaker pipeline per service × stack, the Jenkins build job"
+slipway pipelines render --catalog "$demo" --out "$out/pipelines"
+slipway jenkins render --catalog "$demo" --out "$out/jenkins"
+find "$out/pipelines" "$out/jenkins" -type f | sort
+
 cat <<NEXT
 
 Try next:
+  node packages/cli/dist/slipway.mjs pipelines plan --catalog $demo --gate https://gate.example   # what apply would change in Spinnaker
   eval "\$(node packages/cli/dist/slipway.mjs dev env)"     # KUBECONFIG, VAULT_ADDR/BAO_ADDR, registry
   node packages/cli/dist/slipway.mjs history payments --stack prod --catalog $demo   # one block per cluster
   node packages/cli/dist/slipway.mjs rollback orders --stack dev --catalog $demo
