@@ -67,7 +67,8 @@ describe.skipIf(!existsSync(chromiumPath))('slipway serve in a real browser (hea
     await click('a[aria-label="Deploy web to dev"]');
     await expect(page.locator('#service').inputValue()).resolves.toBe('web');
     await expect(page.locator('#stack').inputValue()).resolves.toBe('dev');
-    await page.fill('#imageTag', '1.4.2');
+    // the registry's newest tag is chosen already
+    await expect(page.locator('#imageTag').inputValue()).resolves.toBe('1.4.2');
     await click('#deploy-submit');
     await page.waitForURL(/\/runs\/[0-9a-z-]+$/);
     // the page was served while the run was running: the end comes over SSE

@@ -156,6 +156,8 @@ describe('slipway serve on the local platform', () => {
     const after = (await (await alice.get('/api/runs')).json()) as { runs: { id: string; state: string }[] };
     expect(after.runs.map((r) => r.id)).toEqual([id, ...before.runs.map((r) => r.id)]);
     expect(after.runs.slice(1)).toEqual(before.runs);
+    // the deploy form's tags, newest first
+    expect(await (await alice.get('/api/registry/tags?service=web')).json()).toEqual({ tags: ['1.0.1', '1.0.0'] });
     // the page of the interrupted run says so
     expect(await (await alice.get(`/runs/${id}`)).text()).toMatch(/class="state-interrupted"[^>]*>interrupted</);
   });

@@ -98,6 +98,16 @@ export class RegistryClient {
     return labels && typeof labels === 'object' ? (labels as Record<string, unknown>) : {};
   }
 
+  /** The tags of `<name>` (the first 1000 the registry lists; none when the repository does not exist). */
+  async tags(name: string): Promise<string[]> {
+    const json = await this.#json(`/v2/${name}/tags/list?n=1000`, '').catch((error: unknown) => {
+      if (error instanceof RemoteError && error.status === 404) return { tags: [] };
+      throw error;
+    });
+    const tags = json['tags'];
+    return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [];
+  }
+
   /** A JSON document of the registry, checked against `reference` when that is a sha256 digest. */
   async #json(path: string, reference: string): Promise<Record<string, unknown>> {
     const res = await this.#send('GET', path);

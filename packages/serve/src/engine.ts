@@ -38,6 +38,8 @@ export interface ServeEngine {
   deploy: (request: RunRequest, user: string, report: (event: EngineEvent) => void) => Promise<RunSummary[]>;
   /** `slipway status` over every cluster of the catalog. */
   status: () => Promise<{ services: BoardStatus[]; clusters: ClusterReach[] }>;
+  /** The service's image tags in the registry, in any order. */
+  tags: (service: string) => Promise<string[]>;
   /** The cluster that keeps the run records. */
   runsCluster: () => KubeConfig;
 }

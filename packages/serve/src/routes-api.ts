@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { boardOf } from './pure/board.js';
 import { parseRunRequest } from './pure/run-request.js';
+import { newestFirst } from './pure/tags.js';
 import { finalStates, runIdPattern, type RunRecord, type RunRequest } from './pure/run-state.js';
 import { deployPage } from './pure/views.js';
 import type { ServeContext } from './server.js';
@@ -14,6 +15,13 @@ export const runSummary = ({ events: _e, ...rest }: RunRecord) => rest;
 /** The JSON API (docs/serve-api.yaml), used by the page. */
 export function apiRoutes(app: FastifyInstance, ctx: ServeContext): void {
   app.get('/api/board', async () => boardOf(ctx.engine.catalog(), await ctx.engine.status()));
+
+  app.get('/api/registry/tags', async (request, reply) => {
+    const q = request.query as { service?: unknown };
+    const service = typeof q.service === 'string' ? ctx.engine.catalog().services.get(q.service) : undefined;
+    if (!service) return reply.code(404).send({ error: 'name a service of the catalog: ?service=<name>' });
+    return { tags: newestFirst(await ctx.engine.tags(service.config.name)) };
+  });
 
   app.get('/api/runs', async (request) => {
     const q = request.query as { service?: string; stack?: string };

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { boardOf } from './pure/board.js';
 import { runIdPattern } from './pure/run-state.js';
+import { newestFirst } from './pure/tags.js';
 import { boardPage, deployPage, notFoundPage, runPage, runsPage, type PageContext } from './pure/views.js';
 import type { ServeContext } from './server.js';
 
@@ -16,13 +17,22 @@ export function pageRoutes(app: FastifyInstance, ctx: ServeContext): void {
     return reply.type('text/html; charset=utf-8').send(boardPage(pageContext(request), board));
   });
 
-  app.get('/deploy', (request, reply) => {
+  app.get('/deploy', async (request, reply) => {
     const q = request.query as { service?: string; stack?: string };
     const form = {
       ...(typeof q.service === 'string' ? { service: q.service } : {}),
       ...(typeof q.stack === 'string' ? { stack: q.stack } : {}),
     };
-    return reply.type('text/html; charset=utf-8').send(deployPage(pageContext(request), ctx.engine.catalog(), form));
+    const catalog = ctx.engine.catalog();
+    // the registry's tags, newest first, to choose from; without them the tag is typed
+    const tags =
+      form.service && catalog.services.has(form.service)
+        ? await ctx.engine.tags(form.service).then(newestFirst, (error: unknown) => {
+            request.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'listing tags failed');
+            return [];
+          })
+        : [];
+    return reply.type('text/html; charset=utf-8').send(deployPage(pageContext(request), catalog, form, { tags }));
   });
 
   app.get('/runs', async (request, reply) => {

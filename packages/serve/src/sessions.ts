@@ -8,6 +8,9 @@ export interface Session {
   lastSeenMs: number;
 }
 
+/** Sessions kept at most (signed in or not). */
+const maxSessions = 20_000;
+
 const token = () => randomBytes(32).toString('base64url');
 
 /**
@@ -36,6 +39,11 @@ export class Sessions {
 
   create(user?: string): Session {
     this.#sweep();
+    // bounded: anyone may open /login, so the oldest sessions go first past the cap
+    for (const id of this.#byId.keys()) {
+      if (this.#byId.size < maxSessions) break;
+      this.#byId.delete(id);
+    }
     const session: Session = { id: token(), csrf: token(), lastSeenMs: this.now(), ...(user ? { user } : {}) };
     this.#byId.set(session.id, session);
     return session;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RegistryClient } from '@slipway/clients';
 import { InputError, isStrict, type Catalog } from '@slipway/core';
 import { parseUsersFile, serve, type RunRequest, type ServeEngine, type SlackTarget } from '@slipway/serve';
 import { loadCatalog } from '../catalog/load-catalog.js';
@@ -66,6 +67,18 @@ export function serveEngine(deps: AppDeps, flags: ServeFlags): ServeEngine {
         revision: s.revision,
         ...(s.reason ? { reason: s.reason } : {}),
       }));
+    },
+    tags: (service) => {
+      const c = catalog();
+      const { host, project, insecure, tokenHosts } = c.settings.registry;
+      const image = c.services.get(service)?.config.image ?? service;
+      const registry = new RegistryClient({
+        host,
+        insecureHttp: insecure,
+        ...(tokenHosts ? { tokenHosts } : {}),
+        ...deps.env.registry,
+      });
+      return registry.tags(`${project}/${image}`);
     },
     status: () => releaseStatus(deps, undefined, { catalog: flags.catalog, clusterTimeout: 10_000 }),
     runsCluster: () => {
