@@ -179,7 +179,7 @@ describe('hostile cluster and registry settings', () => {
 
   it('reports an unreachable cluster in one line; the stack trace only with --debug', async () => {
     await expectRefused(ws, ['status', '--kubeconfig', 'kubeconfig'], {
-      message: /error: .*connect ECONNREFUSED 127\.0\.0\.1:1/,
+      message: /^cluster x \(context x\): unreachable — .*connect ECONNREFUSED 127\.0\.0\.1:1$/m,
       code: 1,
     });
     const json = await expectRefused(
@@ -191,7 +191,7 @@ describe('hostile cluster and registry settings', () => {
       },
     );
     expect(JSON.parse(json.stdout)).toMatchObject({ error: { exitCode: 1 } });
-    const debug = await ws.run(['status', '--kubeconfig', 'kubeconfig', '--debug']);
+    const debug = await ws.run(['history', 'payments', '--stack', 'dev', '--kubeconfig', 'kubeconfig', '--debug']);
     expect(debug.stderr).toMatch(stackFrame);
   });
 
