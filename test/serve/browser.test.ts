@@ -69,8 +69,11 @@ describe.skipIf(!existsSync(chromiumPath))('slipway serve in a real browser (hea
     await expect(page.locator('#stack').inputValue()).resolves.toBe('dev');
     // the registry's newest tag is chosen already
     await expect(page.locator('#imageTag').inputValue()).resolves.toBe('1.4.2');
+    const served = page.waitForResponse((r) => /\/runs\/[0-9a-z-]+$/.test(r.url()));
     await click('#deploy-submit');
     await page.waitForURL(/\/runs\/[0-9a-z-]+$/);
+    // the run page came while the run was running (its rollout takes seconds): what follows is live
+    expect(await (await served).text()).toMatch(/id="run-state" class="state-running"/);
     // the page was served while the run was running: the end comes over SSE
     await page.locator('#run-state:not(.state-running)').waitFor({ timeout: 90_000 });
     expect(`${await page.textContent('#run-state')} ${await page.textContent('#run-reason')}`.trim()).toBe('succeeded');
