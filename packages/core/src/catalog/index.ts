@@ -12,3 +12,4 @@ export * from './name-collisions.js';
 export * from './namespace-rules.js';
 export * from './pod-security.js';
 export * from './clusters.js';
+export * from './codeowners.js';

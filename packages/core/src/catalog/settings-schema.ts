@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dnsLabel, int32 } from './kube-grammar.js';
+import { durationPattern } from '../duration.js';
 
 /** DNS-1123 label (kube-grammar.ts), kept exported here for its users. */
 export { dnsLabel };
@@ -71,6 +72,28 @@ const stack = z.strictObject({
     .enum(podSecurityLevels)
     .optional()
     .describe('Pod Security Standard the values must meet (default: restricted on strict stacks, else baseline)'),
+  approvers: z
+    .strictObject({
+      group: z
+        .string()
+        .regex(
+          /^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/,
+          'must be a CODEOWNERS owner like @shop/devops',
+        )
+        .describe('the team that owns the values files in CODEOWNERS (@org/team)'),
+      users: z
+        .array(z.string().min(1).max(253))
+        .min(1)
+        .describe('who may approve: kubeconfig user names (or SLIPWAY_USER)'),
+      expires: z
+        .string()
+        .regex(new RegExp(durationPattern), 'must be a duration like 24h or 90m')
+        .default('24h')
+        .describe('how long an approval stays valid'),
+      slack: z.string().min(1).optional().describe("the approvers' Slack channel (break-glass, Spinnaker judgment)"),
+    })
+    .optional()
+    .describe('on a strict stack: a values change deploys only with the approval of one of them (not the deployer)'),
 });
 
 /** Namespaces no service may use unless slipway.yaml says otherwise: Kubernetes' own and slipway's. */
