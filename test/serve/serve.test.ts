@@ -21,11 +21,16 @@ describe('slipway serve on the local platform', () => {
   let server: RunningServe;
   let alice: ServeClient;
   const users = usersFile({ alice: 'wonderland-secret' });
-  const start = () =>
-    startServe(['--catalog', catalog.dir, '--users', users, '--timeout', '60s'], registryEnv(platform()));
+  const start = (...more: string[]) =>
+    startServe(['--catalog', catalog.dir, '--users', users, '--timeout', '60s', ...more], registryEnv(platform()));
 
   beforeAll(async () => {
-    catalog = new TestCatalog(platform(), [{ name: 'web', stacks: ['dev', 'prod'], values: webValues }]);
+    catalog = new TestCatalog(platform(), [
+      { name: 'web', stacks: ['dev', 'prod'], values: webValues },
+      // its rollout never finishes
+      { name: 'slow', values: { ...webValues, podLabels: { 'slipway.dev/simulate': 'never-ready' } } },
+    ]);
+    await pushEmptyImage(platform().registry, 'microservices/slow', '1.0.0');
     await pushEmptyImage(platform().registry, 'microservices/web', '1.0.0');
     server = await start();
     alice = await signIn(server.url, 'alice', 'wonderland-secret');
@@ -107,7 +112,7 @@ describe('slipway serve on the local platform', () => {
     const board = (await (await alice.get('/api/board')).json()) as {
       services: { service: string; stacks: Record<string, { cluster: string; status: unknown }[] | null> }[];
     };
-    expect(board.services[0]?.stacks['dev']).toMatchObject([
+    expect(board.services.find((s) => s.service === 'web')?.stacks['dev']).toMatchObject([
       { cluster: 'local', status: { imageTag: '1.0.0', ready: 2, desired: 2, lastResult: 'succeeded' } },
     ]);
     expect(server.output()).toContain(`"action":"deploy","ip":"127.0.0.1","run":"${id}"`);
@@ -160,5 +165,26 @@ describe('slipway serve on the local platform', () => {
     expect(await (await alice.get('/api/registry/tags?service=web')).json()).toEqual({ tags: ['1.0.1', '1.0.0'] });
     // the page of the interrupted run says so
     expect(await (await alice.get(`/runs/${id}`)).text()).toMatch(/class="state-interrupted"[^>]*>interrupted</);
+  });
+
+  it('on SIGTERM lets a run finish for the grace period, then records it interrupted and exits', async () => {
+    await server.stop();
+    server = await start('--shutdown-grace', '1s');
+    alice = await signIn(server.url, 'alice', 'wonderland-secret');
+    const res = await alice.post('/api/runs', { service: 'slow', stack: 'dev', imageTag: '1.0.0', skipBuild: true });
+    const { id } = (await res.json()) as { id: string };
+    await eventually('the rollout stage', async () => {
+      const run = (await (await alice.get(`/api/runs/${id}`)).json()) as { events: { stage?: string }[] };
+      return run.events.some((e) => e.stage === 'rollout Deployment/slow') ? true : undefined;
+    });
+    expect(await server.stop('SIGTERM')).toBe(0);
+    expect(server.output()).toContain('slipway serve: stopped');
+    const core = platform().kubeConfig.makeApiClient(CoreV1Api);
+    const left = await core.readNamespacedConfigMap({ name: `slipway-run-${id}`, namespace: 'slipway-runs' });
+    expect(JSON.parse(left.data?.['run.json'] ?? '{}')).toMatchObject({
+      state: 'interrupted',
+      reason: 'the server stopped (SIGTERM) while it ran',
+    });
+    server = await start();
   });
 });

@@ -155,4 +155,7 @@ export async function serveApp(flags: ServeFlags): Promise<void> {
     graceMs: flags.shutdownGrace,
     onListening: (url) => process.stderr.write(`slipway serve: listening on ${url}\n`),
   });
+  // the runs still going were recorded interrupted: their rollout watches must not keep the process
+  process.stderr.write('slipway serve: stopped\n');
+  process.exit(0);
 }
