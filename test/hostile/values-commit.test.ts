@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gitIn } from '../support/example-catalog.js';
@@ -57,6 +57,36 @@ describe('hostile catalog commits', () => {
     expect(off.stderr).toMatch(
       /--values-ref [0-9a-f]{40} is not on master, and the strict stack prod takes its values from master only/,
     );
+  });
+
+  it("keeps master's rules when the working tree or a feature branch relaxes prod", async () => {
+    const relax = () => {
+      ws.edit('slipway.yaml', (t) =>
+        t.replace(
+          'prod: { branches: [master], strict: true, podSecurity: restricted }',
+          "prod: { branches: ['*'], strict: false, podSecurity: restricted }",
+        ),
+      );
+      ws.edit('services/orders/values-prod.yaml', (t) => t.replace('node-pool: prod', 'node-pool: relaxed'));
+    };
+    git('checkout', '--quiet', '-b', 'feature/relax');
+    relax();
+    expect(readFileSync(ws.path('slipway.yaml'), 'utf8')).toContain('strict: false');
+    ws.commit('relax prod'); // on feature/relax, master keeps its strict prod
+    const bakes = async (...args: string[]) => {
+      const r = await run(bake(...args));
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('node-pool: prod');
+      expect(r.stdout).not.toContain('relaxed');
+    };
+    // committed on the checked-out branch, then also edited in the working tree: master's values
+    await bakes();
+    ws.edit('services/orders/values-prod.yaml', (t) => t.replace('node-pool: relaxed', 'node-pool: relaxed-local'));
+    await bakes();
+    // the feature branch's own slipway.yaml allows it; master's does not
+    await expectRefused(ws, bake('--values-branch', 'feature/relax'), {
+      message: /the values branch feature\/relax may not deploy to prod \(allowed: master\)/,
+    });
   });
 
   it('refuses a link out of the catalog in the commit, named as git names it', async () => {

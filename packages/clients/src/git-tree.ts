@@ -98,6 +98,54 @@ export async function branchCommit(
   return undefined;
 }
 
+/**
+ * The repository's default branch, whose committed slipway.yaml holds the values rules of record:
+ * the branch origin's HEAD names (`refs/remotes/origin/HEAD`, what a clone checks out), else
+ * master, else main (local, else origin's). Never the checked-out branch: its slipway.yaml is
+ * what a user may have edited. Undefined when none of them exists.
+ */
+export async function defaultBranch(
+  command: string,
+  top: string,
+  plainBranch: (name: string) => boolean,
+): Promise<{ branch: string; commit: string; ref: string } | undefined> {
+  const head = await git(command, ['-C', top, 'symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD']);
+  const named =
+    head.code === 0
+      ? head.out
+          .toString('utf8')
+          .trim()
+          .replace(/^refs\/remotes\/origin\//, '')
+      : '';
+  for (const branch of [...(named && plainBranch(named) ? [named] : []), 'master', 'main']) {
+    const tip = await branchCommit(command, top, branch);
+    if (tip) return { branch, ...tip };
+  }
+  return undefined;
+}
+
+/**
+ * One file of a commit as text (`path` from the top of the repository), or undefined when the
+ * commit has no regular file there. More than `maxBytes` is refused before it is read.
+ */
+export async function fileAtCommit(
+  command: string,
+  top: string,
+  commit: string,
+  path: string,
+  maxBytes: number,
+): Promise<string | undefined> {
+  const listed = await gitOk(command, ['-C', top, 'ls-tree', '-l', '-z', '--full-tree', commit, '--', path]);
+  const entry = parseLsTree(listed).find((e) => e.path === path);
+  if (!entry || entry.type !== 'blob' || entry.mode === '120000' || !/^[0-9a-f]{40,64}$/.test(entry.id))
+    return undefined;
+  if (entry.size > maxBytes)
+    throw new InputError(
+      `${path} at commit ${commit.slice(0, 12)} is larger than ${maxBytes / 1024 / 1024} MiB; keep slipway.yaml small`,
+    );
+  return (await gitOk(command, ['-C', top, 'cat-file', 'blob', entry.id])).toString('utf8');
+}
+
 /** Whether `commit` is `tip` or one of its ancestors. */
 export async function isAncestor(command: string, top: string, commit: string, tip: string): Promise<boolean> {
   const r = await git(command, ['-C', top, 'merge-base', '--is-ancestor', '--end-of-options', commit, tip]);

@@ -8,10 +8,26 @@ import {
   commitIdProblem,
   defaultValuesBranch,
   isStrict,
+  parseSettingsFile,
+  settingsFile,
+  tightenedRules,
+  withStackRules,
   type Catalog,
+  type CatalogSettings,
 } from '@slipway/core';
-import { branchCommit, exportFolder, gitFolder, isAncestor, makePrivateDir, resolveCommit } from '@slipway/clients';
+import {
+  branchCommit,
+  defaultBranch,
+  exportFolder,
+  fileAtCommit,
+  gitFolder,
+  isAncestor,
+  makePrivateDir,
+  resolveCommit,
+  type GitFolder,
+} from '@slipway/clients';
 import { displayPath, loadCatalog } from './load-catalog.js';
+import { maxCatalogFileBytes } from './contained-file.js';
 import { maxCatalogBytes } from './read-catalog.js';
 
 /** `--values-branch` / `--values-ref` of bake, deploy and canary. */
@@ -37,9 +53,12 @@ export interface OpenedCatalog {
  * The catalog a command bakes from. A strict stack's (and, when --values-branch or --values-ref
  * is given, any stack's) comes from a commit of the catalog's git repository, exported into a
  * private temp folder and read there with the same rules as a working tree: local edits never
- * reach a strict stack. Other stacks read the working tree. Which stack is strict, and its
- * default values branch (the first it allows), come from the working tree's slipway.yaml; the
- * rules then apply as the commit's slipway.yaml states them.
+ * reach a strict stack. Other stacks read the working tree. Whether a stack is strict and the
+ * branches it allows (the first: its default values branch) are the committed slipway.yaml's of
+ * the repository's default branch (`defaultBranch`: origin's HEAD, else master, else main), which
+ * the working tree's and the values commit's may tighten, never relax (`tightenedRules`): a
+ * working tree with `strict: false` on prod still bakes prod from master. The returned catalog
+ * carries the tightened rules, so the image check and the release policy see them too.
  */
 export async function openCatalog(
   dir: string,
@@ -57,16 +76,23 @@ export async function openCatalog(
     if (problem) throw new InputError(`--values-ref ${JSON.stringify(valuesRef.slice(0, 100))} ${problem}`);
   }
   let branch = valuesBranch;
+  let folder: GitFolder | undefined;
+  let committed: CatalogSettings | undefined;
   if (branch === undefined && valuesRef === undefined) {
     const working = loadCatalog(dir);
-    if (!(stack in working.settings.stacks) || !isStrict(working.settings, stack))
-      return { catalog: working, close: () => {} };
-    const chosen = defaultValuesBranch(working.settings, stack);
+    if (!(stack in working.settings.stacks)) return { catalog: working, close: () => {} };
+    folder = await gitFolder(git(), dir);
+    committed = folder ? await committedSettings(folder, git) : undefined;
+    const settings = withStackRules(working.settings, stack, tightenedRules(committed, working.settings, stack));
+    if (!isStrict(settings, stack)) return { catalog: working, close: () => {} };
+    const chosen = defaultValuesBranch(settings, stack);
     if ('problem' in chosen) throw new PolicyError(chosen.problem);
     branch = chosen.branch;
+  } else {
+    folder = await gitFolder(git(), dir);
+    committed = folder ? await committedSettings(folder, git) : undefined;
   }
   const shown = displayPath(resolve(dir));
-  const folder = await gitFolder(git(), dir);
   if (!folder)
     throw new InputError(
       valuesBranch !== undefined || valuesRef !== undefined
@@ -92,6 +118,7 @@ export async function openCatalog(
   }
   if (!commit) throw new Error('no values commit');
 
+  const { top, prefix } = folder;
   const copy = makePrivateDir('slipway-values-');
   try {
     const into = join(copy.path, 'catalog');
@@ -102,8 +129,12 @@ export async function openCatalog(
         `the catalog folder ${folder.prefix || '.'} is not in commit ${commit.slice(0, 12)}${branch ? ` of branch ${branch}` : ''}; commit the catalog, or pass the values branch that holds it`,
       );
     // a file is named as git shows it: `git show master:catalog/services/x/values-prod.yaml`
-    const catalog = loadCatalog(into, (rel) => `${at}:${relative(folder.top, join(folder.top, folder.prefix, rel))}`);
-    await checkCommittedRules(catalog, stack, { branch, commit, valuesRef, top: folder.top, git });
+    const loaded = loadCatalog(into, (rel) => `${at}:${relative(top, join(top, prefix, rel))}`);
+    const catalog: Catalog = {
+      ...loaded,
+      settings: withStackRules(loaded.settings, stack, tightenedRules(committed, loaded.settings, stack)),
+    };
+    await checkCommittedRules(catalog, stack, { branch, commit, valuesRef, top, git });
     return { catalog, values: { ...(branch ? { branch } : {}), commit }, close: () => copy.remove() };
   } catch (error) {
     copy.remove();
@@ -135,4 +166,25 @@ async function checkCommittedRules(
         `--values-ref ${at.valuesRef ?? at.commit} is not on ${chosen.branch}, and the strict stack ${stack} takes its values from ${chosen.branch} only; pass a commit of ${chosen.branch}`,
       );
   }
+}
+
+/**
+ * The committed slipway.yaml of the repository's default branch (undefined: no such branch, or no
+ * slipway.yaml in its catalog folder). An invalid one is refused: its rules cannot be known.
+ */
+async function committedSettings(folder: GitFolder, git: () => string): Promise<CatalogSettings | undefined> {
+  const tip = await defaultBranch(git(), folder.top, (name) => branchNameProblem(name) === undefined);
+  if (!tip) return undefined;
+  const path = `${folder.prefix}${settingsFile}`;
+  const text = await fileAtCommit(git(), folder.top, tip.commit, path, maxCatalogFileBytes);
+  if (text === undefined) return undefined;
+  const parsed = parseSettingsFile({ path, text });
+  if (parsed.settings) return parsed.settings;
+  const first = parsed.issues[0];
+  const where = first
+    ? `:${first.line}:${first.column}:${first.path.length > 0 ? ` ${first.path.join('.')}:` : ''}`
+    : ':';
+  throw new InputError(
+    `${tip.branch}:${path}${where} ${first?.message ?? 'is invalid'}; the committed slipway.yaml of ${tip.branch} holds the stacks' rules: fix it on ${tip.branch}`,
+  );
 }
