@@ -52,6 +52,12 @@ describe('slipway serve on the local platform', () => {
     expect(page.headers.get('location')).toBe('/login');
     const wrong = await signIn(server.url, 'alice', 'not-it').catch((e: Error) => e.message);
     expect(wrong).toBe('sign-in answered 401');
+    // ten wrong guesses for a name from one address, then even the right password waits
+    for (let i = 0; i < 9; i++) await signIn(server.url, 'mallory', `guess-${i}`).catch(() => undefined);
+    const tenth = await signIn(server.url, 'mallory', 'guess-9').catch((e: Error) => e.message);
+    expect(tenth).toBe('sign-in answered 401');
+    const blocked = await signIn(server.url, 'mallory', 'guess-10').catch((e: Error) => e.message);
+    expect(blocked).toBe('sign-in answered 429');
   });
 
   it('sets a session cookie the page scripts cannot read, and security headers', async () => {

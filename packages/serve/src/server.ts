@@ -7,6 +7,7 @@ import { appCss, appJs } from './assets.js';
 import type { ServeEngine } from './engine.js';
 import { serveMetrics } from './metrics.js';
 import { parseCookies, serializeCookie } from './pure/cookies.js';
+import { RecentCounts } from './pure/webhook.js';
 import { loginPage } from './pure/views.js';
 import { apiRoutes } from './routes-api.js';
 import { hookRoutes } from './routes-hooks.js';
@@ -42,6 +43,8 @@ export interface ServeOptions {
 
 export const sessionCookie = 'slipway_session';
 const sessionIdleMs = 8 * 3600_000;
+/** Failed sign-ins per user name and address within 5 minutes before the next is refused. */
+const maxFailedSignIns = 10;
 
 /** What every route file gets. */
 export interface ServeContext {
@@ -75,6 +78,7 @@ export async function buildServer(options: ServeOptions): Promise<{ app: Fastify
   const store = new RunStore(options.engine.runsCluster(), options.runsNamespace);
   const sessions = new Sessions(sessionIdleMs);
   const unknownUserHash = bcrypt.hashSync(randomBytes(16).toString('hex'), 10);
+  const failedSignIns = new RecentCounts(5 * 60_000);
   const running = { count: () => 0 };
   const metrics = serveMetrics(() => running.count());
   const observers: RunObserver[] = [metrics.observer];
@@ -155,9 +159,19 @@ export async function buildServer(options: ServeOptions): Promise<{ app: Fastify
     const username = typeof body['username'] === 'string' ? body['username'] : '';
     const password = typeof body['password'] === 'string' ? body['password'] : '';
     const hash = options.users.get(username);
+    // guessing is slowed: a few failed sign-ins per user name and address, then 429 for a while
+    const guesser = `${request.ip} ${username.slice(0, 64)}`;
+    if (failedSignIns.count(guesser, Date.now()) >= maxFailedSignIns) {
+      ctx.audit(request, 'sign-in-refused', { username: username.slice(0, 64), reason: 'too many failed sign-ins' });
+      return reply
+        .code(429)
+        .type('text/html; charset=utf-8')
+        .send(loginPage({ csrf: request.session?.csrf ?? '' }, 'too many failed sign-ins: wait 5 minutes'));
+    }
     // compare against a hash even for an unknown user: the answer takes as long either way
     const ok = await bcrypt.compare(password, hash ?? unknownUserHash);
     if (!hash || !ok) {
+      failedSignIns.add(guesser, Date.now());
       ctx.audit(request, 'sign-in-failed', { username: username.slice(0, 64) });
       const session = request.session as Session;
       return reply

@@ -4,6 +4,7 @@ import {
   failedConstraint,
   payloadValue,
   RateLimit,
+  RecentCounts,
   SeenDeliveries,
   signatureValid,
   triggerRequest,
@@ -75,5 +76,14 @@ describe('deliveries and rate', () => {
       rate.allow('u', 2),
       rate.allow('t', 1001),
     ]).toEqual([true, true, false, true, true]);
+  });
+  it('counts what happened within the window only', () => {
+    const counts = new RecentCounts(1000);
+    counts.add('a', 0);
+    counts.add('a', 500);
+    counts.add('b', 500);
+    expect([counts.count('a', 900), counts.count('a', 1200), counts.count('a', 1600), counts.count('c', 0)]).toEqual([
+      2, 1, 0, 0,
+    ]);
   });
 });

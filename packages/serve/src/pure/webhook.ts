@@ -101,3 +101,22 @@ export class RateLimit {
     return true;
   }
 }
+
+/** How many times each key happened within the last `windowMs` (failed sign-ins). */
+export class RecentCounts {
+  readonly #times = new Map<string, number[]>();
+  constructor(private readonly windowMs: number) {}
+
+  add(key: string, nowMs: number): void {
+    if (this.#times.size > 10_000) this.#times.clear();
+    this.#times.set(key, [...this.#recent(key, nowMs), nowMs]);
+  }
+
+  count(key: string, nowMs: number): number {
+    return this.#recent(key, nowMs).length;
+  }
+
+  #recent(key: string, nowMs: number): number[] {
+    return (this.#times.get(key) ?? []).filter((t) => nowMs - t < this.windowMs);
+  }
+}
