@@ -21,6 +21,8 @@ export interface SlipwayEnv {
    * overridden by its flag.
    */
   gate: { token?: string; username?: string; password?: string; cert?: string; key?: string; ca?: string };
+  /** SLIPWAY_SLACK_WEBHOOK_URL: a Slack incoming webhook (break-glass deploys are notified to the approvers' channel). */
+  slackWebhookUrl: string | undefined;
   /** The whole environment: for tool resolution and child processes. */
   process: NodeJS.ProcessEnv;
 }
@@ -42,6 +44,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): SlipwayEnv {
       key: value('SLIPWAY_GATE_KEY'),
       ca: value('SLIPWAY_GATE_CA'),
     }),
+    slackWebhookUrl: value('SLIPWAY_SLACK_WEBHOOK_URL'),
     process: env,
   };
 }

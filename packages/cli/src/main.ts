@@ -2,6 +2,8 @@
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { buildCommand } from './commands/build.js';
 import { bakeCommand } from './commands/bake.js';
+import { approveCommand } from './commands/approve.js';
+import { codeownersCommand } from './commands/codeowners.js';
 import { deployCommand } from './commands/deploy.js';
 import { devCommand } from './commands/dev.js';
 import { jenkinsCommand, pipelinesCommand } from './commands/pipelines.js';
@@ -25,6 +27,8 @@ program.addCommand(validateCommand());
 program.addCommand(buildCommand());
 program.addCommand(bakeCommand());
 program.addCommand(deployCommand());
+program.addCommand(approveCommand());
+program.addCommand(codeownersCommand());
 program.addCommand(canaryCommand());
 program.addCommand(statusCommand());
 program.addCommand(historyCommand());

@@ -12,3 +12,4 @@ export * from './private-dir.js';
 export * from './stream-process.js';
 export * from './vault-aws-login.js';
 export * from './git-tree.js';
+export * from './slack.js';

@@ -15,6 +15,8 @@ export const labelKeys = {
   revision: 'slipway.dev/revision',
   /** `true` on a release record Secret. */
   release: 'slipway.dev/release',
+  /** `true` on an approval of a values change (a ConfigMap beside the release records). */
+  approval: 'slipway.dev/approval',
   /** A release record's result: succeeded or failed. */
   result: 'slipway.dev/result',
   /** Kubernetes' common label; slipway's value is `slipway`, secret-sync's `slipway-secret-sync`. */

@@ -19,6 +19,11 @@ export function bakeCommand() {
       "read the catalog from this branch's commit (strict stacks: always, default the first allowed branch)",
     )
     .option('--values-ref <commit>', 'read the catalog from this commit (on strict stacks, one of the values branch)')
+    .option(
+      '--diff-against-release',
+      "show how the values differ from each cluster's last release (reads the clusters)",
+    )
+    .option('--kubeconfig <file>', "with --diff-against-release: kubeconfig instead of the cluster's context")
     .addOption(helmOption())
     .option(
       '--concurrency <n>',
@@ -30,5 +35,12 @@ export function bakeCommand() {
       const baked = await bake(appDeps(), name, opts);
       if ('manifests' in baked) result(baked.manifests);
       else for (const file of baked.written) progress(`wrote ${file}`);
+      // on stderr: stdout stays the manifests
+      for (const { service, cluster, change } of baked.valuesDiffs ?? [])
+        progress(
+          change.changed
+            ? `${service} @${cluster}: values changed (digest ${change.digest}${change.previousRevision ? `, revision ${change.previousRevision} had ${change.previousDigest ?? '?'}` : ', no release yet'})\n${change.diff.trimEnd()}`
+            : `${service} @${cluster}: values unchanged since revision ${change.previousRevision ?? '?'} (digest ${change.digest})`,
+        );
     });
 }

@@ -43,6 +43,8 @@ export function deployCommand() {
     .option('--catalog <dir>', 'catalog directory', '.')
     .option('--cluster <name>', "only this cluster of the stack (default: each of the stack's clusters, in order)")
     .option('--kubeconfig <file>', "kubeconfig to use instead of the cluster's context (one cluster: with --cluster)")
+    .option('--break-glass', 'emergency: deploy changed strict-stack values without approval (recorded and notified)')
+    .option('--reason <text>', 'why, with --break-glass')
     .addOption(helmOption())
     .addOption(outputFormatOption())
     .action(async (name, opts) => {

@@ -8,3 +8,4 @@ export * from './release-store.js';
 export * from './track-rollout.js';
 export * from './api-client.js';
 export * from './cluster-objects.js';
+export * from './approval-store.js';

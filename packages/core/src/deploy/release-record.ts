@@ -23,6 +23,12 @@ export interface ReleaseRecord {
   valuesBranch?: string;
   /** The catalog commit the values were read from (absent: the working tree of a non-strict stack). */
   valuesCommit?: string;
+  /** Digest of the reviewed values (`valuesDigest`), on strict stacks with approvers. */
+  valuesDigest?: string;
+  /** Who approved the values change this release deployed. */
+  approvedBy?: string;
+  /** A deploy of changed values without approval (`--break-glass --reason`): who and why. */
+  breakGlass?: { by: string; reason: string };
   /** Digest of the rendered manifests: an identical re-deploy reuses the revision. */
   digest: string;
   /** What produced this revision: a deploy, or a rollback to an earlier revision. */

@@ -6,6 +6,7 @@ import {
   type BakeRequest,
   type Catalog,
   type CatalogService,
+  type ValuesChange,
 } from '@slipway/core';
 import { openCatalog } from '../../catalog/values-catalog.js';
 import type { AppDeps } from '../deps.js';
@@ -19,6 +20,8 @@ import {
   type BakedService,
 } from './bake-service.js';
 import { checkOutDir, checkOutFiles, writeOutFiles } from './write-out.js';
+import { clusterConnections, deployClusters } from '../deploy/cluster.js';
+import { compareWithRelease } from '../deploy/values-review.js';
 
 export interface BakeOptions {
   stack: string;
@@ -34,10 +37,20 @@ export interface BakeOptions {
   valuesRef?: string;
   concurrency?: number;
   helm?: string;
+  /** `--diff-against-release`: compare the values with each cluster's last release (reads the clusters). */
+  diffAgainstRelease?: true;
+  kubeconfig?: string;
+}
+
+/** The values of a service against its last successful release on one cluster of the stack. */
+export interface ReleaseValuesDiff {
+  service: string;
+  cluster: string;
+  change: ValuesChange;
 }
 
 /** What a bake made: the manifests (stdout) or, with --out, the files written. */
-export type BakeResult = { manifests: string } | { written: string[] };
+export type BakeResult = ({ manifests: string } | { written: string[] }) & { valuesDiffs?: ReleaseValuesDiff[] };
 
 /**
  * `slipway bake`: validation and policy for every service first, then `helm template` of both
@@ -87,8 +100,32 @@ async function bakeCatalog(
   const baked = await mapLimit(requests, concurrency, ({ service, request }) =>
     bakeService(helm, catalog, service, request),
   );
-  if (opts.out) return { written: writeBaked(opts.out, baked) };
-  return { manifests: baked.flatMap((b) => chartNames.map((c) => b.manifests[c])).join('---\n') };
+  const diffs = opts.diffAgainstRelease ? { valuesDiffs: await releaseDiffs(deps, catalog, baked, opts) } : {};
+  if (opts.out) return { written: writeBaked(opts.out, baked), ...diffs };
+  return { manifests: baked.flatMap((b) => chartNames.map((c) => b.manifests[c])).join('---\n'), ...diffs };
+}
+
+/** Each baked service's values against its last successful stable release, per cluster of the stack. */
+async function releaseDiffs(
+  deps: AppDeps,
+  catalog: Catalog,
+  baked: readonly BakedService[],
+  opts: BakeOptions,
+): Promise<ReleaseValuesDiff[]> {
+  const connect = clusterConnections(deps, catalog, opts.kubeconfig);
+  const pairs = baked.flatMap((b) => {
+    const service = findService(catalog, b.service, b.stack);
+    return deployClusters(catalog, service, b.stack, { kubeconfig: opts.kubeconfig }).map((cluster) => ({
+      b,
+      cluster,
+      target: { service: b.service, namespace: service.config.namespace, stack: b.stack },
+    }));
+  });
+  return mapLimit(pairs, 8, async ({ b, cluster, target }) => ({
+    service: b.service,
+    cluster,
+    change: await compareWithRelease(connect(cluster), target, b.values),
+  }));
 }
 
 const outName = (service: string, stack: string, chart: string) => `${service}-${stack}-${chart}.yaml`;

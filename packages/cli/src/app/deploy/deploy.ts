@@ -20,6 +20,7 @@ import {
 } from './engine.js';
 import { buildStage } from './build-stage.js';
 import { checkPreconditions } from './preconditions.js';
+import { reviewValues, withReview, type ValuesReview } from './values-review.js';
 
 export interface DeployOptions {
   stack: string;
@@ -43,6 +44,9 @@ export interface DeployOptions {
   cluster?: string;
   kubeconfig?: string;
   helm?: string;
+  /** `--break-glass`: deploy changed strict-stack values without approval (needs `--reason`). */
+  breakGlass?: true;
+  reason?: string;
 }
 
 /** What a pipeline run (deploy, canary, rollback) did: one summary per service × cluster. */
@@ -62,6 +66,9 @@ export async function deploy(
 ): Promise<PipelineRun> {
   if (!name && !opts.all) throw new InputError('name a service, or pass --all');
   if (name && opts.all) throw new InputError('pass either a service or --all, not both');
+  if (opts.breakGlass && !opts.reason?.trim())
+    throw new InputError('--break-glass needs --reason "…": it is recorded and sent to the approvers');
+  if (opts.reason !== undefined && !opts.breakGlass) throw new InputError('--reason goes with --break-glass');
   // a strict stack's values come from a commit of its values branch, never the working tree
   const opened = await openCatalog(opts.catalog, opts.stack, opts, () => deps.tool('git'));
   try {
@@ -135,6 +142,7 @@ async function deployFrom(
     services.map(async ({ service, clusters }, index) => {
       const targets = clusters.map((cluster) => targetOf(service, stack, cluster));
       let baked: Omit<ReleaseRecord, 'revision'>;
+      let reviews = new Map<string, ValuesReview>();
       try {
         // the registry's digest of the tag: the release runs repository:tag@digest
         const build = built[index];
@@ -147,6 +155,9 @@ async function deployFrom(
           ...(branch ? { sourceBranch: branch } : {}),
           ...(commit ? { sourceCommit: commit } : {}),
         });
+        // a strict stack's changed values need an approval: checked on every cluster before any write
+        const review = { breakGlass: opts.breakGlass ? opts.reason : undefined, dryRun: opts.dryRun };
+        reviews = await reviewValues(deps, catalog, (t) => clusterOf(contextOf(t)), targets, baked, review, report);
       } catch (error) {
         // the first cluster fails with the reason, the others report what they still run
         return clusterByCluster(
@@ -158,16 +169,21 @@ async function deployFrom(
           { throwWhenAlone: alone },
         );
       }
-      return clusterByCluster(
+      const summaries = await clusterByCluster(
         targets,
         contextOf,
         (ctx, target) =>
           perCluster(target.cluster, async () => {
             if (opts.canary && !opts.dryRun) await refuseSecondCanary(ctx, target);
-            return withDeployLock(ctx, target, () => deployRelease(ctx, target, baked, params.rollbackOnFailure));
+            const record = withReview(baked, reviews.get(target.cluster));
+            return withDeployLock(ctx, target, () => deployRelease(ctx, target, record, params.rollbackOnFailure));
           }),
         { throwWhenAlone: alone },
       );
+      return summaries.map((s) => {
+        const values = s.cluster ? reviews.get(s.cluster) : undefined;
+        return values ? { ...s, values } : s;
+      });
     }),
   );
   return { summaries: runs.flat(), elapsedMs: deps.now() - t0 };

@@ -21,6 +21,7 @@ import {
 import { Applier, DeployLock, ReleaseStore, trackRollout, type ObjectChange } from '@slipway/clients/kube';
 import { bakeService } from '../bake/bake-service.js';
 import { stage, type Reporter } from '../events.js';
+import type { ValuesReview } from './values-review.js';
 
 /** What the engine talks to. The catalog is only needed to bake; rollbacks use the records. */
 export interface EngineContext {
@@ -70,6 +71,8 @@ export interface DeploySummary {
   rolledBackTo?: number;
   /** The catalog commit the values came from (absent: a working tree). */
   valuesCommit?: string;
+  /** Strict stacks with approvers: the values against the last release, and who approved them. */
+  values?: ValuesReview;
   elapsedMs: number;
 }
 
