@@ -131,6 +131,21 @@ describe('a changed prod values deploy needs the approval of another approver', 
     const r = await deploy('carol');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`values: unchanged (digest ${first})`);
+    const properties = join(catalog.dir, '..', `build-unchanged-${String(process.pid)}.properties`);
+    const build = await as('carol', [
+      'build',
+      'orders',
+      '--image-tag',
+      '1.0.0',
+      '--catalog',
+      catalog.dir,
+      '--check-values',
+      'prod',
+      '--properties-file',
+      properties,
+    ]);
+    expect(build.code, build.stderr).toBe(0);
+    expect(readFileSync(properties, 'utf8')).toContain(`VALUES_CHANGED=false\nVALUES_DIGEST=${first}\n`);
   });
 
   let second = '';
@@ -150,6 +165,24 @@ describe('a changed prod values deploy needs the approval of another approver', 
     expect(bake.code, bake.stderr).toBe(0);
     expect(bake.stderr).toMatch(/orders @local: values changed \(digest [0-9a-f]{16}, revision 1 had [0-9a-f]{16}\)/);
     expect(bake.stderr).toContain('-    MODE: one\n+    MODE: two');
+    // the Jenkins job's values check, for the pipeline's judgment (the tag exists: nothing is built)
+    const properties = join(catalog.dir, '..', `build-${String(process.pid)}.properties`);
+    const build = await as('carol', [
+      'build',
+      'orders',
+      '--image-tag',
+      '1.0.0',
+      '--catalog',
+      catalog.dir,
+      '--check-values',
+      'prod',
+      '--properties-file',
+      properties,
+    ]);
+    expect(build.code, build.stderr).toBe(0);
+    expect(readFileSync(properties, 'utf8')).toMatch(
+      /SKIPPED=true\n(.*\n)*VALUES_CHANGED=true\nVALUES_DIGEST=[0-9a-f]{16}\n$/,
+    );
     const dry = await deploy('carol', '--dry-run', 'server');
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toMatch(/values: changed \(digest [0-9a-f]{16}\), needs approval: slipway approve orders/);

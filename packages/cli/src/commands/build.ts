@@ -18,6 +18,10 @@ export function buildCommand() {
       ),
     )
     .option('--properties-file <file>', 'where to write build.properties', 'build.properties')
+    .option(
+      '--check-values <stack>',
+      "add VALUES_CHANGED (the stack's values differ from its last release) and VALUES_DIGEST to build.properties",
+    )
     .addOption(outputFormatOption('text or json (the build.properties fields)'))
     .action(async (service, opts) => {
       const { buildService, buildAppDeps } = await import('../app/build/build.js');

@@ -14,6 +14,7 @@ import {
   type Stage,
   type StageContext,
 } from './stages.js';
+import { valuesJudgmentStage } from './values-judgment.js';
 
 /**
  * The stage graph of `deploy-<stack>` (refIds; each stage waits for the ones before the arrow):
@@ -54,6 +55,9 @@ export function buildPipeline(
     stages.push(stage);
     after = [stage.refId];
   };
+  // strict stacks with approvers: the values review before any deploy stage (values-judgment.ts)
+  const judgment = valuesJudgmentStage(ctx, 'values-judgment', after);
+  if (judgment) next(judgment);
   for (const cluster of serviceClusters(settings, service.config, stack)) {
     const account = settings.clusters[cluster]?.account ?? '';
     const deploy = (name: string, bake: Stage, refId: string, isCanary = false) =>

@@ -13,6 +13,8 @@ export interface BuildFlags {
   catalog: string;
   builder?: 'buildah' | 'buildkit' | undefined;
   propertiesFile: string;
+  /** `--check-values <stack>`: add VALUES_CHANGED and VALUES_DIGEST for the pipeline's values judgment. */
+  checkValues?: string | undefined;
 }
 
 /** What a build tells as it goes: one line per stage, and each line of the builder's output. */
@@ -60,7 +62,12 @@ export async function buildService(
       ...report,
     },
   );
-  writeProperties(flags.propertiesFile, buildPropertiesText(built));
+  const values = flags.checkValues
+    ? await (
+        await import('./values-check.js')
+      ).valuesCheckProperties(deps, flags.catalog, service, flags.checkValues, flags.imageTag, report.progress)
+    : '';
+  writeProperties(flags.propertiesFile, buildPropertiesText(built) + values);
   return built;
 }
 
