@@ -95,7 +95,7 @@ describe('slipway build', () => {
     );
     expect(found).toEqual({ exists: true, digest: out.digest });
     expect(readFileSync(join(work, 'build.properties'), 'utf8')).toBe(
-      `IMAGE=${out.image}\nTAG=1.0.0\nDIGEST=${out.digest}\nSKIPPED=false\nREVISION=${out.revision}\n`,
+      `IMAGE=${out.image}\nTAG=1.0.0\nDIGEST=${out.digest}\nSKIPPED=false\nREVISION=${out.revision}\nSOURCE_BRANCH=master\n`,
     );
     // the OCI labels: source, revision, created from the commit
     const config = await imageConfig('microservices/orders', '1.0.0');
@@ -128,7 +128,10 @@ describe('slipway build', () => {
     const res = await build(catalog, ['orders', '--image-tag', '1.0.0']);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toMatch(/microservices\/orders:1\.0\.0@sha256:[0-9a-f]{64} already in the registry, not built/);
-    expect(readFileSync(join(work, 'build.properties'), 'utf8')).toMatch(/SKIPPED=true\nREVISION=\n$/);
+    expect(readFileSync(join(work, 'build.properties'), 'utf8')).toMatch(
+      // the existing image's branch label: what the pipelines check before deploying it
+      /SKIPPED=true\nREVISION=\nSOURCE_BRANCH=master\n$/,
+    );
   });
 
   it('finds an OCI-only manifest (the Accept list) and skips', async () => {
@@ -136,8 +139,9 @@ describe('slipway build', () => {
     const catalog = buildCatalog(platform(), [{ name: 'oci-only' }], { vaultAddress: 'http://127.0.0.1:1' });
     const res = await build(catalog, ['oci-only', '--image-tag', '2.0.0', '--output', 'json']);
     expect(res.code, res.stderr).toBe(0);
-    const out = JSON.parse(res.stdout) as { skipped: boolean; digest: string };
+    const out = JSON.parse(res.stdout) as { skipped: boolean; digest: string; sourceBranch: string };
     expect(out.skipped).toBe(true);
+    expect(out.sourceBranch).toBe(''); // no branch label: a strict stack's pipeline refuses it
     expect(out.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slipway } from '../support/cli.js';
-import { exampleCatalogDir } from '../support/example-catalog.js';
+import { commitCatalog, exampleCatalogDir } from '../support/example-catalog.js';
 import { GateTestServer } from '../support/gate-test-server.js';
 
 // Gate's other auth methods: Basic (LDAP/basic form) and an x509 client certificate over TLS,
@@ -12,6 +12,7 @@ import { GateTestServer } from '../support/gate-test-server.js';
 const dir = mkdtempSync(join(tmpdir(), 'slipway-gate-auth-'));
 const catalog = join(dir, 'catalog');
 cpSync(exampleCatalogDir, catalog, { recursive: true });
+commitCatalog(catalog, 'example catalog'); // prod (strict) renders from master's commit
 const file = (name: string) => join(dir, name);
 const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slipway } from '../support/cli.js';
-import { exampleCatalogDir } from '../support/example-catalog.js';
+import { commitCatalog, exampleCatalogDir } from '../support/example-catalog.js';
 import { GateTestServer } from '../support/gate-test-server.js';
 
 // slipway pipelines plan | apply against the Gate-compatible test server (no kube platform):
@@ -15,6 +15,7 @@ const expected = 11; // inventory: dev, prod; orders, payments, recommendations:
 function catalogCopy(): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'slipway-pipelines-')), 'catalog');
   cpSync(exampleCatalogDir, dir, { recursive: true });
+  commitCatalog(dir, 'example catalog'); // prod (strict) renders from master's commit
   return dir;
 }
 

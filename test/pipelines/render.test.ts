@@ -1,11 +1,16 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slipway } from '../support/cli.js';
+import { commitCatalog, exampleCatalogDir } from '../support/example-catalog.js';
 import { groovyJar, parseGroovy } from '../support/groovy.js';
 
-const examples = new URL('../../examples/catalog', import.meta.url).pathname;
+/** examples/catalog in a git repository of its own: prod (strict) renders from master's commit. */
+const examples = join(mkdtempSync(join(tmpdir(), 'slipway-examples-')), 'catalog');
+cpSync(exampleCatalogDir, examples, { recursive: true });
+commitCatalog(examples, 'example catalog');
+afterAll(() => rmSync(dirname(examples), { recursive: true, force: true }));
 
 describe('slipway pipelines render', () => {
   const work = mkdtempSync(join(tmpdir(), 'slipway-pipelines-'));

@@ -15,8 +15,8 @@ export function pipelinesCommand() {
     .option('--service <service>', 'only this service')
     .option('--stack <stack>', 'only this stack')
     .action(async (opts) => {
-      const { renderPipelineFiles } = await import('../app/pipelines/render.js');
-      const { written } = renderPipelineFiles(opts);
+      const { renderPipelineFiles, renderDeps } = await import('../app/pipelines/render.js');
+      const { written } = await renderPipelineFiles(renderDeps(), opts);
       for (const file of written) progress(`wrote ${file}`);
       progress(`${written.length} pipeline${written.length === 1 ? '' : 's'} in ${opts.out}`);
     });

@@ -9,6 +9,7 @@ export function renderBuild(result: BuildResult, format: 'text' | 'json'): strin
       digest: result.digest,
       skipped: result.skipped,
       revision: result.revision,
+      sourceBranch: result.sourceBranch,
     });
   const at = result.digest ? `@${result.digest}` : '';
   return result.skipped

@@ -8,7 +8,7 @@ import { buildPropertiesText } from './properties.js';
 import { gitSshCommand, shellQuote } from './ssh-command.js';
 
 describe('build.properties', () => {
-  it('writes the five keys, escaping what a properties reader would misread', () => {
+  it('writes the six keys, escaping what a properties reader would misread', () => {
     expect(
       buildPropertiesText({
         image: 'r:5000/p/orders',
@@ -16,9 +16,19 @@ describe('build.properties', () => {
         digest: 'sha256:ab',
         skipped: false,
         revision: 'c0ffee',
+        sourceBranch: 'master',
       }),
-    ).toBe('IMAGE=r:5000/p/orders\nTAG=1.0.0\nDIGEST=sha256:ab\nSKIPPED=false\nREVISION=c0ffee\n');
-    const text = buildPropertiesText({ image: 'a\\b\nX=1', tag: ' t', digest: '', skipped: true, revision: '' });
+    ).toBe(
+      'IMAGE=r:5000/p/orders\nTAG=1.0.0\nDIGEST=sha256:ab\nSKIPPED=false\nREVISION=c0ffee\nSOURCE_BRANCH=master\n',
+    );
+    const text = buildPropertiesText({
+      image: 'a\\b\nX=1',
+      tag: ' t',
+      digest: '',
+      skipped: true,
+      revision: '',
+      sourceBranch: '',
+    });
     expect(text.split('\n')[0]).toBe('IMAGE=a\\\\b\\nX=1');
     expect(text).toContain('TAG=\\ t\n');
     expect(text).toContain('SKIPPED=true\n');

@@ -9,6 +9,12 @@ export interface BuildResult {
   skipped: boolean;
   /** the commit built; empty when skipped */
   revision: string;
+  /**
+   * The branch the image was built from: --source-branch when built, the image's
+   * dev.slipway.source-branch label when skipped (empty when it has none). Spinnaker's pipelines
+   * check it against the stack before deploying.
+   */
+  sourceBranch: string;
 }
 
 /** `build.properties` for Jenkins/Spinnaker (Java properties: KEY=value, one a line). */
@@ -19,6 +25,7 @@ export function buildPropertiesText(result: BuildResult): string {
     ['DIGEST', result.digest],
     ['SKIPPED', String(result.skipped)],
     ['REVISION', result.revision],
+    ['SOURCE_BRANCH', result.sourceBranch],
   ];
   return entries.map(([key, value]) => `${key}=${propertyValue(value)}\n`).join('');
 }

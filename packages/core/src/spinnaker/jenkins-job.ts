@@ -101,7 +101,7 @@ export function renderJenkinsJob(settings: CatalogSettings): { files?: JenkinsJo
   const jenkinsfile = `${[
     ...header,
     "// Spinnaker's jenkins stage runs it with service, imageTag and sourceBranch; it runs `slipway build`",
-    "// and archives build.properties (IMAGE, TAG, DIGEST, SKIPPED, REVISION) for the stage's propertyFile.",
+    "// and archives build.properties (IMAGE, TAG, DIGEST, SKIPPED, REVISION, SOURCE_BRANCH) for the stage's propertyFile.",
     `// Vault: ${login.comment}.`,
     `// Registry: the Jenkins username/password credentials ${jenkinsCredentials.registry}.`,
     '// Parameters reach the shell only as quoted environment variables, after the checks below.',

@@ -78,7 +78,7 @@ export function parameterConfig(settings: CatalogSettings, service: CatalogServi
   ];
 }
 
-interface Precondition {
+export interface Precondition {
   rule: string;
   expression: Spel;
   failureMessage: string;
@@ -124,6 +124,12 @@ export function preconditions(settings: CatalogSettings, service: CatalogService
       ),
       failureMessage: `${stack} is strict: imageTag must be an immutable version (${settings.policy.imageTagPattern})`,
     });
+  if (isStrict(settings, stack))
+    checks.push({
+      rule: 'skipBuild-strict',
+      expression: spel(`parameters.skipBuild == 'false'`),
+      failureMessage: `${stack} is strict: the build job checks which branch the image was built from (it builds nothing when the tag exists), so skipBuild must be "false"`,
+    });
   checks.push(
     {
       rule: 'canary',
@@ -145,5 +151,34 @@ export function preconditions(settings: CatalogSettings, service: CatalogService
       failureMessage: 'skipBuild must be "true" or "false"',
     },
   );
+  return checks;
+}
+
+/**
+ * The checks of the "Check image source" stage, after the build job and before any bake or deploy:
+ * `checkImageSource` as expressions. The job's `slipway build` reports in build.properties, read
+ * into the stage's context, the branch the image was built from (SOURCE_BRANCH: --source-branch
+ * when it built the image, the image's dev.slipway.source-branch label when the tag existed, empty
+ * when it has none). On every stack a non-empty one must be the sourceBranch parameter; on strict
+ * stacks it must be present and allowed (skipBuild is refused there by the preconditions, so the
+ * job always runs). Checking in the pipeline, on what the job read from the registry, keeps the job
+ * free of stack rules and needs no cluster access in Jenkins.
+ */
+export function imageSourceChecks(settings: CatalogSettings, stack: string, buildStage: string): Precondition[] {
+  const label = `(#stage(${spelString(buildStage)})['context']['SOURCE_BRANCH'] ?: '')`;
+  const allowed = settings.stacks[stack]?.branches ?? ['*'];
+  const checks: Precondition[] = [
+    {
+      rule: 'sourceBranch-label',
+      expression: spel(`${label} == '' || ${label} == parameters.sourceBranch`),
+      failureMessage: `the image of imageTag was built from a branch other than sourceBranch (SOURCE_BRANCH of the build job's build.properties, the image's dev.slipway.source-branch label): pass that branch as sourceBranch, or deploy an image built from sourceBranch`,
+    },
+  ];
+  if (isStrict(settings, stack))
+    checks.push({
+      rule: 'sourceBranch-label-strict',
+      expression: spel(`${label} != '' && ${label} matches ${spelString(branchRegex(allowed))}`),
+      failureMessage: `${stack} is strict: it deploys only images built from ${allowed.join(' or ')}, and this image has no such dev.slipway.source-branch label (SOURCE_BRANCH of the build job); build the image from ${allowed.join(' or ')} with a new imageTag`,
+    });
   return checks;
 }

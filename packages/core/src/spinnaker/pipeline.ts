@@ -9,6 +9,7 @@ import {
   buildStage,
   deployStage,
   disableCanaryStage,
+  imageSourceStage,
   preconditionsStage,
   promoteStage,
   type Stage,
@@ -19,7 +20,7 @@ import { valuesJudgmentStage } from './values-judgment.js';
 /**
  * The stage graph of `deploy-<stack>` (refIds; each stage waits for the ones before the arrow):
  *
- *   preconditions → build → bake-workload, bake-routing (+ bake-workload-canary, bake-routing-canary)
+ *   preconditions → build → image-source → bake-workload, bake-routing (+ bake-workload-canary, bake-routing-canary)
  *   → then per cluster of the stack, in the catalog's order, each cluster after the previous one:
  *     [deploy-workload-canary-<c> → deploy-routing-canary-<c> → promote-canary-<c> →]
  *     deploy-workload-<c> → deploy-routing-<c> [→ disable-canary-<c>]
@@ -38,14 +39,18 @@ export function buildPipeline(
 ): Record<string, unknown> {
   const ctx: StageContext = { settings, spinnaker, service, stack };
   const canary = service.config.canary;
-  const stages: Stage[] = [preconditionsStage(ctx, 'preconditions'), buildStage(ctx, 'build', ['preconditions'])];
+  const stages: Stage[] = [
+    preconditionsStage(ctx, 'preconditions'),
+    buildStage(ctx, 'build', ['preconditions']),
+    imageSourceStage(ctx, 'image-source', ['build']),
+  ];
   const bakes = {
-    workload: bakeStage(ctx, 'workload', 'stable', 'bake-workload', ['build']),
-    routing: bakeStage(ctx, 'routing', 'stable', 'bake-routing', ['build']),
+    workload: bakeStage(ctx, 'workload', 'stable', 'bake-workload', ['image-source']),
+    routing: bakeStage(ctx, 'routing', 'stable', 'bake-routing', ['image-source']),
     ...(canary
       ? {
-          workloadCanary: bakeStage(ctx, 'workload', 'canary', 'bake-workload-canary', ['build']),
-          routingCanary: bakeStage(ctx, 'routing', 'canary', 'bake-routing-canary', ['build']),
+          workloadCanary: bakeStage(ctx, 'workload', 'canary', 'bake-workload-canary', ['image-source']),
+          routingCanary: bakeStage(ctx, 'routing', 'canary', 'bake-routing-canary', ['image-source']),
         }
       : {}),
   };

@@ -90,15 +90,16 @@ describe('renderPipelines', () => {
     expect(isManagedPipeline({ ...r.pipelines[0]!.pipeline, name: 'my pipeline' })).toBe(false);
   });
 
-  it('chains preconditions → build → bakes → each cluster in order, with the canary stages only for canary services', () => {
+  it('chains preconditions → build → image check → bakes → each cluster in order, with the canary stages only for canary services', () => {
     const orders = stagesOf(one(catalogOf(), 'orders', 'prod').pipeline);
     expect(orders.map((s) => `${s.refId}<${s.requisiteStageRefIds.join(',')}`)).toEqual([
       'preconditions<',
       'build<preconditions',
-      'bake-workload<build',
-      'bake-routing<build',
-      'bake-workload-canary<build',
-      'bake-routing-canary<build',
+      'image-source<build',
+      'bake-workload<image-source',
+      'bake-routing<image-source',
+      'bake-workload-canary<image-source',
+      'bake-routing-canary<image-source',
       'deploy-workload-canary-shop-eu<bake-workload,bake-routing,bake-workload-canary,bake-routing-canary',
       'deploy-routing-canary-shop-eu<deploy-workload-canary-shop-eu',
       'promote-canary-shop-eu<deploy-routing-canary-shop-eu',
@@ -129,6 +130,7 @@ describe('renderPipelines', () => {
     expect(payments.map((s) => s.refId)).toEqual([
       'preconditions',
       'build',
+      'image-source',
       'bake-workload',
       'bake-routing',
       'deploy-workload-shop-dev',
@@ -216,6 +218,45 @@ describe('renderPipelines', () => {
         when: ['pipeline.starting', 'pipeline.complete', 'pipeline.failed'],
       },
     ]);
+  });
+
+  it("checks the image's branch (build.properties SOURCE_BRANCH) after the build job, as checkImageSource", () => {
+    type Check = { context: { expression: string; failureMessage: string }; failPipeline: boolean };
+    const checksOf = (stack: string) => {
+      const stage = stagesOf(one(catalogOf(), 'payments', stack).pipeline).find((s) => s.refId === 'image-source');
+      expect(stage).toMatchObject({ type: 'checkPreconditions', name: 'Check image source' });
+      return (stage as unknown as { preconditions: Check[] }).preconditions;
+    };
+    const label = "(#stage('Build image')['context']['SOURCE_BRANCH'] ?: '')";
+    const prod = checksOf('prod');
+    expect(prod.map((c) => c.context.expression)).toEqual([
+      `\${ ${label} == '' || ${label} == parameters.sourceBranch }`,
+      `\${ ${label} != '' && ${label} matches '^(master|release/.*)$' }`,
+    ]);
+    expect(prod.every((c) => c.failPipeline)).toBe(true);
+    expect(prod[1]!.context.failureMessage).toMatch(
+      /prod is strict: it deploys only images built from master or release\/\*/,
+    );
+    // the branch regex decides as checkImageSource's globs do (Java and JS agree on this subset)
+    const regex = new RegExp(/matches '([^']+)'/.exec(prod[1]!.context.expression)![1]!);
+    for (const [branch, ok] of [
+      ['master', true],
+      ['release/1.2', true],
+      ['feature/x', false],
+      ['masterx', false],
+    ] as const)
+      expect([branch, regex.test(branch)]).toEqual([branch, ok]);
+    // dev: only the agreement with sourceBranch; an unlabelled image (or a skipped job) passes
+    expect(checksOf('dev').map((c) => c.context.expression)).toEqual([prod[0]!.context.expression]);
+    // a strict stack never skips the job: it is what reads the image's label
+    const pre = (stack: string) =>
+      (
+        stagesOf(one(catalogOf(), 'payments', stack).pipeline)[0] as unknown as { preconditions: Check[] }
+      ).preconditions.map((c) => c.context.expression);
+    expect(pre('prod')).toContain("${ parameters.skipBuild == 'false' }");
+    expect(pre('dev')).not.toContain("${ parameters.skipBuild == 'false' }");
+    for (const expression of [...prod, ...pre('prod')].map((c) => (typeof c === 'string' ? c : c.context.expression)))
+      expect(spelProblem(expression)).toBeUndefined();
   });
 
   it('adds the webhook trigger when slipway.yaml asks for it, constrained to the service and stack', () => {

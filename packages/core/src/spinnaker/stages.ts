@@ -11,7 +11,7 @@ import {
   type ChartName,
   type SpinnakerSettings,
 } from './artifacts.js';
-import { preconditions } from './parameters.js';
+import { imageSourceChecks, preconditions, type Precondition } from './parameters.js';
 import { spel } from './spel.js';
 
 export type Track = 'stable' | 'canary';
@@ -31,16 +31,32 @@ const unlessSkipBuild = { expression: spel("parameters.skipBuild != 'true'"), ty
 
 export const buildStageName = 'Build image';
 
+const expressionChecks = (checks: Precondition[]) =>
+  checks.map((check) => ({
+    context: { expression: check.expression, failureMessage: check.failureMessage },
+    failPipeline: true,
+    type: 'expression',
+  }));
+
 export function preconditionsStage(ctx: StageContext, refId: string): Stage {
   return {
     name: 'Check preconditions',
-    preconditions: preconditions(ctx.settings, ctx.service, ctx.stack).map((check) => ({
-      context: { expression: check.expression, failureMessage: check.failureMessage },
-      failPipeline: true,
-      type: 'expression',
-    })),
+    preconditions: expressionChecks(preconditions(ctx.settings, ctx.service, ctx.stack)),
     refId,
     requisiteStageRefIds: [],
+    type: 'checkPreconditions',
+  };
+}
+
+export const imageSourceStageName = 'Check image source';
+
+/** After the build job, before any bake: the image's branch (build.properties) against the stack. */
+export function imageSourceStage(ctx: StageContext, refId: string, after: string[]): Stage {
+  return {
+    name: imageSourceStageName,
+    preconditions: expressionChecks(imageSourceChecks(ctx.settings, ctx.stack, buildStageName)),
+    refId,
+    requisiteStageRefIds: after,
     type: 'checkPreconditions',
   };
 }

@@ -1,4 +1,4 @@
-import { RemoteError, SlipwayError, type Catalog } from '@slipway/core';
+import { RemoteError, SlipwayError, branchNameProblem, imageSourceOf, type Catalog } from '@slipway/core';
 import { RegistryClient, type ManifestLookup } from '@slipway/clients';
 
 export interface RegistryCredentials {
@@ -11,6 +11,38 @@ export interface RegistryCredentials {
  * means absent: any other answer or a network failure fails the build before anything else
  * (never a silent rebuild).
  */
+function registryClient(catalog: Catalog, credentials: RegistryCredentials, fetchImpl?: typeof fetch): RegistryClient {
+  const { host, insecure, tokenHosts } = catalog.settings.registry;
+  return new RegistryClient({
+    host,
+    insecureHttp: insecure,
+    ...(tokenHosts ? { tokenHosts } : {}),
+    ...credentials,
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
+}
+
+/**
+ * The branch label of an image already in the registry (the build is skipped): what
+ * build.properties reports as SOURCE_BRANCH, so that a pipeline deploys an existing tag only when
+ * it was built from a branch the stack allows. Empty when the image has no such label (or no
+ * branch name there), or its config cannot be read: the pipelines' check then fails closed on
+ * strict stacks.
+ */
+export async function labelledBranch(
+  catalog: Catalog,
+  name: string,
+  reference: string,
+  credentials: RegistryCredentials,
+  fetchImpl?: typeof fetch,
+): Promise<string> {
+  const labels = await registryClient(catalog, credentials, fetchImpl)
+    .imageLabels(name, reference)
+    .catch(() => undefined);
+  const branch = imageSourceOf(labels).branch;
+  return branch && !branchNameProblem(branch) ? branch : '';
+}
+
 export async function lookupImage(
   catalog: Catalog,
   name: string,
@@ -18,14 +50,8 @@ export async function lookupImage(
   credentials: RegistryCredentials,
   fetchImpl?: typeof fetch,
 ): Promise<ManifestLookup> {
-  const { host, insecure, tokenHosts } = catalog.settings.registry;
-  const registry = new RegistryClient({
-    host,
-    insecureHttp: insecure,
-    ...(tokenHosts ? { tokenHosts } : {}),
-    ...credentials,
-    ...(fetchImpl ? { fetch: fetchImpl } : {}),
-  });
+  const { host } = catalog.settings.registry;
+  const registry = registryClient(catalog, credentials, fetchImpl);
   return registry.manifestExists(name, tag).catch((error: unknown) => {
     const where = `could not check whether ${host}/${name}:${tag} exists`;
     if (error instanceof RemoteError) {

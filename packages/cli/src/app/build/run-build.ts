@@ -21,7 +21,7 @@ import {
   writeAuthFile,
 } from '@slipway/clients';
 import { buildWithBuildkit, type BuildkitTool } from './buildkit-build.js';
-import { lookupImage, type RegistryCredentials } from './registry-check.js';
+import { labelledBranch, lookupImage, type RegistryCredentials } from './registry-check.js';
 import { openVaultSession, vaultError } from './vault-session.js';
 
 export interface BuildRequest {
@@ -69,7 +69,8 @@ export async function runBuild(catalog: Catalog, req: BuildRequest, deps: BuildD
   const found = await lookupImage(catalog, name, req.imageTag, credentials, deps.fetch);
   if (found.exists) {
     deps.progress(`${image}:${req.imageTag} is in the registry (${found.digest ?? 'digest unknown'}): build skipped`);
-    return { image, tag: req.imageTag, digest: found.digest ?? '', skipped: true, revision: '' };
+    const sourceBranch = await labelledBranch(catalog, name, found.digest ?? req.imageTag, credentials, deps.fetch);
+    return { image, tag: req.imageTag, digest: found.digest ?? '', skipped: true, revision: '', sourceBranch };
   }
   deps.progress(`${image}:${req.imageTag} is not in the registry: building`);
 
@@ -114,7 +115,14 @@ export async function runBuild(catalog: Catalog, req: BuildRequest, deps: BuildD
         onLine: deps.buildOutput,
       });
       deps.progress(`pushed ${reference}@${digest}`);
-      return { image, tag: req.imageTag, digest, skipped: false, revision: commit.revision };
+      return {
+        image,
+        tag: req.imageTag,
+        digest,
+        skipped: false,
+        revision: commit.revision,
+        sourceBranch: req.sourceBranch,
+      };
     }
     // buildah's own temp files go in the private dir too, so a stop leaves none behind
     const buildahTmp = join(work.path, 'tmp');
@@ -141,7 +149,14 @@ export async function runBuild(catalog: Catalog, req: BuildRequest, deps: BuildD
         privateDir: work.path,
       });
       deps.progress(`pushed ${reference}@${digest}`);
-      return { image, tag: req.imageTag, digest, skipped: false, revision: commit.revision };
+      return {
+        image,
+        tag: req.imageTag,
+        digest,
+        skipped: false,
+        revision: commit.revision,
+        sourceBranch: req.sourceBranch,
+      };
     } finally {
       // a private storage goes with the private dir; a shared one keeps its layers, not the image
       if (deps.env['SLIPWAY_BUILDAH_ROOT'])

@@ -5,14 +5,13 @@ import {
   planCounts,
   planHasChanges,
   PipelineRenderError,
-  renderPipelines,
   type ApplicationPlan,
   type PlanCounts,
   type RenderedPipeline,
 } from '@slipway/core';
 import type { GateClient } from '@slipway/clients/gate';
-import { loadCatalog } from '../../catalog/load-catalog.js';
 import type { AppDeps } from '../deps.js';
+import { catalogPipelines } from './catalog-pipelines.js';
 import { connectGate, type ConnectGate, type GateFlags } from './gate.js';
 
 export interface PipelinesFlags extends GateFlags {
@@ -48,8 +47,10 @@ export async function planPipelines(
   flags: PipelinesFlags,
   connect?: ConnectGate,
 ): Promise<{ plan: PipelinesPlan; context: PlanContext }> {
-  const catalog = loadCatalog(flags.catalog);
-  const { pipelines, issues } = renderPipelines(catalog, { service: flags.service });
+  // strict stacks from the commit of their values branch, as `pipelines render`
+  const { catalog, pipelines, issues } = await catalogPipelines(flags.catalog, { service: flags.service }, () =>
+    deps.tool('git'),
+  );
   if (issues.length > 0) throw new PipelineRenderError(issues);
   const desired = byApplication(pipelines);
   // every service of the catalog is an application, also one whose stacks were all dropped (prune)
