@@ -111,6 +111,14 @@ describe('a changed prod values deploy needs the approval of another approver', 
     const carol = await approve('carol', first);
     expect(carol.code).toBe(2);
     expect(carol.stderr).toContain('carol is not an approver of prod (approvers: alice, bob; group @shop/devops)');
+    const badDigest = await approve('alice', 'not-a-digest');
+    expect(badDigest.code).toBe(2);
+    expect(badDigest.stderr.trim()).toBe(
+      'error: --digest not-a-digest is not a values digest (16 hex digits, as the refused deploy shows)',
+    );
+    const otherValues = await approve('alice', '0123456789abcdef');
+    expect(otherValues.code).toBe(2);
+    expect(otherValues.stderr).toContain(`digest 0123456789abcdef is not that of orders's prod values on master`);
     const alice = await approve('alice', first);
     expect(alice.code, alice.stderr).toBe(0);
     expect(alice.stdout).toContain(`approved values ${first} of orders on prod by alice`);
