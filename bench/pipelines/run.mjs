@@ -2,6 +2,7 @@
 // 4 stacks (200 pipelines in 50 applications) against the Gate-compatible test server
 // (test/support/gate-test-server.ts, bundled here with esbuild: Node 20 cannot run .ts), vs. the
 // naive sync a team scripts by hand: render every pipeline and POST each one, every time.
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +50,12 @@ function makeCatalog() {
     );
   }
   for (const base of examples) rmSync(`${dir}/services/${base}`, { recursive: true });
+  // strict stacks (prod) render from a commit of their values branch: the copy is a git repository
+  const git = (...args) =>
+    execFileSync('git', ['-C', dir, '-c', 'user.name=bench', '-c', 'user.email=bench@localhost', ...args]);
+  git('init', '--quiet', '--initial-branch', 'master');
+  git('add', '--all');
+  git('commit', '--quiet', '--message', 'bench catalog');
   return dir;
 }
 
