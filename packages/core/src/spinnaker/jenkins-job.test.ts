@@ -21,15 +21,15 @@ const settings = (
   });
 
 describe('renderJenkinsJob', () => {
-  it('declares the three parameters in the Jenkinsfile and the Job DSL, runs slipway build, archives build.properties', () => {
+  it('declares the four parameters in the Jenkinsfile and the Job DSL, runs slipway build, archives build.properties', () => {
     const { files, issues } = renderJenkinsJob(settings({ method: 'kubernetes', role: 'build' }));
     expect(issues).toEqual([]);
-    for (const name of ['service', 'imageTag', 'sourceBranch']) {
+    for (const name of ['service', 'imageTag', 'sourceBranch', 'checkValues']) {
       expect(files!.jenkinsfile).toContain(`string(name: '${name}'`);
       expect(files!.jobDsl).toContain(`stringParam('${name}'`);
     }
     expect(files!.jenkinsfile).toContain(
-      `sh 'slipway build "$service" --image-tag "$imageTag" --source-branch "$sourceBranch" --catalog . --properties-file build.properties'`,
+      `sh('slipway build "$service" --image-tag "$imageTag" --source-branch "$sourceBranch" --catalog . --properties-file build.properties' + (params.checkValues ? ' --check-values "$checkValues"' : ''))`,
     );
     expect(files!.jenkinsfile).toContain("archiveArtifacts(artifacts: 'build.properties'");
     expect(files!.jenkinsfile).toMatch(/kubernetes login as role build with the agent pod's service account token/);

@@ -92,6 +92,11 @@ export function renderJenkinsJob(settings: CatalogSettings): { files?: JenkinsJo
     ['service', '', 'the catalog service to build'],
     ['imageTag', '', 'the image tag to build and push (nothing is built when the registry has it)'],
     ['sourceBranch', 'master', "the branch of the service's repository"],
+    [
+      'checkValues',
+      '',
+      'a strict stack: write VALUES_CHANGED (its values differ from its last release) to build.properties',
+    ],
   ] as const;
   const header = [
     `// The build job of the slipway catalog (${settings.registry.host}/${settings.registry.project}), rendered by`,
@@ -100,7 +105,7 @@ export function renderJenkinsJob(settings: CatalogSettings): { files?: JenkinsJo
 
   const jenkinsfile = `${[
     ...header,
-    "// Spinnaker's jenkins stage runs it with service, imageTag and sourceBranch; it runs `slipway build`",
+    "// Spinnaker's jenkins stage runs it with service, imageTag, sourceBranch (and checkValues: the values judgment); it runs `slipway build`",
     "// and archives build.properties (IMAGE, TAG, DIGEST, SKIPPED, REVISION, SOURCE_BRANCH) for the stage's propertyFile.",
     `// Vault: ${login.comment}.`,
     `// Registry: the Jenkins username/password credentials ${jenkinsCredentials.registry}.`,
@@ -130,6 +135,9 @@ export function renderJenkinsJob(settings: CatalogSettings): { files?: JenkinsJo
     `          if (!(params.sourceBranch ==~ ${groovyString(branchPattern)}) || params.sourceBranch.contains('..')) {`,
     `            error(${groovyString(`sourceBranch is not a safe branch name (must match ${branchPattern}, no "..")`)})`,
     '          }',
+    `          if (params.checkValues && !(params.checkValues ==~ ${groovyString(dnsLabelPattern)})) {`,
+    "            error('checkValues must be a stack of the catalog (a DNS label) or empty')",
+    '          }',
     '        }',
     '      }',
     '    }',
@@ -137,7 +145,8 @@ export function renderJenkinsJob(settings: CatalogSettings): { files?: JenkinsJo
     '      steps {',
     "        sh 'rm -f build.properties'",
     `        withCredentials([${bindings.map((b) => `\n          ${b},`).join('')}\n        ]) {`,
-    `          sh ${groovyString(`slipway build "$service" --image-tag "$imageTag" --source-branch "$sourceBranch" --catalog ${dir} --properties-file build.properties`)}`,
+    // the values check reads the stack's clusters: the agent's kubeconfig must reach them
+    `          sh(${groovyString(`slipway build "$service" --image-tag "$imageTag" --source-branch "$sourceBranch" --catalog ${dir} --properties-file build.properties`)} + (params.checkValues ? ${groovyString(' --check-values "$checkValues"')} : ''))`,
     '        }',
     '      }',
     '    }',

@@ -1,6 +1,7 @@
 import type { CatalogService } from '../catalog/catalog.js';
 import type { CatalogSettings } from '../catalog/settings-schema.js';
 import { labelKeys } from '../labels.js';
+import { isStrict } from '../catalog/policy.js';
 import { imageRepository } from '../render/bake-values.js';
 import {
   artifactId,
@@ -74,6 +75,10 @@ export function buildStage(ctx: StageContext, refId: string, after: string[]): S
       imageTag: spel('parameters.imageTag'),
       service: ctx.service.config.name,
       sourceBranch: spel('parameters.sourceBranch'),
+      // strict stacks with approvers: VALUES_CHANGED for the values judgment (values-judgment.ts)
+      ...(ctx.settings.stacks[ctx.stack]?.approvers && isStrict(ctx.settings, ctx.stack)
+        ? { checkValues: ctx.stack }
+        : {}),
     },
     propertyFile: 'build.properties',
     refId,

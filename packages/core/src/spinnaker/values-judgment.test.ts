@@ -60,11 +60,16 @@ describe('the values judgment of a strict stack with approvers', () => {
       notifications: [{ address: 'devops', type: 'slack', when: ['manualJudgment'] }],
       selectedStageRoles: ['devops'],
     });
+    // the build job is asked for VALUES_CHANGED (slipway build --check-values prod)
+    expect(stages.find((s) => s.type === 'jenkins')).toMatchObject({ parameters: { checkValues: 'prod' } });
     await expect(`${JSON.stringify(judgment, null, 2)}\n`).toMatchFileSnapshot(golden);
   });
 
   it('is absent without approvers, and on stacks that are not strict', () => {
     expect(stagesOf(catalogOf(''), 'prod').map((s) => s.type)).not.toContain('manualJudgment');
+    expect(stagesOf(catalogOf(''), 'prod').find((s) => s.type === 'jenkins')).not.toHaveProperty(
+      'parameters.checkValues',
+    );
     expect(stagesOf(catalogOf(approvers), 'dev').map((s) => s.type)).not.toContain('manualJudgment');
   });
 });

@@ -11,6 +11,7 @@ pipelineJob('slipway-build') {
     stringParam('service', '', 'the catalog service to build')
     stringParam('imageTag', '', 'the image tag to build and push (nothing is built when the registry has it)')
     stringParam('sourceBranch', 'master', 'the branch of the service\'s repository')
+    stringParam('checkValues', '', 'a strict stack: write VALUES_CHANGED (its values differ from its last release) to build.properties')
   }
   definition {
     cpsScm {
