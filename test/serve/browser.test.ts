@@ -7,7 +7,7 @@ import { usePlatform } from '../support/platform.js';
 import { pushEmptyImage } from '../support/registry-images.js';
 import { startServe, usersFile, type RunningServe } from '../support/serve.js';
 
-/** Debian's Chromium (apt-get install chromium); SLIPWAY_CHROMIUM names another. */
+/** Debian's Chromium (`make tools` installs it); SLIPWAY_CHROMIUM names another. */
 const chromiumPath = process.env['SLIPWAY_CHROMIUM'] ?? '/usr/bin/chromium';
 /** SLIPWAY_SERVE_SCREENSHOTS=<dir>: save the board and run page there (docs/images). */
 const screenshots = process.env['SLIPWAY_SERVE_SCREENSHOTS'];
@@ -20,7 +20,7 @@ const values = {
   affinity: { podAntiAffinity: {} },
 };
 
-describe.skipIf(!existsSync(chromiumPath))('slipway serve in a real browser (headless Chromium)', () => {
+describe('slipway serve in a real browser (headless Chromium)', () => {
   const platform = usePlatform('serve-browser', ['kube', 'registry']);
   let server: RunningServe;
   let browser: Browser;
@@ -42,6 +42,8 @@ describe.skipIf(!existsSync(chromiumPath))('slipway serve in a real browser (hea
       ['--catalog', catalog.dir, '--users', usersFile({ carol: 'carol-password' }), '--timeout', '60s'],
       registryEnv(platform()),
     );
+    if (!existsSync(chromiumPath))
+      throw new Error(`no Chromium at ${chromiumPath}: run make tools (or set SLIPWAY_CHROMIUM)`);
     browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   });
