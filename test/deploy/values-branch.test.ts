@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoordinationV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { TestCatalog, registryEnv, type TestService } from '../support/catalog.js';
 import { slipway } from '../support/cli.js';
 import { usePlatform } from '../support/platform.js';
@@ -120,6 +120,24 @@ describe('prod deploys the values of master and images built from master', () =>
       /image \S+\/microservices\/payments:1\.1\.0 was built from branch feature\/x \(label dev\.slipway\.source-branch\), which may not deploy to prod \(allowed: master\)/,
     );
     await expectUntouched('payments');
+  });
+
+  it('keeps refusing it when the working tree relaxes prod (strict: false, every branch): master rules', async () => {
+    const file = join(catalog.dir, 'slipway.yaml');
+    const text = readFileSync(file, 'utf8');
+    const settings = parse(text) as { stacks: Record<string, Record<string, unknown>> };
+    settings.stacks['prod'] = { ...settings.stacks['prod'], branches: ['*'], strict: false };
+    writeFileSync(file, stringify(settings));
+    try {
+      const r = await deploy('payments', 'prod', '--image-tag', '1.1.0');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(
+        /payments:1\.1\.0 was built from branch feature\/x .*may not deploy to prod \(allowed: master\)/,
+      );
+      await expectUntouched('payments');
+    } finally {
+      writeFileSync(file, text);
+    }
   });
 
   it('refuses an image without a branch label on prod', async () => {
