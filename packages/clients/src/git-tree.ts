@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { CommandError, InputError, SlipwayError } from '@slipway/core';
 
 /**
@@ -65,6 +65,18 @@ async function gitOk(command: string, args: readonly string[], input?: string): 
 }
 
 /** The repository a folder is in, or undefined when it is in none. */
+/**
+ * Whether `dir` or a folder above it holds `.git` (a folder, or a file for worktrees and
+ * submodules): without one, git would find no repository either, so a catalog outside git needs
+ * no git binary. (A repository named only by $GIT_DIR is not looked for.)
+ */
+export function hasGitMarker(dir: string): boolean {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return true;
+    if (dirname(d) === d) return false;
+  }
+}
+
 export async function gitFolder(command: string, dir: string): Promise<GitFolder | undefined> {
   const r = await git(command, ['-C', dir, 'rev-parse', '--show-toplevel', '--show-prefix']);
   if (r.code !== 0) {

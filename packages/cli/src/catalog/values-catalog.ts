@@ -21,6 +21,7 @@ import {
   exportFolder,
   fileAtCommit,
   gitFolder,
+  hasGitMarker,
   isAncestor,
   makePrivateDir,
   resolveCommit,
@@ -81,7 +82,7 @@ export async function openCatalog(
   if (branch === undefined && valuesRef === undefined) {
     const working = loadCatalog(dir);
     if (!(stack in working.settings.stacks)) return { catalog: working, close: () => {} };
-    folder = await gitFolder(git(), dir);
+    folder = hasGitMarker(dir) ? await gitFolder(git(), dir) : undefined;
     committed = folder ? await committedSettings(folder, git) : undefined;
     const settings = withStackRules(working.settings, stack, tightenedRules(committed, working.settings, stack));
     if (!isStrict(settings, stack)) return { catalog: working, close: () => {} };
@@ -89,7 +90,7 @@ export async function openCatalog(
     if ('problem' in chosen) throw new PolicyError(chosen.problem);
     branch = chosen.branch;
   } else {
-    folder = await gitFolder(git(), dir);
+    folder = hasGitMarker(dir) ? await gitFolder(git(), dir) : undefined;
     committed = folder ? await committedSettings(folder, git) : undefined;
   }
   const shown = displayPath(resolve(dir));
