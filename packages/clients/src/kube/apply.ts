@@ -1,6 +1,6 @@
 import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { applyWaves } from '@slipway/core';
-import { kubeError, kubeStatus } from './kube-error.js';
+import { kubeError, kubeStatus, retryTooManyRequests } from './kube-error.js';
 
 export type ApplyAction = 'created' | 'configured' | 'unchanged' | 'pruned';
 
@@ -57,18 +57,18 @@ export class Applier {
               throw kubeError(e, `read ${kind}/${name}`);
             },
           );
-    const after = await this.#api
-      .patch(
+    const after = await retryTooManyRequests(() =>
+      this.#api.patch(
         object,
         undefined,
         this.dryRun === 'server' ? 'All' : undefined,
         fieldManager,
         true,
         PatchStrategy.ServerSideApply,
-      )
-      .catch((e: unknown) => {
-        throw kubeError(e, `apply ${kind}/${name}`);
-      });
+      ),
+    ).catch((e: unknown) => {
+      throw kubeError(e, `apply ${kind}/${name}`);
+    });
     const action: ApplyAction = !before
       ? 'created'
       : before === after.metadata?.resourceVersion
@@ -88,7 +88,9 @@ export class Applier {
       .join(',');
     const lists = await Promise.all(
       kinds.map((k) =>
-        this.#api.list(k.apiVersion, k.kind, namespace, undefined, undefined, undefined, undefined, selector).then(
+        retryTooManyRequests(() =>
+          this.#api.list(k.apiVersion, k.kind, namespace, undefined, undefined, undefined, undefined, selector),
+        ).then(
           (l) => l.items.map((o) => ({ ...o, apiVersion: k.apiVersion, kind: k.kind })),
           (e: unknown) => {
             if (kubeStatus(e) === 404) return []; // the kind is not served (e.g. CRD missing)

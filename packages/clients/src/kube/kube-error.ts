@@ -1,4 +1,4 @@
-import { RemoteError } from '@slipway/core';
+import { RemoteError, withRetry } from '@slipway/core';
 
 /** A failed Kubernetes call: the HTTP status (0: no answer), Status.reason and details.kind. */
 export class KubeError extends RemoteError {
@@ -42,4 +42,16 @@ export function kubeError(error: unknown, what: string): KubeError {
 /** The HTTP status of a failed Kubernetes call (0: no answer). */
 export function kubeStatus(error: unknown): number {
   return kubeError(error, 'call').status;
+}
+
+/**
+ * Retries a call the apiserver answered 429 (too many requests, or a resource's storage still
+ * "(re)initializing" just after its CRD was established), as client-go does; other failures at once.
+ * Only for idempotent calls: reads, and server-side apply.
+ */
+export function retryTooManyRequests<T>(call: () => Promise<T>): Promise<T> {
+  return withRetry(call, {
+    policy: { attempts: 6, baseDelayMs: 250, maxDelayMs: 4000 },
+    retryable: (error) => kubeStatus(error) === 429,
+  });
 }
