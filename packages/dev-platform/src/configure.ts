@@ -10,6 +10,7 @@ import {
   type PlatformLayout,
 } from './plan/index.js';
 import { run, VaultClient } from '@slipway/clients';
+import { withRetry } from '@slipway/core';
 
 /** Configuration applied once the processes serve: cluster objects, Vault mounts and auth. */
 
@@ -21,8 +22,14 @@ export async function configureKube({ paths, tools }: PlatformLayout, k: number,
   const objects = [...kwokNodes(nodes), ...platformNamespaces(), ...openbaoReviewerObjects()].map((o) => stringify(o));
   const bundle = [readFileSync(tools.istioCrds, 'utf8'), ...objects].join('\n---\n');
   await kubectl(['apply', '--server-side', '--field-manager=slipway-dev', '-f', '-'], bundle);
-  await kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
-  await kubectl(['wait', '--for=condition=Ready', 'node', '--all', '--timeout=60s']);
+  // kubectl wait fails at once on an object whose status has no conditions yet (just created)
+  const wait = (args: string[]) =>
+    withRetry(() => kubectl(['wait', ...args, '--timeout=60s']), {
+      policy: { attempts: 10, baseDelayMs: 200, maxDelayMs: 2000 },
+      retryable: (error) => error instanceof Error && /accessor error/.test(error.message),
+    });
+  await wait(['--for=condition=Established', 'crd', '--all']);
+  await wait(['--for=condition=Ready', 'node', '--all']);
 }
 
 export const vaultKvMount = 'k8s-secret';
