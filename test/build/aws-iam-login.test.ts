@@ -110,6 +110,7 @@ describe('Vault aws-iam login (real HashiCorp Vault, STS test server)', () => {
       },
       {
         env: { AWS_ACCESS_KEY_ID: jenkins.accessKeyId, AWS_SECRET_ACCESS_KEY: jenkins.secretAccessKey },
+        slipway: {},
         readFile: () => '',
       },
     );

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RegistryClient } from '@slipway/clients';
+import { RegistryClient, run } from '@slipway/clients';
 import { toolPath } from '@slipway/dev-platform';
 import { slipway, slipwayBin } from '../support/cli.js';
 import { pushEmptyImage } from '../support/registry-images.js';
@@ -12,6 +12,7 @@ import { usePlatform } from '../support/platform.js';
 import { eventually } from '../support/wait.js';
 import {
   baseImage,
+  buildCacheDir,
   buildCatalog,
   deployKeyAppRole,
   hostRepo,
@@ -21,6 +22,13 @@ import {
   tokenAccessors,
   buildEnv,
 } from './support.js';
+
+/** Every regular file below dir (links not followed). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -150,7 +158,7 @@ describe('slipway build', () => {
     const res = await build(catalog, ['orders', '--image-tag', '9.9.9'], { SLIPWAY_REGISTRY_PASSWORD: 'wrong' });
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(
-      /could not check whether .*orders:9\.9\.9 exists: registry HEAD .* answered 401; nothing was built/,
+      /could not check .*orders:9\.9\.9 in the registry: registry HEAD .* answered 401; nothing was built/,
     );
     expect(res.stderr).not.toMatch(/Vault|cloning|STEP/);
   });
@@ -284,7 +292,7 @@ describe('slipway build', () => {
       Dockerfile: [
         `FROM ${baseImage(platform())}`,
         'COPY deps.txt /src/deps.txt',
-        'RUN --mount=type=cache,target=/cache sh -c "echo downloading dependencies; cp /src/deps.txt /cache/deps; cp /cache/deps /deps.done"',
+        'RUN --mount=type=cache,target=/cache sh -c "echo downloading dependencies; if [ -f /cache/deps ]; then echo cache mount kept: $(cat /cache/deps); fi; cp /src/deps.txt /cache/deps; cp /cache/deps /deps.done"',
         'COPY app.txt /src/app.txt',
         'RUN cat /src/app.txt > /app.txt',
         'USER 10001',
@@ -310,6 +318,25 @@ describe('slipway build', () => {
     expect(steps).not.toContain('[build cached] downloading dependencies');
     expect(after(/STEP \d+\/\d+: COPY app.txt/)).not.toMatch(/Cache pulled from remote|Using cache/);
     expect((JSON.parse(second.stdout) as { revision: string }).revision).not.toBe('');
+
+    // the build cache dir: the base image kept in its image store (the build did not pull it into
+    // its own storage), the cache mount kept for the next build whose dependency step runs again
+    const cache = buildCacheDir(platform());
+    const store = ['--storage-driver=vfs', `--root=${cache}/images/vfs/storage`, `--runroot=${cache}/images/vfs/run`];
+    const images = await run(toolPath('buildah'), [...store, 'images', '--format', '{{.Name}}:{{.Tag}}']);
+    expect(images.stdout.trim().split('\n')).toEqual([baseImage(platform())]);
+    await pushCommit(platform(), 'cached', { 'deps.txt': 'lib-a 2.0\n' });
+    const third = await build(catalog, ['cached', '--image-tag', '1.0.2']);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stderr).toContain('[build cached] downloading dependencies');
+    expect(third.stderr).toContain('[build cached] cache mount kept: lib-a 1.0');
+    expect(third.leftovers).toEqual([]);
+    // nothing secret in what outlives the builds: no deploy key, no registry password
+    const secrets = [...keys.map((k) => k.split('\n')[1] ?? k), platform().registry.password];
+    for (const file of filesUnder(cache)) {
+      const text = readFileSync(file, 'latin1');
+      for (const secret of secrets) expect(text.includes(secret), `${file} holds a secret`).toBe(false);
+    }
   });
 
   /** The image config blob (labels) from the registry API. */

@@ -43,7 +43,9 @@ describe('build presets', () => {
     const first = await build(catalog, '1.0.0');
     expect(first.code, first.stderr).toBe(0);
     // the generated Dockerfile: the requirements and their download before the sources
-    expect(first.stderr).toMatch(/STEP \d+\/\d+: RUN --mount=type=cache,target=\/root\/.cache\/pip python3 -m venv/);
+    expect(first.stderr).toMatch(
+      /STEP \d+\/\d+: RUN --mount=type=cache,target=\/root\/.cache\/pip,sharing=locked python3 -m venv/,
+    );
     expect(first.stderr).toMatch(/\[build recommend\] .*Collecting six==1\.16\.0/);
     const v1 = await imageConfig(platform(), 'microservices/recommend', '1.0.0');
     expect(v1.config.User).toBe('10001:10001');

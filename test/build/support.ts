@@ -143,7 +143,8 @@ export async function deployKeyAppRole(platform: Platform): Promise<{ roleId: st
 
 /**
  * The environment of a CLI build run: the registry credentials, the AppRole that reads the deploy
- * keys, and no VAULT_* from the caller's shell (so the catalog's login method is what runs).
+ * keys, no VAULT_* from the caller's shell (so the catalog's login method is what runs), and a
+ * build cache dir of the platform's own.
  */
 export const buildEnv = (platform: Platform, approle: { roleId: string; secretId: string }) => ({
   SLIPWAY_REGISTRY_USERNAME: platform.registry.username,
@@ -152,7 +153,12 @@ export const buildEnv = (platform: Platform, approle: { roleId: string; secretId
   SLIPWAY_VAULT_SECRET_ID: approle.secretId,
   VAULT_TOKEN: '',
   VAULT_ADDR: '',
+  // the build cache dir (base images, cache mounts) of this platform, not the user's
+  SLIPWAY_BUILD_CACHE: buildCacheDir(platform),
 });
+
+/** The build cache dir the tests' builds keep between them (removed with the platform). */
+export const buildCacheDir = (platform: Platform) => join(platform.paths.dir, 'build-cache');
 
 /** Accessors of the live tokens (root's view): a revoked build token is gone from it. */
 export async function tokenAccessors(platform: Platform): Promise<string[]> {

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InputError, SlipwayError } from '@slipway/core';
 import { VaultClient } from '@slipway/clients';
 import { openVaultSession, type VaultSettings } from '../../packages/cli/src/app/build/vault-session.js';
+import { readBuildEnv } from '../../packages/cli/src/env.js';
 import { usePlatform } from '../support/platform.js';
 
 /**
@@ -24,7 +25,11 @@ describe('Vault sessions of the build stage (real OpenBao)', () => {
     auth,
     deployKeys: { mount: 'secret', path: 'deploy-keys/{service}' },
   });
-  const deps = (env: NodeJS.ProcessEnv) => ({ env, readFile: (p: string) => readFileSync(p, 'utf8') });
+  const deps = (env: NodeJS.ProcessEnv) => ({
+    env,
+    slipway: readBuildEnv(env).vault,
+    readFile: (p: string) => readFileSync(p, 'utf8'),
+  });
   const alive = async (token: string) =>
     new VaultClient({ address: platform().vault.address, token }).lookupSelf().then(
       () => true,

@@ -21,6 +21,20 @@ describe('readEnv', () => {
     expect(readEnv({}).gate).toEqual({});
   });
 
+  it("reads the build's settings: the cache dir (XDG default, off), buildah's storage, Vault's login", () => {
+    const build = readEnv({
+      SLIPWAY_BUILD_CACHE: '/var/cache/b',
+      SLIPWAY_BUILDAH_DRIVER: 'overlay',
+      SLIPWAY_GIT_KNOWN_HOSTS: '/k',
+      SLIPWAY_VAULT_ROLE_ID: 'r',
+      SLIPWAY_VAULT_SECRET_ID: '',
+    }).build;
+    expect(build).toMatchObject({ cacheDir: '/var/cache/b', buildahDriver: 'overlay', gitKnownHosts: '/k' });
+    expect(build.vault).toEqual({ roleId: 'r' });
+    expect(readEnv({ XDG_CACHE_HOME: '/x' }).build.cacheDir).toBe('/x/slipway/build');
+    expect(readEnv({ SLIPWAY_BUILD_CACHE: 'off' }).build.cacheDir).toBeUndefined();
+  });
+
   it('refuses a lock TTL that is not a whole number of seconds', () => {
     for (const bad of ['0', '1.5', 'soon'])
       expect(() => readEnv({ SLIPWAY_LOCK_TTL_SECONDS: bad })).toThrow(InputError);

@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { InputError } from '@slipway/core';
 
 /**
@@ -23,8 +25,28 @@ export interface SlipwayEnv {
   gate: { token?: string; username?: string; password?: string; cert?: string; key?: string; ca?: string };
   /** SLIPWAY_SLACK_WEBHOOK_URL: a Slack incoming webhook (break-glass deploys are notified to the approvers' channel). */
   slackWebhookUrl: string | undefined;
+  /** What `slipway build` reads besides Vault's and AWS's own variables. */
+  build: BuildEnv;
   /** The whole environment: for tool resolution and child processes. */
   process: NodeJS.ProcessEnv;
+}
+
+export interface BuildEnv {
+  /**
+   * SLIPWAY_BUILD_CACHE: the dir kept between builds (base images, cache mounts); default
+   * `$XDG_CACHE_HOME/slipway/build` (`~/.cache/slipway/build`); `off`: nothing is kept.
+   */
+  cacheDir: string | undefined;
+  /** SLIPWAY_BUILDAH_ROOT: a buildah storage kept between builds (instead of one per build). */
+  buildahRoot: string | undefined;
+  /** SLIPWAY_BUILDAH_DRIVER: buildah's storage driver (default vfs). */
+  buildahDriver: string | undefined;
+  /** BUILDAH_ISOLATION: buildah's own variable, as buildah reads it (default chroot). */
+  buildahIsolation: string | undefined;
+  /** SLIPWAY_GIT_KNOWN_HOSTS: a known_hosts file, instead of build.knownHosts of slipway.yaml. */
+  gitKnownHosts: string | undefined;
+  /** SLIPWAY_VAULT_ROLE_ID / SLIPWAY_VAULT_SECRET_ID (AppRole), SLIPWAY_VAULT_KUBERNETES_TOKEN_FILE. */
+  vault: { roleId?: string; secretId?: string; kubernetesTokenFile?: string };
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): SlipwayEnv {
@@ -45,7 +67,28 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): SlipwayEnv {
       ca: value('SLIPWAY_GATE_CA'),
     }),
     slackWebhookUrl: value('SLIPWAY_SLACK_WEBHOOK_URL'),
+    build: readBuildEnv(env),
     process: env,
+  };
+}
+
+export function readBuildEnv(env: NodeJS.ProcessEnv = process.env): BuildEnv {
+  const value = (name: string) => (env[name] === '' ? undefined : env[name]);
+  const cache = value('SLIPWAY_BUILD_CACHE');
+  return {
+    cacheDir:
+      cache === 'off'
+        ? undefined
+        : (cache ?? join(value('XDG_CACHE_HOME') ?? join(homedir(), '.cache'), 'slipway', 'build')),
+    buildahRoot: value('SLIPWAY_BUILDAH_ROOT'),
+    buildahDriver: value('SLIPWAY_BUILDAH_DRIVER'),
+    buildahIsolation: value('BUILDAH_ISOLATION'),
+    gitKnownHosts: value('SLIPWAY_GIT_KNOWN_HOSTS'),
+    vault: defined({
+      roleId: value('SLIPWAY_VAULT_ROLE_ID'),
+      secretId: value('SLIPWAY_VAULT_SECRET_ID'),
+      kubernetesTokenFile: value('SLIPWAY_VAULT_KUBERNETES_TOKEN_FILE'),
+    }),
   };
 }
 

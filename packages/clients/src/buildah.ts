@@ -13,6 +13,8 @@ export interface BuildahOptions {
   driver?: string;
   /** `--isolation` (default chroot: works inside containers and without user namespaces) */
   isolation?: string;
+  /** the graph root of a read-only image store (same driver) whose images a build uses as they are: the base images kept between builds */
+  imageStore?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -53,6 +55,7 @@ const storageFlags = (o: BuildahOptions) => [
   `--root=${o.root}`,
   `--runroot=${o.runroot}`,
   `--storage-driver=${o.driver ?? 'vfs'}`,
+  ...(o.imageStore ? [`--storage-opt=${o.driver ?? 'vfs'}.imagestore=${o.imageStore}`] : []),
 ];
 
 /**
@@ -133,6 +136,32 @@ export async function buildahPush(options: BuildahOptions, req: PushRequest): Pr
   const digest = readFileSync(digestFile, 'utf8').trim();
   if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new SlipwayError(`buildah push recorded no digest for ${req.image}`);
   return digest;
+}
+
+/**
+ * `buildah pull` of an image into the storage of options (a tag already there with the same
+ * digest costs one manifest request: its layers are not fetched again).
+ */
+export async function buildahPull(
+  options: BuildahOptions,
+  req: { image: string; authFile?: string; tlsVerify: boolean },
+): Promise<void> {
+  await run(
+    options.buildah,
+    [
+      ...storageFlags(options),
+      'pull',
+      '--quiet',
+      ...(req.authFile ? [`--authfile=${req.authFile}`] : []),
+      `--tls-verify=${req.tlsVerify}`,
+      '--',
+      `docker://${req.image}`,
+    ],
+    { env: options.env ?? process.env },
+  ).catch((error: unknown) => {
+    if (!(error instanceof CommandError)) throw error;
+    throw new SlipwayError(`pulling ${req.image} failed: ${error.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  });
 }
 
 /** Removes the local image (the cached layers of other builds stay). */

@@ -6,3 +6,4 @@ export * from './properties.js';
 export * from './ssh-command.js';
 export * from './presets.js';
 export * from './buildkit-args.js';
+export * from './dockerfile-from.js';

@@ -18,9 +18,9 @@ describe('build presets', () => {
       'FROM registry.local:5000/shop/base-maven:1 AS build',
       'WORKDIR /src',
       'COPY pom.xml ./',
-      'RUN --mount=type=cache,target=/root/.m2 mvn -B -q dependency:go-offline && cp -a /root/.m2/repository /opt/m2',
+      'RUN --mount=type=cache,target=/root/.m2,sharing=locked mvn -B -q dependency:go-offline && cp -a /root/.m2/repository /opt/m2',
       'COPY src ./src',
-      'RUN mvn -B -q -Dmaven.repo.local=/opt/m2 -DskipTests package && cp target/*.jar /app.jar',
+      'RUN --mount=type=cache,target=/root/.m2,sharing=locked mkdir -p /root/.m2/repository && cp -an /opt/m2/. /root/.m2/repository/ && mvn -B -q -DskipTests package && cp target/*.jar /app.jar',
       'FROM registry.local:5000/shop/base-java:1',
       'COPY --from=build /app.jar /home/app/app.jar',
       'CMD ["java", "-jar", "/home/app/app.jar"]',
@@ -31,12 +31,12 @@ describe('build presets', () => {
     const locked = steps(dockerfile('node', ['package.json', 'package-lock.json', 'server.js']));
     expect(locked.slice(2, 5)).toEqual([
       'COPY package.json package-lock.json ./',
-      'RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund',
+      'RUN --mount=type=cache,target=/root/.npm,sharing=locked npm ci --omit=dev --no-audit --no-fund',
       'COPY . .',
     ]);
     expect(locked.at(-3)).toBe('FROM registry.local:5000/shop/base-node:1');
     expect(dockerfile('node', ['package.json'])).toContain(
-      'COPY package.json ./\nRUN --mount=type=cache,target=/root/.npm npm install ',
+      'COPY package.json ./\nRUN --mount=type=cache,target=/root/.npm,sharing=locked npm install ',
     );
   });
 
@@ -44,7 +44,7 @@ describe('build presets', () => {
     const s = steps(dockerfile('go', ['go.mod', 'go.sum', 'main.go']));
     expect(s.indexOf('COPY go.mod go.sum ./')).toBeLessThan(s.indexOf('COPY . .'));
     expect(s).toContain(
-      'RUN --mount=type=cache,target=/root/go/pkg/mod GOMODCACHE=/root/go/pkg/mod go mod download && cp -a /root/go/pkg/mod /opt/gomod',
+      'RUN --mount=type=cache,target=/root/go/pkg/mod,sharing=locked GOMODCACHE=/root/go/pkg/mod go mod download && cp -a /root/go/pkg/mod /opt/gomod',
     );
     expect(s.at(-3)).toBe('FROM registry.local:5000/shop/base-go-static:1');
     expect(dockerfile('go', ['go.mod'])).toContain('COPY go.mod ./\n');
@@ -57,12 +57,12 @@ describe('build presets', () => {
       'USER root',
       'WORKDIR /src',
       'COPY requirements.txt ./',
-      'RUN --mount=type=cache,target=/root/.cache/pip python3 -m venv /home/app/venv && /home/app/venv/bin/pip install --disable-pip-version-check -r requirements.txt',
+      'RUN --mount=type=cache,target=/root/.cache/pip,sharing=locked python3 -m venv /home/app/venv && /home/app/venv/bin/pip install --disable-pip-version-check -r requirements.txt',
       'COPY . .',
     ]);
     expect(s.at(-1)).toBe('CMD ["python3", "main.py"]');
     expect(dockerfile('python', ['app.py'])).toContain(
-      'RUN --mount=type=cache,target=/root/.cache/pip python3 -m venv /home/app/venv\n',
+      'RUN --mount=type=cache,target=/root/.cache/pip,sharing=locked python3 -m venv /home/app/venv\n',
     );
   });
 
@@ -71,7 +71,7 @@ describe('build presets', () => {
     expect(s.slice(2, 6)).toEqual([
       'COPY gradlew settings.gradle.kts build.gradle.kts ./',
       'COPY gradle ./gradle',
-      'RUN --mount=type=cache,target=/root/.gradle ./gradlew --no-daemon -q dependencies && cp -a /root/.gradle /opt/gradle',
+      'RUN --mount=type=cache,target=/root/.gradle,sharing=locked ./gradlew --no-daemon -q dependencies && cp -a /root/.gradle /opt/gradle',
       'COPY . .',
     ]);
   });

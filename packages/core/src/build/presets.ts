@@ -36,8 +36,14 @@ export interface PresetInput {
 }
 
 const home = '/home/app';
-/** The builders run as root (build stages only); the runtime bases run as 10001. */
-const cache = (target: string) => `--mount=type=cache,target=${target}`;
+/**
+ * A cache mount kept between builds (slipway's build cache dir); `sharing=locked`: two builds at
+ * once take turns on it (maven's and gradle's local repositories are not safe for concurrent
+ * writers). The builders run as root (build stages only); the runtime bases run as 10001.
+ */
+const cache = (target: string) => `--mount=type=cache,target=${target},sharing=locked`;
+/** Seeds a cache mount from the dependency layer (from the registry cache on a new machine): missing files only. */
+const seed = (layer: string, mount: string) => `mkdir -p ${mount} && cp -an ${layer}/. ${mount}/`;
 
 /**
  * The Dockerfile a preset generates for a service without one of its own: the dependency manifest
@@ -67,7 +73,8 @@ export function presetDockerfile(input: PresetInput): string {
         'COPY pom.xml ./',
         `RUN ${cache('/root/.m2')} mvn -B -q dependency:go-offline && cp -a /root/.m2/repository /opt/m2`,
         'COPY src ./src',
-        'RUN mvn -B -q -Dmaven.repo.local=/opt/m2 -DskipTests package && cp target/*.jar /app.jar',
+        // plugins that go-offline does not see are fetched here once, into the cache mount
+        `RUN ${cache('/root/.m2')} ${seed('/opt/m2', '/root/.m2/repository')} && mvn -B -q -DskipTests package && cp target/*.jar /app.jar`,
         `FROM ${image('java')}`,
         `COPY --from=build /app.jar ${home}/app.jar`,
         `CMD ["java", "-jar", "${home}/app.jar"]`,
@@ -82,7 +89,7 @@ export function presetDockerfile(input: PresetInput): string {
         ...(files.has('gradle') ? ['COPY gradle ./gradle'] : []),
         `RUN ${cache('/root/.gradle')} ./gradlew --no-daemon -q dependencies && cp -a /root/.gradle /opt/gradle`,
         'COPY . .',
-        'RUN GRADLE_USER_HOME=/opt/gradle ./gradlew --no-daemon -q -x test assemble && cp "$(ls build/libs/*.jar | grep -v -- -plain.jar | head -n 1)" /app.jar',
+        `RUN ${cache('/root/.gradle')} ${seed('/opt/gradle', '/root/.gradle')} && ./gradlew --no-daemon -q -x test assemble && cp "$(ls build/libs/*.jar | grep -v -- -plain.jar | head -n 1)" /app.jar`,
         `FROM ${image('java')}`,
         `COPY --from=build /app.jar ${home}/app.jar`,
         `CMD ["java", "-jar", "${home}/app.jar"]`,

@@ -56,6 +56,7 @@ export async function buildService(
     },
     {
       env: deps.env.process,
+      settings: deps.env.build,
       registry: deps.env.registry,
       tool: (name) => deps.tool(name),
       readFile: (path) => readFileSync(path, 'utf8'),

@@ -6,11 +6,7 @@ export interface RegistryCredentials {
   password?: string;
 }
 
-/**
- * Whether `<project>/<image>:<tag>` is in the registry. Only the registry's "unknown manifest"
- * means absent: any other answer or a network failure fails the build before anything else
- * (never a silent rebuild).
- */
+/** The catalog's registry with the given credentials. */
 function registryClient(catalog: Catalog, credentials: RegistryCredentials, fetchImpl?: typeof fetch): RegistryClient {
   const { host, insecure, tokenHosts } = catalog.settings.registry;
   return new RegistryClient({
@@ -43,28 +39,33 @@ export async function labelledBranch(
   return branch && !branchNameProblem(branch) ? branch : '';
 }
 
+/**
+ * Whether `<project>/<image>:<tag>` is in the registry (the build's skip check and deploy's
+ * `--skip-build` check). Only the registry's "unknown manifest" means absent: any other answer
+ * or a network failure throws one message that ends with `outcome` (never a silent rebuild).
+ */
 export async function lookupImage(
   catalog: Catalog,
   name: string,
   tag: string,
   credentials: RegistryCredentials,
-  fetchImpl?: typeof fetch,
+  options: { outcome: string; fetch?: typeof fetch | undefined },
 ): Promise<ManifestLookup> {
   const { host } = catalog.settings.registry;
-  const registry = registryClient(catalog, credentials, fetchImpl);
+  const registry = registryClient(catalog, credentials, options.fetch);
   return registry.manifestExists(name, tag).catch((error: unknown) => {
-    const where = `could not check whether ${host}/${name}:${tag} exists`;
+    const where = `could not check ${host}/${name}:${tag} in the registry`;
     if (error instanceof RemoteError) {
       const check =
         error.status === 401 || error.status === 403
           ? 'check SLIPWAY_REGISTRY_USERNAME / SLIPWAY_REGISTRY_PASSWORD and their rights on the project'
           : 'check the registry and retry';
-      throw new SlipwayError(`${where}: ${error.message}; nothing was built (${check})`);
+      throw new SlipwayError(`${where}: ${error.message}; ${options.outcome} (${check})`);
     }
     if (error instanceof SlipwayError) throw error;
     const reason = error instanceof Error ? [error.message, (error.cause as Error | undefined)?.message] : [error];
     throw new SlipwayError(
-      `${where}: ${reason.filter(Boolean).join(': ').slice(0, 200)}; nothing was built (check registry.host in slipway.yaml and that the registry is reachable)`,
+      `${where}: ${reason.filter(Boolean).join(': ').slice(0, 200)}; ${options.outcome} (check registry.host in slipway.yaml and that the registry is reachable)`,
     );
   });
 }

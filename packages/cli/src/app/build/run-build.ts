@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
   InputError,
@@ -20,6 +20,8 @@ import {
   makePrivateDir,
   writeAuthFile,
 } from '@slipway/clients';
+import type { BuildEnv } from '../../env.js';
+import { buildahStorage, keepBaseImages } from './build-cache.js';
 import { buildWithBuildkit, type BuildkitTool } from './buildkit-build.js';
 import { labelledBranch, lookupImage, type RegistryCredentials } from './registry-check.js';
 import { openVaultSession, vaultError } from './vault-session.js';
@@ -32,8 +34,10 @@ export interface BuildRequest {
 }
 
 export interface BuildDeps {
-  /** the environment: Vault (VAULT_*, SLIPWAY_VAULT_*), AWS_*, SLIPWAY_GIT_KNOWN_HOSTS, buildah's storage */
+  /** the environment: VAULT_ADDR / VAULT_TOKEN, AWS_*, BUILDKIT_HOST; the builders' processes */
   env: NodeJS.ProcessEnv;
+  /** the SLIPWAY_* settings of a build (env.ts) */
+  settings: BuildEnv;
   registry: RegistryCredentials;
   readFile: (path: string) => string;
   /** the path of an external tool (git, ssh, buildah or buildctl/buildkitd/runc), resolved only when the build needs it */
@@ -66,7 +70,10 @@ export async function runBuild(catalog: Catalog, req: BuildRequest, deps: BuildD
   const credentials = deps.registry;
 
   // 1. fail closed before anything else
-  const found = await lookupImage(catalog, name, req.imageTag, credentials, deps.fetch);
+  const found = await lookupImage(catalog, name, req.imageTag, credentials, {
+    outcome: 'nothing was built',
+    fetch: deps.fetch,
+  });
   if (found.exists) {
     deps.progress(`${image}:${req.imageTag} is in the registry (${found.digest ?? 'digest unknown'}): build skipped`);
     const sourceBranch = await labelledBranch(catalog, name, found.digest ?? req.imageTag, credentials, deps.fetch);
@@ -124,11 +131,16 @@ export async function runBuild(catalog: Catalog, req: BuildRequest, deps: BuildD
         sourceBranch: req.sourceBranch,
       };
     }
-    // buildah's own temp files go in the private dir too, so a stop leaves none behind
-    const buildahTmp = join(work.path, 'tmp');
-    mkdirSync(buildahTmp, { mode: 0o700 });
-    const buildah = buildahOptions(deps.tool('buildah'), { ...deps.env, TMPDIR: buildahTmp }, work.path);
+    // buildah's temp files and storage in the private dir; base images and cache mounts kept (build-cache.ts)
+    const { options: buildah, store } = buildahStorage(deps.tool('buildah'), deps.settings, work.path, deps.env);
     deps.progress(`building ${reference} from ${commit.revision.slice(0, 12)}`);
+    if (store)
+      await keepBaseImages(
+        store,
+        dockerfile,
+        { authFile, registryHost: registry.host, insecure: !tlsVerify },
+        deps.progress,
+      );
     await buildahBud(buildah, {
       authFile,
       tlsVerify,
@@ -159,7 +171,7 @@ export async function runBuild(catalog: Catalog, req: BuildRequest, deps: BuildD
       };
     } finally {
       // a private storage goes with the private dir; a shared one keeps its layers, not the image
-      if (deps.env['SLIPWAY_BUILDAH_ROOT'])
+      if (deps.settings.buildahRoot)
         await buildahRmi(buildah, reference).catch(() =>
           deps.progress(`could not remove the local image ${reference}`),
         );
@@ -179,6 +191,7 @@ async function readDeployKey(catalog: Catalog, service: CatalogService, deps: Bu
   const where = `${vault.deployKeys.mount}/${path}`;
   const session = await openVaultSession(vault, {
     env: deps.env,
+    slipway: deps.settings.vault,
     readFile: deps.readFile,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
@@ -203,7 +216,7 @@ async function readDeployKey(catalog: Catalog, service: CatalogService, deps: Bu
 
 /** The pinned host keys: the file SLIPWAY_GIT_KNOWN_HOSTS names, else build.knownHosts of slipway.yaml. */
 function knownHosts(catalog: Catalog, deps: BuildDeps): string {
-  const file = deps.env['SLIPWAY_GIT_KNOWN_HOSTS'];
+  const file = deps.settings.gitKnownHosts;
   if (file) {
     try {
       return deps.readFile(file);
@@ -255,21 +268,4 @@ function presetFile(catalog: Catalog, service: CatalogService, context: string, 
   const files = new Set(readdirSync(context));
   writeFileSync(file, presetDockerfile({ preset, registry: catalog.settings.registry, files }), { mode: 0o600 });
   return file;
-}
-
-/**
- * buildah's storage: this build's own, in its private dir (removed with it), unless
- * SLIPWAY_BUILDAH_ROOT names a storage kept between builds. Layers are reused across builds
- * through the registry cache (`<image>/buildcache`) either way.
- */
-function buildahOptions(buildah: string, env: NodeJS.ProcessEnv, privateDir: string) {
-  const root = env['SLIPWAY_BUILDAH_ROOT'] || join(privateDir, 'buildah');
-  return {
-    buildah,
-    root: join(root, 'storage'),
-    runroot: join(root, 'run'),
-    ...(env['SLIPWAY_BUILDAH_DRIVER'] ? { driver: env['SLIPWAY_BUILDAH_DRIVER'] } : {}),
-    ...(env['BUILDAH_ISOLATION'] ? { isolation: env['BUILDAH_ISOLATION'] } : {}),
-    env,
-  };
 }

@@ -1,10 +1,14 @@
 import { InputError, RemoteError, SlipwayError, type CatalogSettings } from '@slipway/core';
 import { VaultClient, loginAwsIam } from '@slipway/clients';
+import type { BuildEnv } from '../../env.js';
 
 export type VaultSettings = NonNullable<CatalogSettings['vault']>;
 
 export interface VaultSessionDeps {
+  /** VAULT_ADDR, VAULT_TOKEN and AWS_* (their own tools' variables) */
   env: NodeJS.ProcessEnv;
+  /** SLIPWAY_VAULT_* (env.ts) */
+  slipway: BuildEnv['vault'];
   fetch?: typeof fetch;
   /** reads the Kubernetes service account token */
   readFile: (path: string) => string;
@@ -41,8 +45,8 @@ export async function openVaultSession(settings: VaultSettings, deps: VaultSessi
       case 'token':
         throw needs('a token', 'set VAULT_TOKEN');
       case 'approle': {
-        const roleId = env['SLIPWAY_VAULT_ROLE_ID'] || auth.roleId;
-        const secretId = env['SLIPWAY_VAULT_SECRET_ID'];
+        const roleId = deps.slipway.roleId || auth.roleId;
+        const secretId = deps.slipway.secretId;
         if (!roleId) throw needs('a role_id', 'set vault.auth.roleId or SLIPWAY_VAULT_ROLE_ID');
         if (!secretId) throw needs('a secret_id', 'set SLIPWAY_VAULT_SECRET_ID');
         await client.loginAppRole(roleId, secretId, auth.mount ?? 'approle');
@@ -50,7 +54,7 @@ export async function openVaultSession(settings: VaultSettings, deps: VaultSessi
       }
       case 'kubernetes': {
         if (!auth.role) throw needs('a role', 'set vault.auth.role');
-        const file = env['SLIPWAY_VAULT_KUBERNETES_TOKEN_FILE'] || serviceAccountToken;
+        const file = deps.slipway.kubernetesTokenFile || serviceAccountToken;
         let jwt: string;
         try {
           jwt = deps.readFile(file).trim();

@@ -67,6 +67,7 @@ export async function buildStage(
       },
       {
         env: deps.env.process,
+        settings: deps.env.build,
         registry: deps.env.registry,
         tool: (tool) => deps.tool(tool),
         readFile: (path) => readFileSync(path, 'utf8'),
