@@ -1,6 +1,6 @@
 import { SlipwayError, imageRepository, isStrict, type Catalog, type CatalogService } from '@slipway/core';
-import { RegistryClient } from '@slipway/clients';
 import { readEnv, type SlipwayEnv } from '../../env.js';
+import { lookupImage } from '../build/registry-check.js';
 
 export interface ImageFound {
   /** sha256:… of the tag (Docker-Content-Digest), to deploy repository:tag@digest. */
@@ -20,22 +20,9 @@ export async function findImage(
   stack?: string,
   credentials: SlipwayEnv['registry'] = readEnv().registry,
 ): Promise<ImageFound> {
-  const { host, project, insecure, tokenHosts } = catalog.settings.registry;
-  const registry = new RegistryClient({
-    host,
-    insecureHttp: insecure,
-    ...(tokenHosts ? { tokenHosts } : {}),
-    ...credentials,
-  });
+  const { host, project } = catalog.settings.registry;
   const name = `${project}/${service.config.image}`;
-  const found = await registry.manifestExists(name, tag).catch((error: unknown) => {
-    if (error instanceof SlipwayError) throw error;
-    // a network failure or an answer that is not what the registry API promises
-    const reason = error instanceof Error ? [error.message, (error.cause as Error | undefined)?.message] : [error];
-    throw new SlipwayError(
-      `could not check ${host}/${name}:${tag} in the registry: ${reason.filter(Boolean).join(': ').slice(0, 200)}; check registry.host in slipway.yaml and that the registry is reachable`,
-    );
-  });
+  const found = await lookupImage(catalog, name, tag, credentials, { outcome: 'nothing was deployed' });
   if (!found.exists) {
     throw new SlipwayError(
       `image ${imageRepository(catalog.settings, service)}:${tag} is not in the registry; build and push it first`,
