@@ -39,6 +39,14 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // `import * as z`: the bundle keeps only the zod parts used; `{ z }` drags in all of zod (locales too)
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']",
+          message: "import * as z from 'zod' (a smaller bundle, see scripts/bundle.mjs)",
+        },
+      ],
     },
   },
   // the pure core, and the dev platform's plan: no I/O and no environment (docs/architecture.md)

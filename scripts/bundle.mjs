@@ -3,16 +3,17 @@
 //
 // The CLI is split (esbuild `splitting`, ESM): packages/cli/dist/slipway.mjs holds the command
 // definitions, and each command's app code and dependencies sit in packages/cli/dist/chunks/, loaded
-// by the command's `await import()` only when it runs — `slipway --help` or `validate` never loads
-// client-node. @slipway/core is marked free of side effects, so the start chunk takes only the core
-// modules the command definitions use (not zod and yaml through core's barrel). bench/cli measures it.
+// by the command's `await import()` only when it runs — `slipway --help` loads commander and the
+// command definitions only, `validate` adds zod and yaml but never client-node. The workspace
+// packages declare `"sideEffects": false` (their modules only define things), so a chunk takes only
+// the modules whose exports it uses, not a whole barrel. The chunk graph is written to
+// packages/cli/dist/chunks.meta.json (esbuild's metafile); bench/cli reports what each command loads.
 // secret-sync's controller stays one file.
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
-const core = `${root}packages/core/dist/`;
 
 const common = {
   absWorkingDir: root,
@@ -28,25 +29,6 @@ const common = {
   },
 };
 
-/** Core's modules only define things: an unused re-export of its barrel may be dropped. */
-const coreWithoutSideEffects = {
-  name: 'core-without-side-effects',
-  setup(b) {
-    b.onResolve({ filter: /^(@slipway\/core$|\.)/ }, async (args) => {
-      if (args.pluginData === 'resolving') return undefined;
-      if (args.path !== '@slipway/core' && !args.importer.startsWith(core)) return undefined;
-      const found = await b.resolve(args.path, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        pluginData: 'resolving',
-      });
-      if (found.errors.length > 0) return { errors: found.errors };
-      return found.path.startsWith(core) ? { path: found.path, sideEffects: false } : undefined;
-    });
-  },
-};
-
 if (existsSync(`${root}packages/cli/dist/main.js`)) {
   const built = await build({
     ...common,
@@ -55,9 +37,9 @@ if (existsSync(`${root}packages/cli/dist/main.js`)) {
     outExtension: { '.js': '.mjs' },
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
-    plugins: [coreWithoutSideEffects],
     metafile: true,
   });
+  writeFileSync(`${root}packages/cli/dist/chunks.meta.json`, JSON.stringify(built.metafile));
   removeOldChunks(new Set(Object.keys(built.metafile.outputs).map((o) => resolve(root, o))));
 }
 if (existsSync(`${root}packages/secret-sync/dist/main.js`)) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { secretSyncValuesSchema } from '../charts/secret-sync-values-schema.js';
 import { catalogSettingsSchema } from './settings-schema.js';
 import { serviceSchema } from './service-schema.js';

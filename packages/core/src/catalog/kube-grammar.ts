@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What Kubernetes (and the OCI registry) accept, as zod types: values that pass here do not come

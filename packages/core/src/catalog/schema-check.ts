@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { didYouMean } from './did-you-mean.js';
 import type { ValidationIssue } from './issues.js';
 import { positionOf, valueAt, type ParsedYaml } from './yaml-source.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dnsLabel } from './settings-schema.js';
 
 export const buildPresets = ['maven', 'gradle', 'node', 'go', 'python'] as const;

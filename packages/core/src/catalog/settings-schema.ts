@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dnsLabel, int32 } from './kube-grammar.js';
 import { durationPattern } from '../duration.js';
 

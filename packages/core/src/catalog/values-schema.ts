@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { canaryWeightRange } from '../deploy/canary-weight.js';
 import {
   absolutePath,

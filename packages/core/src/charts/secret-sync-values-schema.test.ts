@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rawSyncConfigSchema, type RawSyncConfig } from '../secrets/sync-config.js';
+import { rawSyncConfigSchema } from '../secrets/sync-config.js';
+import type { RawSyncConfig } from '../secrets/sync-options.js';
 import { secretSyncValuesSchema } from './secret-sync-values-schema.js';
 
 /**

@@ -1,7 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dnsLabel, int32, port } from '../catalog/kube-grammar.js';
 import { durationPattern } from '../duration.js';
-import { rawSyncConfigSchema, syncOptionSpecs, type RawSyncConfig } from '../secrets/sync-config.js';
+import { rawSyncConfigSchema } from '../secrets/sync-config.js';
+import { syncOptionSpecs, type RawSyncConfig } from '../secrets/sync-options.js';
 
 /**
  * Helm values of charts/secret-sync (its values.schema.json is generated from this; make schemas).

@@ -7,6 +7,7 @@ export * from './plan-one.js';
 export * from './plan-secret-sync.js';
 export * from './secret-options.js';
 export * from './sync-config.js';
+export * from './sync-options.js';
 export * from './validation.js';
 export * from './vault-path.js';
 export * from './workload-refs.js';
