@@ -20,6 +20,19 @@ describe('slipway serve: bad input is one message and exit 2, before anything li
     );
   });
 
+  it('refuses to start with nobody able to sign in, or with a proxy address that is not an IP', async () => {
+    const nobody = await slipway(['serve', '--catalog', catalog]);
+    expect(nobody).toMatchObject({
+      code: 2,
+      stderr: 'error: name who signs in: --users FILE, --auth-proxy ADDRESSES, or both\n',
+    });
+    const proxy = await slipway(['serve', '--catalog', catalog, '--auth-proxy', 'oauth2-proxy.local']);
+    expect(proxy).toMatchObject({
+      code: 2,
+      stderr: `error: --auth-proxy "oauth2-proxy.local": "oauth2-proxy.local" is not the proxy's IP addresses or CIDR ranges, comma-separated (e.g. 10.0.0.5,10.1.0.0/16)\n`,
+    });
+  });
+
   it('refuses a bad --listen, and cookies without Secure off loopback', async () => {
     const listen = await slipway(['serve', '--users', usersFile({ a: 'b' }), '--listen', 'nowhere']);
     expect(listen.code).toBe(2);

@@ -63,6 +63,7 @@ thead th { background: #f0f3f6; }
 .stacked { display: grid; grid-template-columns: max-content minmax(14rem, 28rem); gap: 0.5rem 1rem; align-items: center; }
 .stacked .check, .stacked button, .stacked .rule { grid-column: 2; }
 .button, button { display: inline-block; padding: 0.35rem 0.9rem; border: 1px solid #1b3a5c; border-radius: 4px; background: #1b3a5c; color: #fff; text-decoration: none; font: inherit; cursor: pointer; }
+.button.disabled, button:disabled { opacity: 0.5; cursor: not-allowed; }
 a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
 .log { font-family: ui-monospace, monospace; font-size: 0.9rem; }
 .log .warning { color: #9a6700; }

@@ -4,6 +4,7 @@ import { parseRunRequest } from './pure/run-request.js';
 import { newestFirst } from './pure/tags.js';
 import { finalStates, runIdPattern, type RunRecord, type RunRequest } from './pure/run-state.js';
 import { deployPage } from './pure/views.js';
+import { pageContext } from './routes-pages.js';
 import type { ServeContext } from './server.js';
 
 const isForm = (request: FastifyRequest) =>
@@ -38,6 +39,9 @@ export function apiRoutes(app: FastifyInstance, ctx: ServeContext): void {
     if ('errors' in parsed)
       return refuse(ctx, request, reply, form, 400, parsed.errors.join('; '), formFields(request.body));
     const { request: run } = parsed;
+    // slipway.yaml's permissions of the stack, before anything else is looked at
+    const denied = ctx.refusal(request, 'deploy', run.stack);
+    if (denied) return refuse(ctx, request, reply, form, 403, denied, run);
     try {
       // the catalog's rules (branches, policy) before anything runs
       ctx.engine.check(run);
@@ -110,14 +114,7 @@ function refuse(
   return reply
     .code(code)
     .type('text/html; charset=utf-8')
-    .send(
-      deployPage(
-        { csrf: request.session?.csrf ?? '', ...(request.session?.user ? { user: request.session.user } : {}) },
-        ctx.engine.catalog(),
-        run,
-        { error },
-      ),
-    );
+    .send(deployPage(pageContext(ctx, request), ctx.engine.catalog(), run, { error }));
 }
 
 /** What a refused form had, to show it again (strings only). */

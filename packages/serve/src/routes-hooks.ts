@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { permissionRefusal, triggerIdentity } from './pure/permissions.js';
 import { RateLimit, SeenDeliveries, signatureValid, triggerRequest } from './pure/webhook.js';
 import type { ServeContext } from './server.js';
 
@@ -64,12 +65,16 @@ export async function hookRoutes(app: FastifyInstance, ctx: ServeContext): Promi
       }
       const asked = triggerRequest(name, trigger, payload);
       if ('error' in asked) return refuse(422, 'constraint', asked.error);
+      // the trigger acts as its own identity: slipway.yaml's permissions of the stack name it
+      const identity = triggerIdentity(name, triggerName);
+      const denied = permissionRefusal(ctx.engine.catalog().settings, asked.request.stack, 'deploy', identity);
+      if (denied) return refuse(403, 'forbidden', denied);
       try {
         ctx.engine.check(asked.request);
       } catch (error) {
         return refuse(422, 'policy', error instanceof Error ? error.message : String(error));
       }
-      const user = `webhook:${name}/${triggerName}`;
+      const user = identity.user;
       const run = await ctx.runs.start(asked.request, user, { kind: 'webhook', name: triggerName, delivery });
       ctx.metrics.webhooks.inc({ outcome: 'accepted' });
       ctx.app.log.info(

@@ -5,16 +5,18 @@ import { newestFirst } from './pure/tags.js';
 import { boardPage, deployPage, notFoundPage, runPage, runsPage, type PageContext } from './pure/views.js';
 import type { ServeContext } from './server.js';
 
-const pageContext = (request: FastifyRequest): PageContext => ({
+/** What every page knows of its viewer: the CSRF token, the user and what they may do on which stack. */
+export const pageContext = (ctx: ServeContext, request: FastifyRequest): PageContext => ({
   csrf: request.session?.csrf ?? '',
   ...(request.session?.user ? { user: request.session.user } : {}),
+  may: (action, stack) => ctx.refusal(request, action, stack) === undefined,
 });
 
 /** The server-rendered page: board, deploy form, runs, run. */
 export function pageRoutes(app: FastifyInstance, ctx: ServeContext): void {
   app.get('/', async (request, reply) => {
     const board = boardOf(ctx.engine.catalog(), await ctx.engine.status());
-    return reply.type('text/html; charset=utf-8').send(boardPage(pageContext(request), board));
+    return reply.type('text/html; charset=utf-8').send(boardPage(pageContext(ctx, request), board));
   });
 
   app.get('/deploy', async (request, reply) => {
@@ -32,12 +34,12 @@ export function pageRoutes(app: FastifyInstance, ctx: ServeContext): void {
             return [];
           })
         : [];
-    return reply.type('text/html; charset=utf-8').send(deployPage(pageContext(request), catalog, form, { tags }));
+    return reply.type('text/html; charset=utf-8').send(deployPage(pageContext(ctx, request), catalog, form, { tags }));
   });
 
   app.get('/runs', async (request, reply) => {
     const runs = await ctx.runs.list();
-    return reply.type('text/html; charset=utf-8').send(runsPage(pageContext(request), runs.slice(0, 200)));
+    return reply.type('text/html; charset=utf-8').send(runsPage(pageContext(ctx, request), runs.slice(0, 200)));
   });
 
   app.get('/runs/:id', async (request, reply) => {
@@ -47,7 +49,7 @@ export function pageRoutes(app: FastifyInstance, ctx: ServeContext): void {
       return reply
         .code(404)
         .type('text/html; charset=utf-8')
-        .send(notFoundPage(pageContext(request), `no run ${id}`));
-    return reply.type('text/html; charset=utf-8').send(runPage(pageContext(request), run));
+        .send(notFoundPage(pageContext(ctx, request), `no run ${id}`));
+    return reply.type('text/html; charset=utf-8').send(runPage(pageContext(ctx, request), run));
   });
 }

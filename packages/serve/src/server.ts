@@ -7,7 +7,11 @@ import { appCss, appJs } from './assets.js';
 import type { ServeEngine } from './engine.js';
 import { serveMetrics } from './metrics.js';
 import { parseCookies, serializeCookie } from './pure/cookies.js';
+import { AuthProxy, type AuthProxyOptions } from './auth-proxy.js';
+import { permissionRefusal, type Identity, type StackAction } from './pure/permissions.js';
+import type { UserEntry } from './pure/users-file.js';
 import { RecentCounts } from './pure/webhook.js';
+import { proxySignIn } from './proxy-sign-in.js';
 import { loginPage } from './pure/views.js';
 import { apiRoutes } from './routes-api.js';
 import { hookRoutes } from './routes-hooks.js';
@@ -25,8 +29,10 @@ declare module 'fastify' {
 
 export interface ServeOptions {
   engine: ServeEngine;
-  /** user → bcrypt hash (`--users`). */
-  users: ReadonlyMap<string, string>;
+  /** user → bcrypt hash and groups (`--users`); empty: sign-in only through the auth proxy. */
+  users: ReadonlyMap<string, UserEntry>;
+  /** `--auth-proxy`: trusted headers from the pinned proxy addresses sign people in. */
+  authProxy?: AuthProxyOptions;
   /** Namespace of the run records (in the engine's runs cluster). */
   runsNamespace: string;
   /** Secure cookies (off only for plain HTTP on loopback). */
@@ -58,7 +64,13 @@ export interface ServeContext {
   audit: (request: FastifyRequest, action: string, details?: Record<string, unknown>) => void;
   /** Sets the session cookie. */
   setSession: (reply: FastifyReply, session: Session) => void;
+  /** Why the signed-in person may not do `action` on `stack` (slipway.yaml's permissions), or undefined. */
+  refusal: (request: FastifyRequest, action: StackAction, stack: string) => string | undefined;
 }
+
+/** Who a request's session signed in, with their groups. */
+export const identityOf = (session: Session | undefined): Identity | undefined =>
+  session?.user ? { user: session.user, groups: session.groups ?? [] } : undefined;
 
 /**
  * The `slipway serve` HTTP server: sign-in and sessions, CSRF on every state change, security
@@ -106,8 +118,12 @@ export async function buildServer(options: ServeOptions): Promise<{ app: Fastify
   await app.register(formbody);
 
   app.decorateRequest('session', undefined);
+  const proxy = options.authProxy ? new AuthProxy(options.authProxy) : undefined;
   app.addHook('onRequest', (request, reply, done) => {
     request.session = sessions.get(parseCookies(request.headers.cookie).get(sessionCookie));
+    if (proxy) proxySignIn(proxy, ctx, request, reply);
+    // a proxy's session lives only as long as the proxy vouches for it
+    else if (request.session?.via === 'proxy') request.session = undefined;
     void reply.header('cache-control', 'no-store');
     done();
   });
@@ -129,6 +145,11 @@ export async function buildServer(options: ServeOptions): Promise<{ app: Fastify
         'set-cookie',
         serializeCookie(sessionCookie, session.id, { secure: options.secureCookies, maxAge: sessionIdleMs / 1000 }),
       ),
+    refusal: (request, action, stack) => {
+      const who = identityOf(request.session);
+      if (!who) return 'sign in first';
+      return permissionRefusal(options.engine.catalog().settings, stack, action, who);
+    },
   };
 
   // every state change carries the session's CSRF token (a form field or the X-CSRF-Token header);
@@ -158,7 +179,8 @@ export async function buildServer(options: ServeOptions): Promise<{ app: Fastify
     const body = (request.body ?? {}) as Record<string, unknown>;
     const username = typeof body['username'] === 'string' ? body['username'] : '';
     const password = typeof body['password'] === 'string' ? body['password'] : '';
-    const hash = options.users.get(username);
+    const entry = options.users.get(username);
+    const hash = entry?.hash;
     // guessing is slowed: a few failed sign-ins per user name and address, then 429 for a while
     const guesser = `${request.ip} ${username.slice(0, 64)}`;
     if (failedSignIns.count(guesser, Date.now()) >= maxFailedSignIns) {
@@ -179,7 +201,7 @@ export async function buildServer(options: ServeOptions): Promise<{ app: Fastify
         .type('text/html; charset=utf-8')
         .send(loginPage({ csrf: session.csrf }, 'wrong user or password'));
     }
-    const session = sessions.signIn(request.session, username);
+    const session = sessions.signIn(request.session, username, entry?.groups ?? []);
     request.session = session;
     ctx.setSession(reply, session);
     ctx.audit(request, 'sign-in');

@@ -5,6 +5,10 @@ export interface Session {
   id: string;
   csrf: string;
   user?: string;
+  /** The signed-in user's groups (users file or auth proxy): what the stacks' permissions name. */
+  groups?: readonly string[];
+  /** How the user signed in: a proxy session is valid only with the proxy's headers. */
+  via?: 'password' | 'proxy';
   lastSeenMs: number;
 }
 
@@ -37,22 +41,27 @@ export class Sessions {
     return session;
   }
 
-  create(user?: string): Session {
+  create(signedIn?: { user: string; groups: readonly string[]; via: 'password' | 'proxy' }): Session {
     this.#sweep();
     // bounded: anyone may open /login, so the oldest sessions go first past the cap
     for (const id of this.#byId.keys()) {
       if (this.#byId.size < maxSessions) break;
       this.#byId.delete(id);
     }
-    const session: Session = { id: token(), csrf: token(), lastSeenMs: this.now(), ...(user ? { user } : {}) };
+    const session: Session = { id: token(), csrf: token(), lastSeenMs: this.now(), ...signedIn };
     this.#byId.set(session.id, session);
     return session;
   }
 
   /** A new session for `user` in place of `old`. */
-  signIn(old: Session | undefined, user: string): Session {
+  signIn(
+    old: Session | undefined,
+    user: string,
+    groups: readonly string[] = [],
+    via: 'password' | 'proxy' = 'password',
+  ): Session {
     if (old) this.#byId.delete(old.id);
-    return this.create(user);
+    return this.create({ user, groups, via });
   }
 
   end(session: Session): void {

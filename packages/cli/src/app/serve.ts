@@ -2,7 +2,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RegistryClient } from '@slipway/clients';
 import { InputError, isStrict, type Catalog } from '@slipway/core';
-import { parseUsersFile, serve, type RunRequest, type ServeEngine, type SlackTarget } from '@slipway/serve';
+import {
+  parseProxyAddresses,
+  parseUsersFile,
+  proxyHeader,
+  serve,
+  type AuthProxyOptions,
+  type RunRequest,
+  type ServeEngine,
+  type SlackTarget,
+  type UserEntry,
+} from '@slipway/serve';
 import { loadCatalog } from '../catalog/load-catalog.js';
 import { clusterConnections } from './deploy/cluster.js';
 import { deploy, type DeployOptions } from './deploy/deploy.js';
@@ -14,7 +24,11 @@ import { appDeps, type AppDeps } from './deps.js';
 export interface ServeFlags {
   catalog: string;
   listen: { host: string; port: number };
-  users: string;
+  users?: string;
+  authProxy?: string;
+  authProxyUserHeader: string;
+  authProxyEmailHeader: string;
+  authProxyGroupsHeader: string;
   runsNamespace: string;
   runsCluster?: string;
   publicUrl?: string;
@@ -126,18 +140,39 @@ export function slackTarget(env: NodeJS.ProcessEnv): { slack?: SlackTarget } {
   return {};
 }
 
+/** The users of `--users` (none without it). */
+function readUsers(file: string | undefined): Map<string, UserEntry> {
+  if (file === undefined) return new Map();
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read --users ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  return parseUsersFile(text, file);
+}
+
+/** `--auth-proxy` and its header names, checked. */
+export function authProxyOptions(flags: ServeFlags): { authProxy?: AuthProxyOptions } {
+  if (flags.authProxy === undefined) return {};
+  return {
+    authProxy: {
+      addresses: parseProxyAddresses(flags.authProxy),
+      userHeader: proxyHeader('--auth-proxy-user-header', flags.authProxyUserHeader),
+      emailHeader: proxyHeader('--auth-proxy-email-header', flags.authProxyEmailHeader),
+      groupsHeader: proxyHeader('--auth-proxy-groups-header', flags.authProxyGroupsHeader),
+    },
+  };
+}
+
 /** `slipway serve`: reads the users file and the catalog once up front (bad input: exit 2), then serves. */
 export async function serveApp(flags: ServeFlags): Promise<void> {
   const deps = appDeps();
-  let text: string;
-  try {
-    text = readFileSync(flags.users, 'utf8');
-  } catch (error) {
-    throw new InputError(
-      `cannot read --users ${flags.users}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
-  }
-  const users = parseUsersFile(text, flags.users);
+  // no anonymous access: people sign in with the users file, through the auth proxy, or both
+  if (flags.users === undefined && flags.authProxy === undefined)
+    throw new InputError('name who signs in: --users FILE, --auth-proxy ADDRESSES, or both');
+  const users = readUsers(flags.users);
+  const proxy = authProxyOptions(flags);
   loadCatalog(flags.catalog);
   const loopback = ['127.0.0.1', '::1', 'localhost'].includes(flags.listen.host);
   if (flags.insecureCookies && !loopback)
@@ -145,6 +180,7 @@ export async function serveApp(flags: ServeFlags): Promise<void> {
   await serve({
     engine: serveEngine(deps, flags),
     users,
+    ...proxy,
     runsNamespace: flags.runsNamespace,
     secureCookies: !flags.insecureCookies,
     hookSecret: hookSecretReader(deps.env.process, flags.hookSecrets),

@@ -19,7 +19,25 @@ export function serveCommand() {
         .argParser(parseListen)
         .default({ host: '127.0.0.1', port: 8080 }, '127.0.0.1:8080'),
     )
-    .requiredOption('--users <file>', 'users allowed to sign in: one `name:bcrypt-hash` a line (htpasswd -B)')
+    .option(
+      '--users <file>',
+      'users allowed to sign in: one `name:bcrypt-hash[:group,group]` a line (htpasswd -B, then the groups)',
+    )
+    .option(
+      '--auth-proxy <addresses>',
+      "sign-in by an auth proxy's trusted headers, accepted only from these IP addresses or CIDR ranges (comma-separated)",
+    )
+    .option('--auth-proxy-user-header <name>', "the proxy's header naming the user", 'X-Forwarded-User')
+    .option(
+      '--auth-proxy-email-header <name>',
+      'the header naming the user when the user header is absent',
+      'X-Forwarded-Email',
+    )
+    .option(
+      '--auth-proxy-groups-header <name>',
+      "the proxy's header with the user's groups (comma-separated)",
+      'X-Forwarded-Groups',
+    )
     .option('--runs-namespace <name>', 'namespace of the run records', 'slipway-runs')
     .option('--runs-cluster <name>', "the catalog cluster that keeps the run records (default: slipway.yaml's first)")
     .option('--public-url <url>', 'the address people reach the server at (links in Slack messages)')

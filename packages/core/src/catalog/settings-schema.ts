@@ -58,6 +58,26 @@ const chartArtifacts = z
 export const podSecurityLevels = ['restricted', 'baseline', 'privileged'] as const;
 export type PodSecurityLevel = (typeof podSecurityLevels)[number];
 
+/**
+ * One entry of a stack's permissions: a group (from the users file or the auth proxy),
+ * `user:<name>` for one person, or `webhook:<service>/<trigger>` for one webhook trigger.
+ */
+export const permissionEntry = z
+  .string()
+  .regex(
+    /^(user:[A-Za-z0-9][A-Za-z0-9._@-]{0,63}|webhook:[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|(?!user:|webhook:)[A-Za-z0-9/@][A-Za-z0-9._@:/-]{0,199})$/,
+    'must be a group name, user:<name> or webhook:<service>/<trigger>',
+  );
+
+const permissions = z.strictObject({
+  deploy: z
+    .array(permissionEntry)
+    .min(1)
+    .describe('who may deploy to the stack (groups, user:<name>, webhook:<service>/<trigger>)'),
+  rollback: z.array(permissionEntry).min(1).optional().describe('who may roll back (default: as deploy)'),
+  canary: z.array(permissionEntry).min(1).optional().describe('who may promote or abort a canary (default: as deploy)'),
+});
+
 const stack = z.strictObject({
   cluster: dnsLabel
     .optional()
@@ -94,6 +114,9 @@ const stack = z.strictObject({
     })
     .optional()
     .describe('on a strict stack: a values change deploys only with the approval of one of them (not the deployer)'),
+  permissions: permissions
+    .optional()
+    .describe('slipway serve: who may act on the stack (absent: every signed-in user and every trigger)'),
 });
 
 /** Namespaces no service may use unless slipway.yaml says otherwise: Kubernetes' own and slipway's. */

@@ -21,6 +21,17 @@ describe('users file', () => {
     );
     expect(() => parseUsersFile('# nobody\n', 'users')).toThrow(/lists no user/);
   });
+  it('reads the groups after the hash; a file without groups still reads', () => {
+    const users = parseUsersFile(`alice:${hash}:deployers-prod, devops\nbob:${hash}\n`, 'users');
+    expect(users.get('alice')).toEqual({ hash, groups: ['deployers-prod', 'devops'] });
+    expect(users.get('bob')).toEqual({ hash, groups: [] });
+    expect(() => parseUsersFile(`alice:${hash}:ops:more\ncarol:${hash}:bad group\n`, 'users')).toThrow(
+      [
+        'users:1: the groups of alice must be one comma-separated list after the hash (name:hash:group,group)',
+        'users:2: the groups of carol must be one comma-separated list after the hash (name:hash:group,group); "bad group" is not a group name',
+      ].join('\n'),
+    );
+  });
 });
 
 describe('cookies', () => {

@@ -1,11 +1,14 @@
 import type { Catalog } from '@slipway/core';
 import type { Board, BoardCell } from './board.js';
 import { html, page, type Html } from './html.js';
+import type { StackAction } from './permissions.js';
 import { runStages, type RunRecord, type RunRequest } from './run-state.js';
 
 export interface PageContext {
   csrf: string;
   user?: string;
+  /** Whether the viewer may do `action` on `stack` (slipway.yaml's permissions); absent: yes. */
+  may?: (action: StackAction, stack: string) => boolean;
 }
 
 export function loginPage(ctx: PageContext, error?: string): string {
@@ -27,7 +30,7 @@ export function loginPage(ctx: PageContext, error?: string): string {
 
 const when = (iso: string | undefined) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '');
 
-function cell(service: string, stack: string, cells: BoardCell[] | null): Html {
+function cell(service: string, stack: string, cells: BoardCell[] | null, mayDeploy: boolean): Html {
   if (!cells) return html`<td class="none">—</td>`;
   const deploy = `/deploy?service=${encodeURIComponent(service)}&stack=${encodeURIComponent(stack)}`;
   return html`<td>
@@ -48,7 +51,11 @@ function cell(service: string, stack: string, cells: BoardCell[] | null): Html {
           }
         </div>`,
     )}
-    <a class="button" href="${deploy}" aria-label="Deploy ${service} to ${stack}">Deploy</a>
+    ${
+      mayDeploy
+        ? html`<a class="button" href="${deploy}" aria-label="Deploy ${service} to ${stack}">Deploy</a>`
+        : html`<span class="button disabled" aria-disabled="true" title="you may not deploy to ${stack}">Deploy</span>`
+    }
   </td>`;
 }
 
@@ -73,7 +80,9 @@ export function boardPage(ctx: PageContext, board: Board): string {
             (row) =>
               html`<tr>
                 <th scope="row">${row.service}<br /><small>${row.team}</small></th>
-                ${board.stacks.map((stack) => cell(row.service, stack, row.stacks[stack] ?? null))}
+                ${board.stacks.map((stack) =>
+                  cell(row.service, stack, row.stacks[stack] ?? null, ctx.may?.('deploy', stack) ?? true),
+                )}
               </tr>`,
           )}
         </tbody>
@@ -98,13 +107,16 @@ export function deployPage(
 ): string {
   const services = [...catalog.services.values()].map((s) => s.config).sort((a, b) => a.name.localeCompare(b.name));
   const service = services.find((s) => s.name === form.service);
-  const stacks = service ? service.stacks : Object.keys(catalog.settings.stacks);
+  // only the stacks the viewer may deploy to (the server refuses the others anyway)
+  const may = (stack: string) => ctx.may?.('deploy', stack) ?? true;
+  const stacks = (service ? service.stacks : Object.keys(catalog.settings.stacks)).filter(may);
+  const refused = form.stack && !may(form.stack) ? `you may not deploy to ${form.stack}` : undefined;
   const option = (value: string, selected: boolean) =>
     html`<option value="${value}" ${selected ? html` selected` : ''}>${value}</option>`;
   return page(
     'Deploy',
     html`<h1>Deploy${service ? html` ${service.name}` : ''}${form.stack ? html` to ${form.stack}` : ''}</h1>
-      ${opts.error ? html`<p class="error" role="alert" id="deploy-error">${opts.error}</p>` : ''}
+      ${opts.error || refused ? html`<p class="error" role="alert" id="deploy-error">${opts.error ?? refused}</p>` : ''}
       <form method="post" action="/api/runs" class="stacked" id="deploy-form">
         <input type="hidden" name="_csrf" value="${ctx.csrf}" />
         <label for="service">Service</label>
@@ -156,7 +168,7 @@ export function deployPage(
           ><input type="checkbox" name="skipBuild" value="true" ${form.skipBuild !== false ? html` checked` : ''} />
           Skip build (the tag is in the registry)</label
         >
-        <button type="submit" id="deploy-submit">Deploy</button>
+        <button type="submit" id="deploy-submit" ${stacks.length === 0 ? html` disabled` : ''}>Deploy</button>
       </form>`,
     ctx,
   );
