@@ -31,6 +31,8 @@ export const appJs = `'use strict';
   });
   source.addEventListener('run-end', function (m) {
     var run = JSON.parse(m.data);
+    // a run that waits for an approver: the page shows its values diff and buttons
+    if (run.state === 'awaiting-approval') { source.close(); window.location.reload(); return; }
     state.textContent = run.state;
     state.className = 'state-' + run.state;
     document.getElementById('run-reason').textContent = run.reason || '';
@@ -65,6 +67,10 @@ thead th { background: #f0f3f6; }
 .button, button { display: inline-block; padding: 0.35rem 0.9rem; border: 1px solid #1b3a5c; border-radius: 4px; background: #1b3a5c; color: #fff; text-decoration: none; font: inherit; cursor: pointer; }
 .button.disabled, button:disabled { opacity: 0.5; cursor: not-allowed; }
 a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
+.state-awaiting-approval { color: #8250df; }
+.diff { background: #f6f8fa; border: 1px solid #d0d7de; padding: 0.6rem; overflow-x: auto; }
+.decide { display: flex; gap: 0.8rem; align-items: center; }
+form.inline { display: inline; }
 .log { font-family: ui-monospace, monospace; font-size: 0.9rem; }
 .log .warning { color: #9a6700; }
 `;

@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Catalog } from '@slipway/core';
-import type { RunRequest, RunSummary } from './pure/run-state.js';
+import type { RunApproval, RunRequest, RunSummary } from './pure/run-state.js';
 
 /** One engine event as the CLI's reporter gets it (stage, progress, warning, summary). */
 export type EngineEvent = Readonly<Record<string, unknown>> & { type: string };
@@ -42,4 +42,11 @@ export interface ServeEngine {
   tags: (service: string) => Promise<string[]>;
   /** The cluster that keeps the run records. */
   runsCluster: () => KubeConfig;
+  /**
+   * The values review of `slipway deploy` for `user` (a strict stack with approvers): what an
+   * approver must approve, or undefined when nothing needs one (unchanged values, a valid approval).
+   */
+  review?: (request: RunRequest, user: string) => Promise<Omit<RunApproval, 'decision'> | undefined>;
+  /** `slipway approve` by `approver`: records the approval of `digest` in every cluster of the stack. */
+  approve?: (request: RunRequest, digest: string, approver: string) => Promise<void>;
 }

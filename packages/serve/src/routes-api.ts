@@ -88,7 +88,7 @@ export function apiRoutes(app: FastifyInstance, ctx: ServeContext): void {
     const run = live?.run ?? (await ctx.runs.get(id)) ?? found;
     for (const e of run.events) if (e.seq > after) send('run-event', e, e.seq);
     if (!live) {
-      if (finalStates.includes(run.state)) end(run);
+      if (finalStates.includes(run.state) || run.state === 'awaiting-approval') end(run);
       else end({ ...run, reason: 'this run is not running in this server' });
       return;
     }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { decisionsFor } from './pure/approvals.js';
 import { boardOf } from './pure/board.js';
 import { runIdPattern } from './pure/run-state.js';
 import { newestFirst } from './pure/tags.js';
@@ -50,6 +51,7 @@ export function pageRoutes(app: FastifyInstance, ctx: ServeContext): void {
         .code(404)
         .type('text/html; charset=utf-8')
         .send(notFoundPage(pageContext(ctx, request), `no run ${id}`));
-    return reply.type('text/html; charset=utf-8').send(runPage(pageContext(ctx, request), run));
+    const decisions = decisionsFor(ctx.engine.catalog().settings, run, request.session?.user);
+    return reply.type('text/html; charset=utf-8').send(runPage(pageContext(ctx, request), run, { decisions }));
   });
 }

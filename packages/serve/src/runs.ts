@@ -4,6 +4,8 @@ import type { EngineEvent, ServeEngine } from './engine.js';
 import type { RunStore } from './run-store.js';
 import {
   appendEvent,
+  awaitApproval,
+  decideRun,
   failRun,
   finishRun,
   interruptRun,
@@ -21,8 +23,13 @@ export type RunUpdate = { kind: 'event'; event: RunEvent } | { kind: 'end'; run:
 /** Told when a run starts and when it ends (notifications, metrics); their failures never fail a run. */
 export interface RunObserver {
   started?: (run: RunRecord) => void | Promise<void>;
+  /** The run waits for an approver (its values changed). */
+  awaiting?: (run: RunRecord) => void | Promise<void>;
   finished?: (run: RunRecord) => void | Promise<void>;
 }
+
+/** A decision on a run that does not (or no longer) wait for one. */
+export class DecisionConflict extends Error {}
 
 interface LiveRun {
   run: RunRecord;
@@ -40,6 +47,8 @@ interface LiveRun {
 export class Runs {
   readonly #live = new Map<string, LiveRun>();
   readonly #finishing = new Set<Promise<void>>();
+  /** Runs an approver is deciding on right now: one decision per run. */
+  readonly #deciding = new Set<string>();
 
   constructor(
     private readonly engine: ServeEngine,
@@ -63,16 +72,65 @@ export class Runs {
     const id = runId(this.now().getTime(), randomBytes(6).toString('hex'));
     const run = newRun(id, request, user, trigger, this.now().toISOString());
     await this.store.save(run);
-    const live: LiveRun = { run, listeners: new Set(), dirty: false };
-    this.#live.set(id, live);
     this.#observe('started', run);
-    const done = this.#execute(live).finally(() => this.#finishing.delete(done));
-    this.#finishing.add(done);
+    this.#background({ run, listeners: new Set(), dirty: false }, true);
     return run;
   }
 
-  async #execute(live: LiveRun): Promise<void> {
+  /**
+   * An approver's decision on a run that waits: `record` (the approval in the clusters) runs
+   * first, then an approved run deploys (its values review finds the approval) and a rejected one
+   * ends. One decision per run; a run that no longer waits is a DecisionConflict.
+   */
+  async decide(
+    id: string,
+    verdict: 'approved' | 'rejected',
+    by: string,
+    record: (run: RunRecord) => Promise<void>,
+  ): Promise<RunRecord> {
+    if (this.#deciding.has(id) || this.#live.has(id))
+      throw new DecisionConflict(`run ${id} is being decided on already`);
+    this.#deciding.add(id);
+    try {
+      const run = await this.store.get(id);
+      if (run?.state !== 'awaiting-approval') throw new DecisionConflict(`run ${id} does not wait for an approval`);
+      await record(run);
+      const decided = decideRun(run, verdict, by, this.now().toISOString());
+      if (decided.state === 'running') {
+        const live: LiveRun = { run: decided, listeners: new Set(), dirty: false };
+        this.#background(live, false);
+        this.#save(live);
+        return decided;
+      }
+      await this.store.save(decided);
+      this.#observe('finished', decided);
+      return decided;
+    } finally {
+      this.#deciding.delete(id);
+    }
+  }
+
+  #background(live: LiveRun, review: boolean): void {
+    this.#live.set(live.run.id, live);
+    const done = this.#execute(live, review).finally(() => this.#finishing.delete(done));
+    this.#finishing.add(done);
+  }
+
+  /** The values review first (a strict stack's changed values wait for an approver), then the engine. */
+  async #execute(live: LiveRun, review: boolean): Promise<void> {
     const { request, user } = live.run;
+    if (review && this.engine.review) {
+      try {
+        const pending = await this.engine.review(request, user);
+        if (pending) {
+          live.run = awaitApproval(live.run, pending);
+          return await this.#end(live, 'awaiting');
+        }
+      } catch (error) {
+        live.run = failRun(live.run, error instanceof Error ? error.message : String(error), this.now().toISOString());
+        return await this.#end(live, 'finished');
+      }
+    }
     const report = (event: EngineEvent) => {
       if (live.run.state !== 'running') return;
       const before = live.run.events.length;
@@ -88,11 +146,16 @@ export class Runs {
       const reason = error instanceof Error ? error.message : String(error);
       if (live.run.state === 'running') live.run = failRun(live.run, reason, this.now().toISOString());
     }
+    await this.#end(live, 'finished');
+  }
+
+  /** Saves the run's last state, tells its listeners and observers; it is no longer live here. */
+  async #end(live: LiveRun, what: 'awaiting' | 'finished'): Promise<void> {
     this.#save(live);
     await this.#flush(live);
     this.#live.delete(live.run.id);
     this.#tell(live, { kind: 'end', run: live.run });
-    this.#observe('finished', live.run);
+    this.#observe(what, live.run);
   }
 
   /** A run: live from memory, else from the cluster. */
@@ -160,7 +223,7 @@ export class Runs {
     while (live.saving) await live.saving;
   }
 
-  #observe(what: 'started' | 'finished', run: RunRecord): void {
+  #observe(what: 'started' | 'awaiting' | 'finished', run: RunRecord): void {
     for (const observer of this.observers) {
       const fn = observer[what];
       if (!fn) continue;

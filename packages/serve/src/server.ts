@@ -14,6 +14,7 @@ import { RecentCounts } from './pure/webhook.js';
 import { proxySignIn } from './proxy-sign-in.js';
 import { loginPage } from './pure/views.js';
 import { apiRoutes } from './routes-api.js';
+import { approvalRoutes } from './routes-approvals.js';
 import { hookRoutes } from './routes-hooks.js';
 import { pageRoutes } from './routes-pages.js';
 import { RunStore } from './run-store.js';
@@ -229,6 +230,7 @@ export async function buildServer(options: ServeOptions): Promise<{ app: Fastify
       else void reply.redirect('/login', 303);
     });
     apiRoutes(scope, ctx);
+    approvalRoutes(scope, ctx);
     pageRoutes(scope, ctx);
     done();
   });

@@ -19,8 +19,11 @@ export function slackNotifier(
   metrics: ServeMetrics,
   publicUrl: string | undefined,
 ): RunObserver {
-  const post = async (run: RunRecord) => {
-    const channel = engine.catalog().services.get(run.request.service)?.config.notifications?.slack;
+  const post = async (run: RunRecord, approvers = false) => {
+    const catalog = engine.catalog();
+    const service = catalog.services.get(run.request.service)?.config.notifications?.slack;
+    // a run waiting for a values approval goes to the approvers' channel (else the service's)
+    const channel = (approvers ? catalog.settings.stacks[run.request.stack]?.approvers?.slack : undefined) ?? service;
     if (!channel) return;
     const text = slackText(run, publicUrl ? `${publicUrl.replace(/\/$/, '')}/runs/${run.id}` : undefined);
     try {
@@ -53,5 +56,5 @@ export function slackNotifier(
       );
     }
   };
-  return { started: post, finished: post };
+  return { started: (run) => post(run), awaiting: (run) => post(run, true), finished: (run) => post(run) };
 }

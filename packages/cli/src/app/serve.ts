@@ -18,7 +18,9 @@ import { clusterConnections } from './deploy/cluster.js';
 import { deploy, type DeployOptions } from './deploy/deploy.js';
 import type { ReleaseParams } from './deploy/engine.js';
 import { checkPreconditions } from './deploy/preconditions.js';
+import { approve } from './deploy/approve.js';
 import { releaseStatus } from './release/status.js';
+import { pendingApproval } from './serve-review.js';
 import { appDeps, type AppDeps } from './deps.js';
 
 export interface ServeFlags {
@@ -103,6 +105,16 @@ export function serveEngine(deps: AppDeps, flags: ServeFlags): ServeEngine {
           `--runs-cluster ${name ?? '(none)'} is not a cluster of the catalog (its clusters: ${Object.keys(c.settings.clusters).join(', ')})`,
         );
       return clusterConnections(deps, c)(name);
+    },
+    // a strict stack's changed values wait for an approver instead of failing the run
+    review: (request, user) => pendingApproval({ ...deps, env: { ...deps.env, user } }, flags.catalog, request, user),
+    approve: async (request, digest, approver) => {
+      await approve({ ...deps, env: { ...deps.env, user: approver } }, request.service, {
+        stack: request.stack,
+        digest,
+        catalog: flags.catalog,
+        ...(request.valuesBranch ? { valuesBranch: request.valuesBranch } : {}),
+      });
     },
   };
 }

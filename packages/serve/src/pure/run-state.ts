@@ -4,10 +4,28 @@
  *
  *   running ──▶ succeeded | failed      (the engine returned or threw)
  *   running ──▶ interrupted             (the process that ran it stopped first)
+ *   running ──▶ awaiting-approval       (a strict stack's values changed, no valid approval yet)
+ *   awaiting-approval ──▶ running       (another approver approved: the deploy goes on)
+ *   awaiting-approval ──▶ rejected      (an approver rejected it: nothing is deployed)
  */
 
-export type RunState = 'running' | 'succeeded' | 'failed' | 'interrupted';
-export const finalStates: readonly RunState[] = ['succeeded', 'failed', 'interrupted'];
+export type RunState = 'running' | 'awaiting-approval' | 'succeeded' | 'failed' | 'interrupted' | 'rejected';
+export const finalStates: readonly RunState[] = ['succeeded', 'failed', 'interrupted', 'rejected'];
+
+/** What a run waiting for a values approval shows, and who decided. */
+export interface RunApproval {
+  /** The values digest an approval must name. */
+  digest: string;
+  /** Unified diff of the reviewed values against the last release. */
+  diff: string;
+  previousRevision?: number | undefined;
+  /** The approvers' group (CODEOWNERS owner) and the people in it. */
+  group: string;
+  approvers: string[];
+  /** Why no approval counted yet, per cluster. */
+  reasons: string[];
+  decision?: { verdict: 'approved' | 'rejected'; by: string; at: string };
+}
 
 /** What to deploy: the fields of `slipway deploy`. */
 export interface RunRequest {
@@ -68,6 +86,8 @@ export interface RunRecord {
   events: RunEvent[];
   /** Events left out past maxEvents (a record must fit a ConfigMap). */
   droppedEvents?: number;
+  /** A values review: what waits (or waited) for an approver. */
+  approval?: RunApproval;
 }
 
 /** At most this many events are kept per run. */
@@ -120,6 +140,22 @@ export function failRun(run: RunRecord, reason: string, at: string): RunRecord {
 export function interruptRun(run: RunRecord, at: string, why = 'the server stopped while it ran'): RunRecord {
   assertRunning(run, 'interrupt');
   return { ...run, state: 'interrupted', finishedAt: at, reason: why };
+}
+
+/** The run stops to wait for an approver: the engine has not written anything. */
+export function awaitApproval(run: RunRecord, approval: Omit<RunApproval, 'decision'>): RunRecord {
+  assertRunning(run, 'hold');
+  return { ...run, state: 'awaiting-approval', approval };
+}
+
+/** An approver decided on a waiting run: approved, it runs again; rejected, it ends. */
+export function decideRun(run: RunRecord, verdict: 'approved' | 'rejected', by: string, at: string): RunRecord {
+  if (run.state !== 'awaiting-approval' || !run.approval)
+    throw new Error(`run ${run.id} does not wait for an approval: it is ${run.state}`);
+  const approval = { ...run.approval, decision: { verdict, by, at } };
+  return verdict === 'approved'
+    ? { ...run, state: 'running', approval }
+    : { ...run, state: 'rejected', finishedAt: at, reason: `rejected by ${by}`, approval };
 }
 
 function assertRunning(run: RunRecord, what: string): void {

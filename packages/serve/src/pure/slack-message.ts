@@ -11,6 +11,8 @@ export function slackText(run: RunRecord, runUrl: string | undefined): string {
   switch (run.state) {
     case 'running':
       return `:rocket: ${slackEsc(run.user)} started deploying ${what}:${link}`;
+    case 'awaiting-approval':
+      return `:hourglass: ${slackEsc(run.user)}'s deploy of ${what} waits for a values approval by ${slackEsc(run.approval?.group ?? 'an approver')} (digest ${run.approval?.digest ?? '?'}):${link}`;
     case 'succeeded':
       return `:white_check_mark: ${what} succeeded:${link}`;
     default:

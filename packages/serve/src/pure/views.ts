@@ -1,6 +1,7 @@
 import type { Catalog } from '@slipway/core';
 import type { Board, BoardCell } from './board.js';
 import { html, page, type Html } from './html.js';
+import { approvalSection } from './approval-view.js';
 import type { StackAction } from './permissions.js';
 import { runStages, type RunRecord, type RunRequest } from './run-state.js';
 
@@ -174,7 +175,11 @@ export function deployPage(
   );
 }
 
-export function runPage(ctx: PageContext, run: RunRecord): string {
+export function runPage(
+  ctx: PageContext,
+  run: RunRecord,
+  opts: { decisions?: { approve: boolean; reject: boolean }; error?: string } = {},
+): string {
   const r = run.request;
   const stages = runStages(run.events);
   return page(
@@ -191,6 +196,8 @@ export function runPage(ctx: PageContext, run: RunRecord): string {
         <strong id="run-state" class="state-${run.state}" data-run="${run.id}" aria-live="polite">${run.state}</strong>
         <span id="run-reason">${run.reason ?? ''}</span>
       </p>
+      ${opts.error ? html`<p class="error" role="alert" id="run-error">${opts.error}</p>` : ''}
+      ${approvalSection(run, ctx.csrf, opts.decisions ?? { approve: false, reject: false }, ctx.user)}
       <table class="stages" id="stages">
         <caption>
           Stages

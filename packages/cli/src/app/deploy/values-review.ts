@@ -6,6 +6,8 @@ import {
   isStrict,
   PolicyError,
   valuesChange,
+  type ApprovalVerdict,
+  type Approvers,
   type Catalog,
   type ReleaseRecord,
   type ValuesChange,
@@ -44,6 +46,24 @@ export async function compareWithRelease(
   return valuesChange(values, last);
 }
 
+/**
+ * One cluster's side of a values review: the values against its last release and, when they
+ * changed, whether an approval in that cluster lets `requester` deploy them.
+ */
+export async function clusterVerdict(
+  kc: KubeConfig,
+  target: Pick<Target, 'namespace' | 'service' | 'stack'>,
+  values: Readonly<Record<string, unknown>>,
+  approvers: Approvers,
+  requester: string,
+  now: Date,
+): Promise<{ change: ValuesChange; verdict?: ApprovalVerdict }> {
+  const change = await compareWithRelease(kc, target, values);
+  if (!change.changed) return { change };
+  const approvals = await new ApprovalStore(kc).list(target.namespace, target.service, target.stack);
+  return { change, verdict: approvalVerdict(approvals, { digest: change.digest, requester, approvers, now }) };
+}
+
 export interface ReviewOptions {
   /** `--break-glass --reason …`: deploy without approval, recorded and notified. */
   breakGlass?: string | undefined;
@@ -74,11 +94,9 @@ export async function reviewValues(
   await Promise.all(
     targets.map(async (target) => {
       const kc = kcOf(target);
-      const change = await compareWithRelease(kc, target, baked.values);
-      if (!change.changed) return void reviews.set(target.cluster, change);
       const requester = personOf(deps.env, kc);
-      const approvals = await new ApprovalStore(kc).list(target.namespace, target.service, stack);
-      const verdict = approvalVerdict(approvals, { digest: change.digest, requester, approvers, now });
+      const { change, verdict } = await clusterVerdict(kc, target, baked.values, approvers, requester, now);
+      if (!verdict) return void reviews.set(target.cluster, change);
       if (verdict.ok) return void reviews.set(target.cluster, { ...change, approvedBy: verdict.approval.approvedBy });
       if (options.breakGlass)
         return void reviews.set(target.cluster, {
