@@ -1,17 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { slipwayBin } from './cli.js';
 
-/** A users file (`name:bcrypt-hash`) with the given users and passwords. */
-export function usersFile(users: Record<string, string>): string {
+/** A users file (`name:bcrypt-hash[:groups]`) with the given users, passwords and groups. */
+export function usersFile(users: Record<string, string | { password: string; groups: string[] }>): string {
   const file = join(mkdtempSync(join(tmpdir(), 'slipway-users-')), 'users');
   writeFileSync(
     file,
     Object.entries(users)
-      .map(([name, password]) => `${name}:${bcrypt.hashSync(password, 4)}\n`)
+      .map(([name, user]) => {
+        const { password, groups } = typeof user === 'string' ? { password: user, groups: [] } : user;
+        return `${name}:${bcrypt.hashSync(password, 4)}${groups.length > 0 ? `:${groups.join(',')}` : ''}\n`;
+      })
       .join(''),
     { mode: 0o600 },
   );
@@ -118,4 +122,37 @@ export async function readSse(res: Response): Promise<SseEvent[]> {
         data: JSON.parse(fields.get('data') ?? 'null') as unknown,
       };
     });
+}
+
+/** An answer of `fromAddress`: status, headers and body text. */
+export interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/**
+ * One HTTP request to the server from a chosen loopback source address (127.0.0.2 is "the auth
+ * proxy" when it is pinned; fetch always comes from 127.0.0.1).
+ */
+export function fromAddress(
+  url: string,
+  localAddress: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${url}${path}`,
+      { method: options.method ?? 'GET', headers: options.headers ?? {}, localAddress },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }
