@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { TestCatalog, registryEnv } from '../support/catalog.js';
@@ -9,6 +10,9 @@ import { imageBuiltFrom, pushEmptyImage } from '../support/registry-images.js';
 import { readSse, signIn, startServe, usersFile, type RunningServe, type ServeClient } from '../support/serve.js';
 import { SlackTestServer } from '../support/slack-test-server.js';
 import { eventually } from '../support/wait.js';
+
+/** Debian's Chromium (`make tools` installs it); SLIPWAY_CHROMIUM names another. */
+const chromiumPath = process.env['SLIPWAY_CHROMIUM'] ?? '/usr/bin/chromium';
 
 const prodValues = {
   replicaCount: 2,
@@ -40,6 +44,7 @@ describe('slipway serve: a changed prod values run waits for an approver', () =>
   const passwords = { alice: 'alice-secret', bob: 'bob-secret', carol: 'carol-secret' };
   const users = usersFile(passwords);
   let env: NodeJS.ProcessEnv = {};
+  let browser: Browser | undefined;
   const start = async () => {
     server = await startServe(
       ['--catalog', catalog.dir, '--users', users, '--timeout', '60s', '--public-url', 'https://deploy.example'],
@@ -105,6 +110,7 @@ describe('slipway serve: a changed prod values run waits for an approver', () =>
     await start();
   });
   afterAll(async () => {
+    await browser?.close();
     await server?.stop();
     await slack.stop();
   });
@@ -159,15 +165,21 @@ describe('slipway serve: a changed prod values run waits for an approver', () =>
     expect(await runOf(waiting)).toMatchObject({ state: 'awaiting-approval' });
   });
 
-  it('deploys once another approver approves on the page, recording the approval in the cluster', async () => {
-    const approved = await fetch(`${server.url}/api/runs/${waiting}/approve`, {
-      method: 'POST',
-      headers: { cookie: as('bob').cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: as('bob').csrf }),
-      redirect: 'manual',
-    });
-    expect(approved.status).toBe(303);
-    expect(approved.headers.get('location')).toBe(`/runs/${waiting}`);
+  it('deploys once another approver presses Approve on the page (Chromium), recording the approval in the cluster', async () => {
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/login`);
+    await page.fill('#username', 'bob');
+    await page.fill('#password', passwords.bob);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${server.url}/`);
+    await page.goto(`${server.url}/runs/${waiting}`);
+    await expect(page.locator('#approval-diff').textContent()).resolves.toContain('+    MODE: one');
+    await page.click('#approve');
+    await page.waitForURL(`${server.url}/runs/${waiting}`);
+    // back on the run page: the deploy goes on, live, to its end
+    await page.locator('#run-state.state-succeeded').waitFor({ timeout: 90_000 });
+    expect(await page.textContent('#approval-decision')).toBe('approved by bob');
     const events = await readSse(await as('bob').get(`/api/runs/${waiting}/events`));
     expect(events.at(-1)).toMatchObject({ event: 'run-end', data: { state: 'succeeded', user: 'alice' } });
     expect(await runOf(waiting)).toMatchObject({ approval: { decision: { verdict: 'approved', by: 'bob' } } });
