@@ -1,5 +1,6 @@
 import { AppsV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { labelKeys, labelSelector } from '@slipway/core';
+import { listAcrossNamespaces } from './across-namespaces.js';
 import { makeApiClient, type ApiClientOptions } from './api-client.js';
 import { kubeError, kubeStatus } from './kube-error.js';
 
@@ -25,11 +26,12 @@ export interface ClusterObjects {
 /**
  * Every workload and VirtualService slipway applied in a cluster (optionally of one service), with
  * one list per kind across namespaces, so that reading a whole cluster costs a few requests, not
- * two per release.
+ * two per release. `namespaces`: where listing every namespace is forbidden, the namespaces to
+ * list one by one instead.
  */
 export async function listClusterObjects(
   kc: KubeConfig,
-  filter: { service?: string | undefined } = {},
+  filter: { service?: string | undefined; namespaces?: readonly string[] } = {},
   options: ApiClientOptions = {},
 ): Promise<ClusterObjects> {
   const apps = makeApiClient(kc, AppsV1Api, options);
@@ -42,28 +44,58 @@ export async function listClusterObjects(
   const failed = (what: string) => (error: unknown) => {
     throw kubeError(error, what);
   };
+  const across = <T>(all: () => Promise<T[]>, each: (namespace: string) => Promise<T[]>) =>
+    listAcrossNamespaces(all, each, filter.namespaces);
+  const istio = { group: 'networking.istio.io', version: 'v1', plural: 'virtualservices' };
+  const routesOf = (list: unknown) => (list as { items?: Named<VirtualServiceRoutes>[] }).items ?? [];
+  const noRoutes = (what: string) => (error: unknown) => {
+    // no Istio CRD: no routes
+    if (kubeStatus(error) === 404) return [];
+    throw kubeError(error, what);
+  };
   const [deployments, statefulSets, virtualServices] = await Promise.all([
-    apps.listDeploymentForAllNamespaces({ labelSelector: selector('workload') }).catch(failed('list Deployments')),
-    apps.listStatefulSetForAllNamespaces({ labelSelector: selector('workload') }).catch(failed('list StatefulSets')),
-    custom
-      .listClusterCustomObject({
-        group: 'networking.istio.io',
-        version: 'v1',
-        plural: 'virtualservices',
-        labelSelector: selector('routing'),
-      })
-      .then((list) => (list as { items?: Named<VirtualServiceRoutes>[] }).items ?? [])
-      .catch((error: unknown) => {
-        // no Istio CRD: no routes
-        if (kubeStatus(error) === 404) return [];
-        throw kubeError(error, 'list VirtualServices');
-      }),
+    across(
+      () =>
+        apps
+          .listDeploymentForAllNamespaces({ labelSelector: selector('workload') })
+          .then((l) => l.items)
+          .catch(failed('list Deployments')),
+      (namespace) =>
+        apps
+          .listNamespacedDeployment({ namespace, labelSelector: selector('workload') })
+          .then((l) => l.items)
+          .catch(failed('list Deployments')),
+    ),
+    across(
+      () =>
+        apps
+          .listStatefulSetForAllNamespaces({ labelSelector: selector('workload') })
+          .then((l) => l.items)
+          .catch(failed('list StatefulSets')),
+      (namespace) =>
+        apps
+          .listNamespacedStatefulSet({ namespace, labelSelector: selector('workload') })
+          .then((l) => l.items)
+          .catch(failed('list StatefulSets')),
+    ),
+    across(
+      () =>
+        custom
+          .listClusterCustomObject({ ...istio, labelSelector: selector('routing') })
+          .then(routesOf)
+          .catch(noRoutes('list VirtualServices')),
+      (namespace) =>
+        custom
+          .listNamespacedCustomObject({ ...istio, namespace, labelSelector: selector('routing') })
+          .then(routesOf)
+          .catch(noRoutes('list VirtualServices')),
+    ),
   ]);
   const key = (namespace: string | undefined, name: string | undefined) => `${namespace ?? ''}/${name ?? ''}`;
   const workloads = new Map<string, { ready: number; desired: number }>();
   const ownerKey = (namespace: string | undefined, labels: Record<string, string | undefined>) =>
     [namespace, labels[labelKeys.service], labels[labelKeys.stack], labels[labelKeys.track]].join(' ');
-  for (const w of [...deployments.items, ...statefulSets.items])
+  for (const w of [...deployments, ...statefulSets])
     workloads.set(ownerKey(w.metadata?.namespace, w.metadata?.labels ?? {}), {
       ready: w.status?.readyReplicas ?? 0,
       desired: w.spec?.replicas ?? 0,

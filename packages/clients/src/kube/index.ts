@@ -9,3 +9,4 @@ export * from './track-rollout.js';
 export * from './api-client.js';
 export * from './cluster-objects.js';
 export * from './approval-store.js';
+export * from './across-namespaces.js';

@@ -8,6 +8,7 @@ import {
   releaseRecordType as recordType,
   type ReleaseRecord,
 } from '@slipway/core';
+import { listAcrossNamespaces } from './across-namespaces.js';
 import { makeApiClient, type ApiClientOptions } from './api-client.js';
 import { kubeError, kubeStatus } from './kube-error.js';
 
@@ -43,17 +44,35 @@ export class ReleaseStore {
       .sort((a, b) => b.revision - a.revision || b.deployedAt.localeCompare(a.deployedAt));
   }
 
-  /** Every record in the cluster, optionally of one service and stack, newest first. */
-  async listAll(filter: { service?: string | undefined; stack?: string | undefined } = {}): Promise<ReleaseRecord[]> {
+  /**
+   * Every record in the cluster, optionally of one service and stack, newest first. `namespaces`:
+   * where listing every namespace is forbidden, the namespaces to list one by one instead.
+   */
+  async listAll(
+    filter: { service?: string | undefined; stack?: string | undefined; namespaces?: readonly string[] } = {},
+  ): Promise<ReleaseRecord[]> {
     const selector = labelSelector({
       [labelKeys.release]: 'true',
       ...(filter.service ? { [labelKeys.service]: filter.service } : {}),
       ...(filter.stack ? { [labelKeys.stack]: filter.stack } : {}),
     });
-    const secrets = await this.#core.listSecretForAllNamespaces({ labelSelector: selector }).catch((e: unknown) => {
+    const failed = (e: unknown) => {
       throw kubeError(e, 'list release history');
-    });
-    return secrets.items
+    };
+    const secrets = await listAcrossNamespaces(
+      () =>
+        this.#core
+          .listSecretForAllNamespaces({ labelSelector: selector })
+          .then((l) => l.items)
+          .catch(failed),
+      (namespace) =>
+        this.#core
+          .listNamespacedSecret({ namespace, labelSelector: selector })
+          .then((l) => l.items)
+          .catch((e: unknown) => (kubeStatus(e) === 404 ? [] : failed(e))),
+      filter.namespaces,
+    );
+    return secrets
       .filter((s) => s.type === recordType && s.data?.['release'])
       .map((s) => decodeRecord(s.data?.['release'] ?? ''))
       .sort((a, b) => b.revision - a.revision || b.deployedAt.localeCompare(a.deployedAt));

@@ -52,8 +52,13 @@ export async function releaseStatus(
   opts: ClusterChoice & { stack?: string | undefined },
 ): Promise<StatusReport> {
   let clusters: ReadCluster[];
+  // where the cluster-wide lists are forbidden (namespaced RBAC), the catalog's namespaces are read one by one
+  let namespaces: string[] | undefined;
   if (opts.catalog) {
     const catalog = loadCatalog(opts.catalog);
+    namespaces = [...catalog.services.values()]
+      .filter((s) => !service || s.config.name === service)
+      .map((s) => s.config.namespace);
     if (opts.stack) assertStack(catalog, opts.stack);
     clusters = catalogClusters(
       deps,
@@ -63,7 +68,7 @@ export async function releaseStatus(
     );
   } else clusters = [kubeconfigCluster(deps, opts)];
   const read = await readEachCluster(clusters, opts.clusterTimeout, (kc, cluster) =>
-    clusterStatus(kc, cluster, service, opts),
+    clusterStatus(kc, cluster, service, { ...opts, namespaces }),
   );
   const order = new Map(clusters.map((c, i) => [c.name, i]));
   const rank = (name: string) => order.get(name) ?? clusters.length;
@@ -84,13 +89,17 @@ async function clusterStatus(
   kc: KubeConfig,
   cluster: ReadCluster,
   service: string | undefined,
-  opts: ClusterChoice & { stack?: string | undefined },
+  opts: ClusterChoice & { stack?: string | undefined; namespaces: string[] | undefined },
 ): Promise<ReleaseStatus[]> {
   const client = { timeoutMs: opts.clusterTimeout };
   // the records and the live objects of the whole cluster at once: a few requests per cluster
   const [all, objects] = await Promise.all([
-    new ReleaseStore(kc, client).listAll({ service, stack: opts.stack }),
-    listClusterObjects(kc, { service }, client),
+    new ReleaseStore(kc, client).listAll({
+      service,
+      stack: opts.stack,
+      ...(opts.namespaces ? { namespaces: opts.namespaces } : {}),
+    }),
+    listClusterObjects(kc, { service, ...(opts.namespaces ? { namespaces: opts.namespaces } : {}) }, client),
   ]);
   const records = all.filter(recordOf(cluster));
   const nameOf = (r: ReleaseRecord) => (cluster.fromCatalog ? cluster.name : (r.cluster ?? cluster.name));
