@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { usePlatform } from '../support/platform.js';
-import { fixtures, objects, render, renderSecretSync, secretSyncFixtures, toolsBin, type K8sObject } from './helm.js';
+import {
+  fixtures,
+  objects,
+  render,
+  renderSecretSync,
+  renderServe,
+  secretSyncFixtures,
+  toolsBin,
+  type K8sObject,
+} from './helm.js';
 import { numberCases, renderNumbers } from './large-numbers.js';
 
 /** kubectl against the suite's apiserver; returns the exit code and both streams. */
@@ -31,8 +40,9 @@ describe('the rendered charts against a real apiserver with the Istio CRDs', () 
     );
 
   beforeAll(() => {
-    // payments: the charts' release namespace; devops and checkout: secret-sync's (prod) namespaces
-    const namespaces = ['payments', 'devops', 'checkout'].map((name) => ({
+    // payments: the charts' release namespace; devops and checkout: secret-sync's (prod) namespaces;
+    // slipway-runs: slipway-serve's run records
+    const namespaces = ['payments', 'devops', 'checkout', 'slipway-runs'].map((name) => ({
       apiVersion: 'v1',
       kind: 'Namespace',
       metadata: { name },
@@ -57,6 +67,14 @@ describe('the rendered charts against a real apiserver with the Istio CRDs', () 
 
   it.each(secretSyncFixtures)('accepts every object of the secret-sync %s render', (fixture) => {
     const yaml = renderSecretSync(fixture);
+    const r = dryRun(yaml);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').sort()).toEqual(objects(yaml).map(applyName).sort());
+  });
+
+  it('accepts every object of the slipway-serve render', () => {
+    const yaml = renderServe();
     const r = dryRun(yaml);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -121,3 +121,23 @@ export const objects = (yaml: string): K8sObject[] =>
   parseAllDocuments(yaml)
     .map((d) => d.toJS() as K8sObject | null)
     .filter((o): o is K8sObject => o !== null);
+
+export const serveFixture = join(repo, 'test/charts/fixtures/slipway-serve/default.yaml');
+export const serveGolden = join(repo, 'test/charts/golden/slipway-serve.default.yaml');
+
+/** `helm template slipway-serve charts/slipway-serve --namespace devops -f <fixture> [args]`. */
+export const renderServe = (args: readonly string[] = [], input?: string) =>
+  execFileSync(
+    helm,
+    [
+      'template',
+      'slipway-serve',
+      join(repo, 'charts/slipway-serve'),
+      '--namespace',
+      'devops',
+      '-f',
+      serveFixture,
+      ...args,
+    ],
+    { encoding: 'utf8', input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] },
+  );

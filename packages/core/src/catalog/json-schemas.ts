@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { secretSyncValuesSchema } from '../charts/secret-sync-values-schema.js';
+import { serveValuesSchema } from '../charts/serve-values-schema.js';
 import { catalogSettingsSchema } from './settings-schema.js';
 import { serviceSchema } from './service-schema.js';
 import { valuesSchema } from './values-schema.js';
@@ -53,6 +54,9 @@ export function generatedJsonSchemas(): Record<string, string> {
     'charts/routing/values.schema.json': chartValues,
     'charts/secret-sync/values.schema.json': text(
       jsonSchema(secretSyncValuesSchema, 'https://slipway.dev/schemas/secret-sync-values.schema.json'),
+    ),
+    'charts/slipway-serve/values.schema.json': text(
+      jsonSchema(serveValuesSchema, 'https://slipway.dev/schemas/slipway-serve-values.schema.json'),
     ),
   };
 }
