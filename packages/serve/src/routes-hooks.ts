@@ -45,7 +45,7 @@ export async function hookRoutes(app: FastifyInstance, ctx: ServeContext): Promi
       const service = ctx.engine.catalog().services.get(name)?.config;
       const trigger = service?.triggers?.find((t) => t.name === triggerName);
       if (!service || !trigger) return refuse(404, 'unknown', `no trigger ${triggerName} for service ${name}`);
-      const secret = ctx.options.hookSecret?.(name, triggerName);
+      const secret = await ctx.options.hookSecret?.(name, triggerName);
       if (!secret) return refuse(401, 'no-secret', `no secret is configured for ${name}/${triggerName}`);
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const header = request.headers['x-hub-signature-256'];

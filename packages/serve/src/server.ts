@@ -41,7 +41,7 @@ export interface ServeOptions {
   /** The address people reach the server at (links in notifications). */
   publicUrl?: string;
   /** A webhook trigger's secret (never from the catalog); undefined: that trigger refuses every delivery. */
-  hookSecret?: (service: string, trigger: string) => string | undefined;
+  hookSecret?: (service: string, trigger: string) => string | undefined | Promise<string | undefined>;
   /** Slack: run started, succeeded, failed to each service's notifications.slack channel. */
   slack?: SlackTarget;
   /** Pino options of the server's JSON log; false: no log (tests of pure parts). */

@@ -22,6 +22,7 @@ import { approve } from './deploy/approve.js';
 import { releaseStatus } from './release/status.js';
 import { pendingApproval } from './serve-review.js';
 import { appDeps, type AppDeps } from './deps.js';
+import { parseKvEntry, serveSecretFields, vaultServeSecrets, type ServeSecrets } from './serve-secrets.js';
 
 export interface ServeFlags {
   catalog: string;
@@ -35,6 +36,7 @@ export interface ServeFlags {
   runsCluster?: string;
   publicUrl?: string;
   hookSecrets?: string;
+  vaultSecrets?: string;
   insecureCookies?: true;
   timeout: number;
   shutdownGrace: number;
@@ -121,17 +123,31 @@ export function serveEngine(deps: AppDeps, flags: ServeFlags): ServeEngine {
 
 /**
  * A trigger's secret, read at each delivery (a rotated secret needs no restart): the file
- * `<dir>/<service>.<trigger>` of `--hook-secrets`, else SLIPWAY_HOOK_SECRET_<SERVICE>_<TRIGGER>
- * (upper case, "-" as "_"). Never from the catalog.
+ * `<dir>/<service>.<trigger>` of `--hook-secrets`, else the field `hook.<service>.<trigger>` of the
+ * Vault entry (`--vault-secrets`), else SLIPWAY_HOOK_SECRET_<SERVICE>_<TRIGGER> (upper case, "-"
+ * as "_"). Never from the catalog. A Vault failure is logged and refuses that delivery.
  */
-export function hookSecretReader(env: NodeJS.ProcessEnv, dir: string | undefined) {
-  return (service: string, trigger: string): string | undefined => {
+export function hookSecretReader(
+  env: NodeJS.ProcessEnv,
+  dir: string | undefined,
+  vault?: ServeSecrets,
+  warn: (message: string) => void = () => undefined,
+) {
+  return async (service: string, trigger: string): Promise<string | undefined> => {
     if (dir) {
       try {
         const secret = readFileSync(join(dir, `${service}.${trigger}`), 'utf8').trim();
         if (secret) return secret;
       } catch {
-        // not in the folder: the environment may have it
+        // not in the folder: Vault or the environment may have it
+      }
+    }
+    if (vault) {
+      try {
+        const secret = await vault.field(serveSecretFields.hook(service, trigger));
+        if (secret) return secret;
+      } catch (error) {
+        warn(error instanceof Error ? error.message : String(error));
       }
     }
     const name = `SLIPWAY_HOOK_SECRET_${service}_${trigger}`.toUpperCase().replace(/-/g, '_');
@@ -140,15 +156,22 @@ export function hookSecretReader(env: NodeJS.ProcessEnv, dir: string | undefined
 }
 
 /**
- * Slack from the environment (secrets, never flags): SLIPWAY_SLACK_WEBHOOK_URL (an incoming
- * webhook), else SLIPWAY_SLACK_BOT_TOKEN for chat.postMessage at SLIPWAY_SLACK_API_URL
- * (default https://slack.com/api).
+ * Slack, from secrets (never flags): SLIPWAY_SLACK_WEBHOOK_URL (an incoming webhook), else
+ * SLIPWAY_SLACK_BOT_TOKEN for chat.postMessage at SLIPWAY_SLACK_API_URL (default
+ * https://slack.com/api); without them, the Vault entry's slack-webhook-url or slack-bot-token.
  */
-export function slackTarget(env: NodeJS.ProcessEnv): { slack?: SlackTarget } {
+export async function slackTarget(env: NodeJS.ProcessEnv, vault?: ServeSecrets): Promise<{ slack?: SlackTarget }> {
+  const apiUrl = env['SLIPWAY_SLACK_API_URL'] || 'https://slack.com/api';
   const webhookUrl = env['SLIPWAY_SLACK_WEBHOOK_URL'];
   if (webhookUrl) return { slack: { webhookUrl } };
   const botToken = env['SLIPWAY_SLACK_BOT_TOKEN'];
-  if (botToken) return { slack: { botToken, apiUrl: env['SLIPWAY_SLACK_API_URL'] || 'https://slack.com/api' } };
+  if (botToken) return { slack: { botToken, apiUrl } };
+  const fromVault = vault && {
+    webhookUrl: await vault.field(serveSecretFields.slackWebhookUrl),
+    botToken: await vault.field(serveSecretFields.slackBotToken),
+  };
+  if (fromVault?.webhookUrl) return { slack: { webhookUrl: fromVault.webhookUrl } };
+  if (fromVault?.botToken) return { slack: { botToken: fromVault.botToken, apiUrl } };
   return {};
 }
 
@@ -177,6 +200,22 @@ export function authProxyOptions(flags: ServeFlags): { authProxy?: AuthProxyOpti
   };
 }
 
+/** The Vault entry of the serve secrets: `--vault-secrets`, else slipway.yaml's vault.serveSecrets; none without either. */
+function serveSecrets(catalog: Catalog, flag: string | undefined, deps: AppDeps): ServeSecrets | undefined {
+  const entry = flag ? parseKvEntry(flag) : catalog.settings.vault?.serveSecrets;
+  if (!entry) return undefined;
+  const vault = catalog.settings.vault;
+  if (!vault)
+    throw new InputError(
+      '--vault-secrets needs the vault section of slipway.yaml (vault.address and vault.auth: how to log in)',
+    );
+  return vaultServeSecrets(vault, entry, {
+    env: deps.env.process,
+    slipway: deps.env.build.vault,
+    readFile: (path) => readFileSync(path, 'utf8'),
+  });
+}
+
 /** `slipway serve`: reads the users file and the catalog once up front (bad input: exit 2), then serves. */
 export async function serveApp(flags: ServeFlags): Promise<void> {
   const deps = appDeps();
@@ -185,7 +224,11 @@ export async function serveApp(flags: ServeFlags): Promise<void> {
     throw new InputError('name who signs in: --users FILE, --auth-proxy ADDRESSES, or both');
   const users = readUsers(flags.users);
   const proxy = authProxyOptions(flags);
-  loadCatalog(flags.catalog);
+  const catalog = loadCatalog(flags.catalog);
+  const vault = serveSecrets(catalog, flags.vaultSecrets, deps);
+  // a Vault that cannot be logged in to or read is one message at start, not a silent 401 later
+  const slack = await slackTarget(deps.env.process, vault);
+  const warn = (message: string) => process.stderr.write(`slipway serve: ${message}\n`);
   const loopback = ['127.0.0.1', '::1', 'localhost'].includes(flags.listen.host);
   if (flags.insecureCookies && !loopback)
     throw new InputError('--insecure-cookies is only for a loopback --listen address (127.0.0.1, ::1, localhost)');
@@ -195,14 +238,15 @@ export async function serveApp(flags: ServeFlags): Promise<void> {
     ...proxy,
     runsNamespace: flags.runsNamespace,
     secureCookies: !flags.insecureCookies,
-    hookSecret: hookSecretReader(deps.env.process, flags.hookSecrets),
-    ...slackTarget(deps.env.process),
+    hookSecret: hookSecretReader(deps.env.process, flags.hookSecrets, vault, warn),
+    ...slack,
     ...(flags.publicUrl ? { publicUrl: flags.publicUrl } : {}),
     host: flags.listen.host,
     port: flags.listen.port,
     graceMs: flags.shutdownGrace,
     onListening: (url) => process.stderr.write(`slipway serve: listening on ${url}\n`),
   });
+  await vault?.close();
   // the runs still going were recorded interrupted: their rollout watches must not keep the process
   process.stderr.write('slipway serve: stopped\n');
   process.exit(0);

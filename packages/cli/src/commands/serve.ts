@@ -45,6 +45,10 @@ export function serveCommand() {
       '--hook-secrets <dir>',
       'webhook secrets: <dir>/<service>.<trigger>, else $SLIPWAY_HOOK_SECRET_<SERVICE>_<TRIGGER>',
     )
+    .option(
+      '--vault-secrets <mount/path>',
+      "webhook secrets (hook.<service>.<trigger>) and Slack token from this Vault KV v2 entry (login: slipway.yaml's vault)",
+    )
     .option('--insecure-cookies', 'session cookie without Secure: only for plain HTTP on a loopback address')
     .addOption(timeoutOption())
     .addOption(

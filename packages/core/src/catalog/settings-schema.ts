@@ -190,6 +190,12 @@ export const catalogSettingsSchema = z
         deployKeys: z
           .strictObject({ mount: z.string().default('secret'), path: z.string().default('deploy-keys/{service}') })
           .default({ mount: 'secret', path: 'deploy-keys/{service}' }),
+        serveSecrets: z
+          .strictObject({ mount: z.string().regex(/^[\w-]+$/), path: z.string().regex(/^[\w.-]+(\/[\w.-]+)*$/) })
+          .optional()
+          .describe(
+            'slipway serve: the KV v2 entry with hook.<service>.<trigger> (webhook secrets), slack-bot-token or slack-webhook-url (--vault-secrets overrides)',
+          ),
       })
       .optional(),
     build: z

@@ -117,7 +117,7 @@ export function vaultError(error: unknown, doing: string, check: string): Slipwa
       }
     })();
     return new SlipwayError(
-      `${doing} failed: Vault answered ${error.status}${first ? ` (${first.slice(0, 200)})` : ''}; ${check}`,
+      `${doing} failed: Vault answered ${error.status}${first ? ` (${first.replace(/\s+/g, ' ').trim().slice(0, 200)})` : ''}; ${check}`,
     );
   }
   const reason = error instanceof Error ? [error.message, (error.cause as Error | undefined)?.message] : [error];
