@@ -48,6 +48,29 @@ describe('validateCatalog', () => {
     expect([...(catalog?.services.keys() ?? [])]).toEqual(['payments']);
   });
 
+  it('reports a permission naming a webhook trigger that does not deploy to the stack, at its line', () => {
+    const withPermissions = platform.replace(
+      '  prod: { cluster: prod-1, branches: [master] }\n',
+      '  prod:\n    cluster: prod-1\n    branches: [master]\n    permissions:\n      deploy: [ops, "webhook:payments/release", "webhook:payments/nightly", "webhook:ledger/x"]\n',
+    );
+    const triggers = `${service}triggers:\n  - { name: release, stack: prod, imageTagField: tag }\n  - { name: nightly, stack: dev, imageTagField: tag }\n`;
+    const { issues } = validateCatalog(
+      files({ 'slipway.yaml': withPermissions, 'services/payments/service.yaml': triggers }),
+    );
+    expect(issues.map((i) => [where(i), i.message, i.hint])).toEqual([
+      [
+        'slipway.yaml:13:49',
+        'trigger nightly of payments deploys to dev, not prod',
+        "payments's triggers on prod: release",
+      ],
+      [
+        'slipway.yaml:13:77',
+        'webhook:ledger/x names no service of the catalog',
+        'declare the trigger under triggers: in services/ledger/service.yaml, or remove the entry',
+      ],
+    ]);
+  });
+
   it('reports a YAML syntax error with its line', () => {
     const { issues } = validateCatalog(files({ 'services/payments/values.yaml': 'healthCheckPath: /h\nenv: A: b\n' }));
     expect(issues).toEqual([

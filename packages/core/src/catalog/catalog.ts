@@ -4,6 +4,7 @@ import { didYouMean } from './did-you-mean.js';
 import { sortIssues, type ValidationIssue } from './issues.js';
 import { checkNameCollisions } from './name-collisions.js';
 import { checkNamespaces } from './namespace-rules.js';
+import { checkPermissionTriggers } from './permission-checks.js';
 import { catalogSettingsSchema, type CatalogSettings } from './settings-schema.js';
 import { serviceSchema, type ServiceConfig } from './service-schema.js';
 import { valuesSchema, type ServiceValues } from './values-schema.js';
@@ -49,12 +50,14 @@ export function validateCatalog(files: readonly SourceFile[]): { catalog?: Catal
 
   const settingsSource = files.find((f) => f.path === settingsFile);
   let settings: CatalogSettings | undefined;
+  let settingsParsed: ParsedYaml | undefined;
   if (!settingsSource) {
     issues.push(
       fileIssue(settingsFile, 'missing slipway.yaml (kind Platform)', 'create slipway.yaml at the catalog root'),
     );
   } else {
     const parsed = parse(settingsSource);
+    settingsParsed = parsed;
     if (parsed) {
       const r = checkSchema(catalogSettingsSchema, parsed);
       issues.push(...r.issues);
@@ -141,6 +144,7 @@ export function validateCatalog(files: readonly SourceFile[]): { catalog?: Catal
     issues.push(
       ...checkNamespaces(settings, services.values()),
       ...checkNameCollisions(settings, [...services.values()]),
+      ...(settingsParsed ? checkPermissionTriggers(settings, settingsParsed, services) : []),
     );
   return { ...(settings ? { catalog: { settings, services } } : {}), issues: sortIssues(issues) };
 }
