@@ -266,6 +266,51 @@ describe.each(vaultServers)('secret-sync when %s fails', (server) => {
     await controller.stop();
   });
 
+  it('a stop (SIGTERM) while a cycle reads Vault: that cycle plans against what the watch knew and writes nothing', async () => {
+    const p = platform();
+    await prepareController(p, 'stopmid');
+    await ensureNamespace(p.kubeConfig, 'stopmid-a');
+    await kv.put('stopmid/stopmid-a/one', { v: '1' });
+    await kv.put('stopmid/stopmid-a/two', { v: '2' });
+    const listMethod = server === 'openbao' ? 'SCAN' : 'LIST';
+    // the second cycle's listing waits until the test has called stop()
+    let hold: { reached: () => void; release: Promise<void> } | undefined;
+    const gated: typeof fetch = async (input, init) => {
+      const h = hold;
+      if (h && init?.method === listMethod) {
+        hold = undefined;
+        h.reached();
+        await h.release;
+      }
+      return fetch(input, init);
+    };
+    const { controller } = newController(
+      p,
+      { cluster: 'stopmid', listing: server === 'openbao' ? 'scan' : 'list' },
+      {
+        fetch: gated,
+      },
+    );
+    const first = new Promise<void>((resolve) => controller.onCycle((r) => r.result === 'ok' && resolve()));
+    await controller.start();
+    await first;
+    const creates = () => controller.metrics.total('kubeWrites', { verb: 'create', resource: 'secrets' });
+    expect(await creates()).toBe(2);
+    let release = () => {};
+    const reached = new Promise<void>((resolve) => {
+      hold = { reached: resolve, release: new Promise<void>((r) => (release = r)) };
+    });
+    const cycle = controller.runCycle(); // against the watch cache
+    await reached;
+    const stopping = controller.stop({ release: false, revoke: false });
+    release();
+    const report = await cycle;
+    await stopping;
+    expect(report.result).toBe('ok');
+    expect(report.counts.unchanged).toBe(2);
+    expect(await creates()).toBe(2); // no create was tried for Secrets that exist
+  });
+
   it('a token that may not list the cluster folder at all fails the cycle and changes nothing', async () => {
     const p = platform();
     await prepareController(p, 'nolist');

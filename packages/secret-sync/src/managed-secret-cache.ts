@@ -53,9 +53,12 @@ export class ManagedSecretCache {
     if (failed) throw failed.reason;
   }
 
+  /**
+   * Stops the watches. What is known stays: a cycle still running plans against it (an emptied
+   * cache would make it "create" every Secret); the cache is dropped with the controller's reference.
+   */
   stop(): void {
     for (const informer of this.#informers) informer.stop();
-    this.#items.clear();
   }
 
   get synced(): boolean {
