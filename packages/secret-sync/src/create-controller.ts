@@ -40,7 +40,7 @@ export function createSecretSyncController(config: SyncConfig, deps: SecretSyncD
   const metrics = new SyncMetrics(now, { processMetrics: deps.processMetrics ?? false });
   const identity = config.identity ?? `${hostname()}-${process.pid}`;
   const logger = (deps.logger ?? silentLogger).child({ cluster: config.cluster, identity });
-  const kube = new KubeSecrets(deps.kubeConfig, metrics);
+  const kube = new KubeSecrets(deps.kubeConfig, metrics, undefined, config.concurrency * 2);
   const readFile = deps.readFile;
   const vault = new VaultClient({
     address: config.vaultAddr,
@@ -48,7 +48,7 @@ export function createSecretSyncController(config: SyncConfig, deps: SecretSyncD
       deps.fetch ??
       vaultTransport({
         caFile: config.vaultCaCert,
-        connections: config.concurrency * 2,
+        connections: config.concurrency * vaultReadsPerWrite,
         ...(readFile ? { readFile } : {}),
       }),
     observe: (e) => metrics.vaultRequests.inc({ op: vaultOperation(e.method, e.path), status: String(e.status) }),
@@ -68,7 +68,12 @@ export function createSecretSyncController(config: SyncConfig, deps: SecretSyncD
     ...(deps.vaultRetry ? { retry: deps.vaultRetry } : {}),
     onForbidden: () => session.onForbidden(),
   });
-  const tree = new VaultTree({ kv, cluster: config.cluster, listing: config.listing, concurrency: config.concurrency });
+  const tree = new VaultTree({
+    kv,
+    cluster: config.cluster,
+    listing: config.listing,
+    concurrency: config.concurrency * vaultReadsPerWrite,
+  });
 
   // the loop decides who may write; everything below asks it right before each write
   // (called only once the controller below exists)
@@ -131,5 +136,11 @@ export function createSecretSyncController(config: SyncConfig, deps: SecretSyncD
   });
   return controller;
 }
+
+/**
+ * Vault reads in flight per Kubernetes write in flight: plain LIST reads every secret's metadata
+ * each cycle, and a read costs Vault far less than a write costs the apiserver.
+ */
+const vaultReadsPerWrite = 4;
 
 const readUtf8 = (path: string) => readFileFs(path, 'utf8');

@@ -6,7 +6,7 @@ import {
   type KubeConfig,
   type V1Secret,
 } from '@kubernetes/client-node';
-import { KubeError, kubeError } from '@slipway/clients/kube';
+import { KubeError, kubeError, makeApiClient } from '@slipway/clients/kube';
 import {
   eventComponentPrefix,
   managedSelector,
@@ -36,8 +36,10 @@ export class KubeSecrets {
     kc: KubeConfig,
     metrics: SyncMetrics,
     retry: RetryPolicy = { attempts: 4, baseDelayMs: 200, maxDelayMs: 5000 },
+    connections = 32,
   ) {
-    this.#core = kc.makeApiClient(CoreV1Api);
+    // kept-alive connections: a TLS handshake per call would bound the create rate
+    this.#core = makeApiClient(kc, CoreV1Api, { keepAlive: connections });
     this.#metrics = metrics;
     this.#retry = retry;
   }

@@ -1,9 +1,12 @@
+import { Agent as HttpsAgent } from 'node:https';
 import {
   createConfiguration,
   ServerConfiguration,
   type ApiConstructor,
   type ApiType,
   type KubeConfig,
+  type RequestContext,
+  type SecurityAuthentication,
 } from '@kubernetes/client-node';
 
 /** Options of the API clients slipway builds. */
@@ -13,36 +16,71 @@ export interface ApiClientOptions {
    * address): the call fails instead of waiting forever and keeping the process alive.
    */
   timeoutMs?: number | undefined;
+  /**
+   * Reuse connections, at most this many at once (keep-alive). Without it client-node makes a new
+   * https.Agent for every request: one TLS handshake per call, which bounds a controller's write
+   * rate and churns native memory.
+   */
+  keepAlive?: number | undefined;
 }
 
 /**
- * `kc.makeApiClient(Api)`, with a request timeout when asked for: a middleware gives each request
- * its own `AbortSignal.timeout`.
+ * `kc.makeApiClient(Api)`, with a request timeout when asked for (a middleware gives each request
+ * its own `AbortSignal.timeout`) and kept-alive connections when asked for.
  */
 export function makeApiClient<T extends ApiType>(
   kc: KubeConfig,
   api: ApiConstructor<T>,
   options: ApiClientOptions = {},
 ): T {
-  const { timeoutMs } = options;
-  if (timeoutMs === undefined) return kc.makeApiClient(api);
+  const { timeoutMs, keepAlive } = options;
+  if (timeoutMs === undefined && keepAlive === undefined) return kc.makeApiClient(api);
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('No active cluster!');
   return new api(
     createConfiguration({
       baseServer: new ServerConfiguration(cluster.server, {}),
-      authMethods: { default: kc },
-      promiseMiddleware: [
-        {
-          pre: (context) => {
-            context.setSignal(AbortSignal.timeout(timeoutMs));
-            return Promise.resolve(context);
-          },
-          post: (response) => Promise.resolve(response),
-        },
-      ],
+      authMethods: { default: keepAlive === undefined ? kc : keepAliveAuthentication(kc, keepAlive) },
+      ...(timeoutMs === undefined
+        ? {}
+        : {
+            promiseMiddleware: [
+              {
+                pre: (context: RequestContext) => {
+                  context.setSignal(AbortSignal.timeout(timeoutMs));
+                  return Promise.resolve(context);
+                },
+                post: (response) => Promise.resolve(response),
+              },
+            ],
+          }),
     }),
   );
+}
+
+/**
+ * The kubeconfig's authentication (headers, rotated token files, exec plugins: all as client-node
+ * does them), with client-node's fresh per-request https.Agent swapped for one shared keep-alive
+ * Agent of the same TLS options (made anew when those change, e.g. a rotated client certificate).
+ * Proxy agents are left as they are.
+ */
+export function keepAliveAuthentication(kc: KubeConfig, maxSockets: number): SecurityAuthentication {
+  let shared: { key: string; agent: HttpsAgent } | undefined;
+  return {
+    getName: () => 'kubeconfig-keep-alive',
+    applySecurityAuthentication: async (context: RequestContext) => {
+      await kc.applySecurityAuthentication(context);
+      const fresh: unknown = context.getAgent();
+      if (!(fresh instanceof HttpsAgent) || fresh.constructor !== HttpsAgent) return;
+      const o = fresh.options;
+      const key = [o.ca, o.cert, o.key, o.pfx, o.passphrase, o.rejectUnauthorized, o.servername].map(String).join('\0');
+      if (shared?.key !== key) {
+        shared?.agent.destroy();
+        shared = { key, agent: new HttpsAgent({ ...o, keepAlive: true, maxSockets }) };
+      }
+      context.setAgent(shared.agent);
+    },
+  };
 }
 
 /** Whether a failed call (or the KubeError made of it) was aborted by the request timeout. */

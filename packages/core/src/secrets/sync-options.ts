@@ -137,7 +137,7 @@ export const syncOptionSpecs: readonly SyncOptionSpec[] = [
     key: 'concurrency',
     flag: 'concurrency',
     env: 'SECRET_SYNC_CONCURRENCY',
-    help: 'requests in flight per server (default 8)',
+    help: 'Kubernetes requests in flight (default 8); Vault reads run at 4× this',
   },
   {
     key: 'prune',
