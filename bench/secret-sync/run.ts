@@ -4,12 +4,16 @@
 // cycle (per server and listing mode), peak RSS.
 //   npx tsc -b packages/cli packages/secret-sync && npx tsc -p bench/secret-sync && node bench/secret-sync/dist/run.js
 // Environment: NAMESPACES (200), PER_NAMESPACE (50), STEADY_CYCLES (3), MODES (scan,list-detailed,list:
-// OpenBao's), HASHICORP (1: also measure plain LIST against HashiCorp Vault; 0: skip)
+// OpenBao's), HASHICORP (1: also measure plain LIST against HashiCorp Vault; 0: skip), BIN (bundle: the
+// shipped one-file controller; main: the unbundled tsc output), NODE_ARGS (node flags for the controller),
+// HEAP_SNAPSHOT (a directory: a heap snapshot of the controller after its first cycle), OUT (results file),
+// CEILING (0: skip the apiserver's own create throughput)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { VaultClient } from '@slipway/clients';
 import { secretSyncPolicy } from '@slipway/core';
@@ -17,7 +21,14 @@ import { startPlatform, stopPlatform, type Platform, type VaultServer } from '@s
 
 const here = new URL('.', import.meta.url).pathname;
 const root = here.slice(0, here.indexOf('bench/secret-sync/'));
-const bin = `${root}packages/secret-sync/dist/main.js`;
+const bin =
+  process.env['BIN'] === 'main'
+    ? `${root}packages/secret-sync/dist/main.js`
+    : `${root}packages/secret-sync/dist/slipway-secret-sync.mjs`;
+const nodeArgs = (process.env['NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+const heapSnapshotDir = process.env['HEAP_SNAPSHOT'];
+const outFile = process.env['OUT'] ?? 'secret-sync.json';
+const withCeiling = process.env['CEILING'] !== '0';
 const namespaces = Number(process.env['NAMESPACES'] ?? 200);
 const perNamespace = Number(process.env['PER_NAMESPACE'] ?? 50);
 const steadyCycles = Number(process.env['STEADY_CYCLES'] ?? 3);
@@ -70,6 +81,8 @@ async function startController(
   const child = spawn(
     process.execPath,
     [
+      ...nodeArgs,
+      ...(heapSnapshotDir ? ['--heapsnapshot-signal=SIGUSR2'] : []),
       bin,
       `--cluster=${cluster}`,
       '--role=secret-sync',
@@ -84,7 +97,11 @@ async function startController(
       '--bind=127.0.0.1',
       '--log-level=info',
     ],
-    { env: { ...process.env, VAULT_ADDR: p.vaults[server]?.address }, stdio: ['ignore', 'ignore', 'pipe'] },
+    {
+      env: { ...process.env, VAULT_ADDR: p.vaults[server]?.address },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      ...(heapSnapshotDir ? { cwd: heapSnapshotDir } : {}),
+    },
   );
   const port = await new Promise<number>((resolve, reject) => {
     let buf = '';
@@ -146,6 +163,107 @@ async function secretVersions(kc: KubeConfig): Promise<Map<string, string>> {
   return out;
 }
 
+/**
+ * The apiserver's own create throughput on this machine, the ceiling for the initial convergence:
+ * `total` Secrets shaped like the controller's (same namespaces, 3 keys, labels and annotations)
+ * POSTed by a bare HTTP client (undici, no Kubernetes library) at `concurrency`, then deleted.
+ */
+async function apiserverCreateCeiling(
+  p: Platform,
+  nsNames: string[],
+  concurrency: number,
+): Promise<{ concurrency: number; seconds: number; perSecond: number }> {
+  const dispatcher = new Agent({ connect: { ca: readFileSync(p.kube.caFile) }, connections: concurrency });
+  const headers = { authorization: `Bearer ${p.kube.token}`, 'content-type': 'application/json' };
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  const jobs = nsNames.flatMap((ns) => Array.from({ length: perNamespace }, (_, j) => [ns, `ceiling-${j}`] as const));
+  const t0 = Date.now();
+  await mapLimit(jobs, concurrency, async ([ns, name]) => {
+    const body = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name,
+        namespace: ns,
+        labels: { 'slipway.dev/bench-ceiling': 'true' },
+        annotations: {
+          'secret-sync.slipway.dev/vault-path': `k8s-secret/${cluster}/${ns}/${name}`,
+          'secret-sync.slipway.dev/vault-version': '1',
+          'secret-sync.slipway.dev/data-hash': `sha256:${'0'.repeat(64)}`,
+        },
+      },
+      type: 'Opaque',
+      data: { username: b64(`user-${ns}-${name}`), password: b64('pw-0123456789'), port: b64('5432') },
+    };
+    const res = await undiciFetch(`${p.kube.server}/api/v1/namespaces/${ns}/secrets`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      dispatcher,
+    });
+    await res.arrayBuffer();
+    if (res.status !== 201) throw new Error(`ceiling create ${ns}/${name}: ${res.status}`);
+  });
+  const seconds = (Date.now() - t0) / 1000;
+  await mapLimit(nsNames, 16, async (ns) => {
+    const res = await undiciFetch(
+      `${p.kube.server}/api/v1/namespaces/${ns}/secrets?labelSelector=slipway.dev%2Fbench-ceiling%3Dtrue`,
+      { method: 'DELETE', headers, dispatcher },
+    );
+    await res.arrayBuffer();
+  });
+  await dispatcher.close();
+  return { concurrency, seconds: +seconds.toFixed(2), perSecond: Math.round(jobs.length / seconds) };
+}
+
+/**
+ * What plain LIST costs at best on this machine: a bare HTTP client (undici, no retries, no metrics)
+ * doing the same requests as one steady cycle (1 + one LIST per namespace + one metadata read per
+ * secret) at `concurrency`, against one server. The floor for a plain-LIST cycle.
+ */
+async function vaultListFloor(
+  address: string,
+  token: string,
+  nsNames: string[],
+  concurrency: number,
+): Promise<{ concurrency: number; requests: number; seconds: number }> {
+  const dispatcher = new Agent({ connections: concurrency });
+  const headers = { 'x-vault-token': token };
+  let requests = 0;
+  const get = async (method: string, path: string): Promise<unknown> => {
+    requests++;
+    const res = await undiciFetch(`${address}/v1/k8s-secret/${path}`, { method, headers, dispatcher });
+    if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status}`);
+    return res.json();
+  };
+  const t0 = Date.now();
+  await get('LIST', `metadata/${cluster}/`);
+  const keys: string[] = [];
+  await mapLimit(nsNames, concurrency, async (ns) => {
+    const body = (await get('LIST', `metadata/${cluster}/${ns}/`)) as { data: { keys: string[] } };
+    for (const k of body.data.keys) keys.push(`${ns}/${k}`);
+  });
+  await mapLimit(keys, concurrency, (k) => get('GET', `metadata/${cluster}/${k}`));
+  const seconds = (Date.now() - t0) / 1000;
+  await dispatcher.close();
+  return { concurrency, requests, seconds: +seconds.toFixed(3) };
+}
+
+/** Writes a heap snapshot of the controller (SIGUSR2) into HEAP_SNAPSHOT and waits for it. */
+async function heapSnapshot(c: Running, dirName: string): Promise<string> {
+  const before = new Set(readdirSync(dirName));
+  c.child.kill('SIGUSR2');
+  for (;;) {
+    await sleep(1000);
+    const fresh = readdirSync(dirName).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+    if (!fresh) continue;
+    const size = statSync(join(dirName, fresh)).size;
+    await sleep(2000);
+    if (statSync(join(dirName, fresh)).size === size) return join(dirName, fresh);
+  }
+}
+
+const loadBefore = loadavg().map((l) => +l.toFixed(2));
 const dir = mkdtempSync(join(tmpdir(), 'slipway-bench-secret-sync-'));
 log(`starting the local platform (kube + ${servers.join(' + ')}) in ${dir}`);
 const p = await startPlatform({ dir, pieces: ['kube', 'vault'], vaults: servers, nodes: 1, onProgress: log });
@@ -186,6 +304,13 @@ try {
     log(`wrote ${total} entries to ${server} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   }
 
+  // the ceiling: what the apiserver itself takes in creates per second, right before the controller
+  const ceiling = withCeiling ? await apiserverCreateCeiling(p, nsNames, 32) : undefined;
+  if (ceiling)
+    log(
+      `apiserver create ceiling: ${total} Secrets in ${ceiling.seconds}s (${ceiling.perSecond}/s, bare HTTP, ${ceiling.concurrency} in flight)`,
+    );
+
   // initial convergence: empty cluster → every Secret, one controller process (scan mode)
   const startedAt = Date.now();
   const first = await startController(p, modes[0] ?? 'scan', '15s');
@@ -204,7 +329,14 @@ try {
     vaultRequests: metric(afterFirst, 'slipway_secret_sync_vault_requests_total'),
     kubeWrites: metric(afterFirst, 'slipway_secret_sync_kube_writes_total', { resource: 'secrets' }),
     peakRssMiB: first.peakRssMiB(),
+    ...(ceiling
+      ? {
+          apiserverCeiling: ceiling,
+          shareOfCeiling: +(total / (convergenceMs / 1000) / ceiling.perSecond).toFixed(2),
+        }
+      : {}),
   };
+  if (heapSnapshotDir) log(`heap snapshot after the first cycle: ${await heapSnapshot(first, heapSnapshotDir)}`);
   await first.stop();
 
   // steady state per server and listing mode: nothing changes between cycles. HashiCorp Vault has
@@ -216,6 +348,9 @@ try {
   ];
   for (const [server, mode] of runs) {
     const key = `${server}/${mode}`;
+    const v = p.vaults[server];
+    const floor = mode === 'list' && v ? await vaultListFloor(v.address, v.rootToken, nsNames, 32) : undefined;
+    if (floor) log(`plain-LIST floor (${server}, bare HTTP): ${floor.requests} requests in ${floor.seconds}s`);
     const c = await startController(p, mode, '2s', server);
     const warm = await waitForCycles(c, 1);
     const before = await secretVersions(kc);
@@ -239,6 +374,7 @@ try {
       secretsChangedOnServer: serverWrites,
       unchanged: metric(end, 'slipway_secret_sync_secrets', { outcome: 'unchanged' }),
       peakRssMiB: c.peakRssMiB(),
+      ...(floor ? { bareHttpFloor: floor } : {}),
     };
     log(`steady (${key}): ${JSON.stringify(steady[key])}`);
     await c.stop();
@@ -256,7 +392,10 @@ const out = {
     cpu: cpus()[0]?.model,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
+    loadAverage: { before: loadBefore, after: loadavg().map((l) => +l.toFixed(2)) },
   },
+  controller: process.env['BIN'] === 'main' ? 'packages/secret-sync/dist/main.js' : 'slipway-secret-sync.mjs (bundle)',
+  nodeArgs,
   setup: {
     namespaces,
     perNamespace,
@@ -268,5 +407,5 @@ const out = {
   ...result,
 };
 mkdirSync(`${root}bench/results`, { recursive: true });
-writeFileSync(`${root}bench/results/secret-sync.json`, `${JSON.stringify(out, null, 2)}\n`);
-log(`wrote ${root}bench/results/secret-sync.json`);
+writeFileSync(`${root}bench/results/${outFile}`, `${JSON.stringify(out, null, 2)}\n`);
+log(`wrote ${root}bench/results/${outFile}`);
