@@ -27,6 +27,11 @@ export interface RunningServe {
   child: ChildProcess;
   /** Everything the server logged so far (JSON lines on stdout, messages on stderr). */
   output: () => string;
+  /**
+   * The output once it matches the pattern (or after `timeoutMs`, for the assertion to show it):
+   * the server's log lines reach the pipe independently of its HTTP answers.
+   */
+  outputMatching: (pattern: RegExp, timeoutMs?: number) => Promise<string>;
   /** Stops it with the signal and waits for the exit; resolves with the exit code. */
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
@@ -49,6 +54,11 @@ export function startServe(args: readonly string[], env: NodeJS.ProcessEnv = {})
           url: m[1],
           child,
           output: () => output,
+          outputMatching: async (pattern, timeoutMs = 10_000) => {
+            const until = Date.now() + timeoutMs;
+            while (!pattern.test(output) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+            return output;
+          },
           stop: async (signal = 'SIGTERM') => {
             if (child.exitCode === null && child.signalCode === null) child.kill(signal);
             return exited;
