@@ -156,7 +156,9 @@ describe('slipway serve: a changed prod values run waits for an approver', () =>
       error: 'carol is not an approver of prod (approvers: alice, bob; group @shop/devops)',
     });
     expect((await runOf(waiting)).state).toBe('awaiting-approval');
-    expect(await server.outputMatching(/"user":"alice","action":"approve-refused"/)).toMatch(/"user":"alice","action":"approve-refused"/);
+    expect(await server.outputMatching(/"user":"alice","action":"approve-refused"/)).toMatch(
+      /"user":"alice","action":"approve-refused"/,
+    );
   });
 
   it('still waits after a restart', async () => {
@@ -190,7 +192,9 @@ describe('slipway serve: a changed prod values run waits for an approver', () =>
     expect(approvals.items.map((c) => JSON.parse(c.data?.['approval'] ?? '{}') as unknown)).toMatchObject([
       { service: 'orders', stack: 'prod', approvedBy: 'bob', valuesDigest: (await runOf(waiting)).approval?.digest },
     ]);
-    expect(await server.outputMatching(/"user":"bob","action":"approve",.*"requester":"alice"/)).toMatch(/"user":"bob","action":"approve",.*"requester":"alice"/);
+    expect(await server.outputMatching(/"user":"bob","action":"approve",.*"requester":"alice"/)).toMatch(
+      /"user":"bob","action":"approve",.*"requester":"alice"/,
+    );
     // a second decision on it is refused
     expect((await as('bob').post(`/api/runs/${waiting}/reject`, {})).status).toBe(409);
   });

@@ -99,7 +99,11 @@ describe('slipway serve: who may act on which stack, and the auth proxy', () => 
         "carol may not deploy on prod: stacks.prod.permissions.deploy in slipway.yaml allows deployers-prod (carol's groups: developers)",
     });
     expect(await runsOf(alice, 'prod')).toEqual([]);
-    expect(await server.outputMatching(/"audit":\{"user":"carol","action":"deploy-refused".*"reason":"carol may not deploy on prod/)).toMatch(/"audit":\{"user":"carol","action":"deploy-refused".*"reason":"carol may not deploy on prod/);
+    expect(
+      await server.outputMatching(
+        /"audit":\{"user":"carol","action":"deploy-refused".*"reason":"carol may not deploy on prod/,
+      ),
+    ).toMatch(/"audit":\{"user":"carol","action":"deploy-refused".*"reason":"carol may not deploy on prod/);
     // alice's group lets her through to the catalog's own rules (prod: master only)
     const alices = await alice.post('/api/runs', {
       service: 'web',
@@ -152,7 +156,9 @@ describe('slipway serve: who may act on which stack, and the auth proxy', () => 
       data: { state: 'succeeded', user: 'webhook:web/dev-hook' },
     });
     expect((await runsOf(alice, 'dev')).map((r) => r.id)).toEqual([id]);
-    expect(await server.outputMatching(/"action":"webhook-refused","outcome":"forbidden"/)).toMatch(/"action":"webhook-refused","outcome":"forbidden"/);
+    expect(await server.outputMatching(/"action":"webhook-refused","outcome":"forbidden"/)).toMatch(
+      /"action":"webhook-refused","outcome":"forbidden"/,
+    );
   });
 
   it('ignores auth proxy headers from any address but the pinned proxy', async () => {
@@ -161,7 +167,9 @@ describe('slipway serve: who may act on which stack, and the auth proxy', () => 
     const page = await fetch(`${server.url}/`, { headers, redirect: 'manual' });
     expect(page.status).toBe(303);
     expect(page.headers.get('location')).toBe('/login');
-    expect(await server.outputMatching(/"action":"proxy-headers-ignored","ip":"127\.0\.0\.1"/)).toMatch(/"action":"proxy-headers-ignored","ip":"127\.0\.0\.1"/);
+    expect(await server.outputMatching(/"action":"proxy-headers-ignored","ip":"127\.0\.0\.1"/)).toMatch(
+      /"action":"proxy-headers-ignored","ip":"127\.0\.0\.1"/,
+    );
   });
 
   it("signs in the pinned proxy's user with its groups, which the permissions then use", async () => {
@@ -194,6 +202,8 @@ describe('slipway serve: who may act on which stack, and the auth proxy', () => 
     // the proxy's session is good only with the proxy's word: not from elsewhere, not without the headers
     expect((await fetch(`${server.url}/api/board`, { headers: { cookie } })).status).toBe(401);
     expect((await fromAddress(server.url, proxyAddress, '/api/board', { headers: { cookie } })).status).toBe(401);
-    expect(await server.outputMatching(/"audit":\{"user":"dora","action":"sign-in","ip":"127\.0\.0\.2","via":"auth-proxy"/)).toMatch(/"audit":\{"user":"dora","action":"sign-in","ip":"127\.0\.0\.2","via":"auth-proxy"/);
+    expect(
+      await server.outputMatching(/"audit":\{"user":"dora","action":"sign-in","ip":"127\.0\.0\.2","via":"auth-proxy"/),
+    ).toMatch(/"audit":\{"user":"dora","action":"sign-in","ip":"127\.0\.0\.2","via":"auth-proxy"/);
   });
 });

@@ -152,7 +152,9 @@ describe('slipway serve: webhook triggers and Slack notifications', () => {
     });
     expect(metrics).toMatch(/slipway_serve_runs_total\{result="succeeded"\} 2/);
     expect(metrics).toMatch(/slipway_serve_webhook_deliveries_total\{outcome="bad-signature"\} 2/);
-    expect(await server.outputMatching(/"msg":"the Slack notification failed"/)).toMatch(/"msg":"the Slack notification failed"/);
+    expect(await server.outputMatching(/"msg":"the Slack notification failed"/)).toMatch(
+      /"msg":"the Slack notification failed"/,
+    );
   });
 
   it('answers /healthz and /readyz', async () => {
