@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dataKey, dnsLabel, dnsSubdomain, int32, port } from '../catalog/kube-grammar.js';
 import { durationPattern } from '../duration.js';
 
