@@ -5,11 +5,12 @@
 //   npx tsc -b packages/cli packages/secret-sync && npx tsc -p bench/secret-sync && node bench/secret-sync/dist/run.js
 // Environment: NAMESPACES (200), PER_NAMESPACE (50), STEADY_CYCLES (3), MODES (scan,list-detailed,list:
 // OpenBao's), HASHICORP (1: also measure plain LIST against HashiCorp Vault; 0: skip), BIN (bundle: the
-// shipped one-file controller; main: the unbundled tsc output), NODE_ARGS (node flags for the controller),
+// shipped one-file controller; main: the unbundled tsc output; or a path), NODE_ARGS (node flags for the
+// controller), STDOUT_DIR (a directory: each controller's stdout there, e.g. with NODE_ARGS=--trace-gc),
 // HEAP_SNAPSHOT (a directory: a heap snapshot of the controller after its first cycle), OUT (results file),
 // CEILING (0: skip the apiserver's own create throughput)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,10 +22,14 @@ import { startPlatform, stopPlatform, type Platform, type VaultServer } from '@s
 
 const here = new URL('.', import.meta.url).pathname;
 const root = here.slice(0, here.indexOf('bench/secret-sync/'));
+const binChoice = process.env['BIN'] ?? 'bundle';
 const bin =
-  process.env['BIN'] === 'main'
+  binChoice === 'main'
     ? `${root}packages/secret-sync/dist/main.js`
-    : `${root}packages/secret-sync/dist/slipway-secret-sync.mjs`;
+    : binChoice === 'bundle'
+      ? `${root}packages/secret-sync/dist/slipway-secret-sync.mjs`
+      : binChoice;
+const stdoutDir = process.env['STDOUT_DIR'];
 const nodeArgs = (process.env['NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
 const heapSnapshotDir = process.env['HEAP_SNAPSHOT'];
 const outFile = process.env['OUT'] ?? 'secret-sync.json';
@@ -99,7 +104,11 @@ async function startController(
     ],
     {
       env: { ...process.env, VAULT_ADDR: p.vaults[server]?.address },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: [
+        'ignore',
+        stdoutDir ? openSync(join(stdoutDir, `${server}-${listing}-${Date.now()}.log`), 'w') : 'ignore',
+        'pipe',
+      ],
       ...(heapSnapshotDir ? { cwd: heapSnapshotDir } : {}),
     },
   );
@@ -394,7 +403,12 @@ const out = {
     node: process.version,
     loadAverage: { before: loadBefore, after: loadavg().map((l) => +l.toFixed(2)) },
   },
-  controller: process.env['BIN'] === 'main' ? 'packages/secret-sync/dist/main.js' : 'slipway-secret-sync.mjs (bundle)',
+  controller:
+    binChoice === 'main'
+      ? 'packages/secret-sync/dist/main.js'
+      : binChoice === 'bundle'
+        ? 'slipway-secret-sync.mjs (bundle)'
+        : binChoice,
   nodeArgs,
   setup: {
     namespaces,

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent, request } from 'undici';
 import type { VaultFetch } from './vault.js';
 
 export interface VaultTransportOptions {
@@ -14,9 +14,11 @@ export interface VaultTransportOptions {
 }
 
 /**
- * How VaultClient reaches Vault: undici's fetch over one Agent (keep-alive connections, bounded)
- * that trusts the given CA, or the system's CAs without one. Each request's own signal (its
- * timeout and the caller's abort) is honoured; connecting gives up after 10 s.
+ * How VaultClient reaches Vault: undici's `request` over one Agent (keep-alive connections,
+ * bounded) that trusts the given CA, or the system's CAs without one. `request` rather than
+ * undici's fetch: no WHATWG Request/Response/stream objects per call, which a controller reading
+ * 10,000 metadata entries a cycle feels in CPU and garbage. Each request's own signal (its timeout
+ * and the caller's abort) is honoured; connecting gives up after 10 s.
  */
 export function vaultTransport(options: VaultTransportOptions = {}): VaultFetch {
   let agent: Promise<Agent> | undefined;
@@ -31,7 +33,14 @@ export function vaultTransport(options: VaultTransportOptions = {}): VaultFetch 
   return async (url, init) => {
     agent ??= make();
     agent.catch(() => (agent = undefined)); // a CA file that could not be read is read again next time
-    return undiciFetch(url, { ...init, dispatcher: await agent });
+    const res = await request(url, {
+      method: init.method as 'GET',
+      headers: init.headers,
+      ...(init.body === undefined ? {} : { body: init.body }),
+      signal: init.signal,
+      dispatcher: await agent,
+    });
+    return { status: res.statusCode, text: () => res.body.text() };
   };
 }
 

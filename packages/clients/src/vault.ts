@@ -87,8 +87,19 @@ export class VaultClient {
   async requestRaw<T>(method: string, path: string, body?: unknown): Promise<VaultRawResponse<T>> {
     const apiPath = path.replace(/^\/+/, '');
     const started = Date.now();
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
-    const signal = this.#signal ? AbortSignal.any([timeout, this.#signal]) : timeout;
+    // a timer cleared with the answer (AbortSignal.timeout keeps each one alive for the full
+    // timeout: thousands a cycle), and the caller's signal followed without AbortSignal.any
+    const abort = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abort.abort(new DOMException(`no answer within ${this.#timeoutMs} ms`, 'TimeoutError'));
+    }, this.#timeoutMs);
+    const outer = this.#signal;
+    const follow = () => abort.abort(outer?.reason);
+    if (outer?.aborted) follow();
+    else outer?.addEventListener('abort', follow, { once: true });
+    const signal = abort.signal;
     let status: number;
     let text: string;
     try {
@@ -105,8 +116,11 @@ export class VaultClient {
       text = await res.text();
     } catch (error) {
       this.#observe?.({ method, path: stripQuery(apiPath), status: 0, durationMs: Date.now() - started });
-      if (timeout.aborted) throw new Error(`no answer within ${this.#timeoutMs} ms`, { cause: error });
+      if (timedOut) throw new Error(`no answer within ${this.#timeoutMs} ms`, { cause: error });
       throw error;
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', follow);
     }
     this.#observe?.({ method, path: stripQuery(apiPath), status, durationMs: Date.now() - started });
     let parsed: T | undefined;

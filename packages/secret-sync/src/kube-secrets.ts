@@ -1,12 +1,5 @@
-import {
-  CoreV1Api,
-  PatchStrategy,
-  setHeaderOptions,
-  type CoreV1Event,
-  type KubeConfig,
-  type V1Secret,
-} from '@kubernetes/client-node';
-import { KubeError, kubeError, makeApiClient } from '@slipway/clients/kube';
+import { CoreV1Api, type CoreV1Event, type KubeConfig } from '@kubernetes/client-node';
+import { KubeError, KubeHttp, kubeError, makeApiClient } from '@slipway/clients/kube';
 import {
   eventComponentPrefix,
   managedSelector,
@@ -17,6 +10,7 @@ import {
   summarizeSecret,
   type DesiredSecret,
   type ExistingSecret,
+  type SecretLike,
 } from '@slipway/core';
 import type { SyncMetrics } from './metrics.js';
 
@@ -25,10 +19,12 @@ export const fieldManager = 'slipway-secret-sync';
 /**
  * The Kubernetes calls of secret-sync: Secrets (managed ones listed by label selector, in the
  * cluster or per namespace served), namespaces, Events, TokenRequest. Every write is counted by
- * verb on the way out.
+ * verb on the way out. The Secret calls (thousands per first cycle) are plain JSON over KubeHttp,
+ * summarised as they arrive; the rare others go through client-node.
  */
 export class KubeSecrets {
   readonly #core: CoreV1Api;
+  readonly #http: KubeHttp;
   readonly #metrics: SyncMetrics;
   readonly #retry: RetryPolicy;
 
@@ -40,45 +36,50 @@ export class KubeSecrets {
   ) {
     // kept-alive connections: a TLS handshake per call would bound the create rate
     this.#core = makeApiClient(kc, CoreV1Api, { keepAlive: connections });
+    this.#http = new KubeHttp(kc, { connections });
     this.#metrics = metrics;
     this.#retry = retry;
   }
 
   async create(desired: DesiredSecret): Promise<ExistingSecret> {
-    const created = await this.#call(`create Secret ${desired.namespace}/${desired.name}`, ['create', 'secrets'], () =>
-      this.#core.createNamespacedSecret({ namespace: desired.namespace, body: secretManifest(desired), fieldManager }),
+    const what = `create Secret ${desired.namespace}/${desired.name}`;
+    const created = await this.#call(what, ['create', 'secrets'], () =>
+      this.#http.call<SecretLike>(what, 'POST', secretsPath(desired.namespace), {
+        query: { fieldManager },
+        body: secretManifest(desired),
+      }),
     );
-    return summarize(created);
+    return summarizeSecret(created);
   }
 
   /** JSON merge patch; carries a resourceVersion precondition when the patch has one. */
   async patch(namespace: string, name: string, patch: Record<string, unknown>): Promise<ExistingSecret> {
-    const patched = await this.#call(`patch Secret ${namespace}/${name}`, ['patch', 'secrets'], () =>
-      this.#core.patchNamespacedSecret(
-        { namespace, name, body: patch, fieldManager },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-      ),
+    const what = `patch Secret ${namespace}/${name}`;
+    const patched = await this.#call(what, ['patch', 'secrets'], () =>
+      this.#http.call<SecretLike>(what, 'PATCH', secretsPath(namespace, name), {
+        query: { fieldManager },
+        body: patch,
+        contentType: 'application/merge-patch+json',
+      }),
     );
-    return summarize(patched);
+    return summarizeSecret(patched);
   }
 
   /** Deletes only the exact object that was looked at (uid and resourceVersion preconditions). */
   async delete(existing: ExistingSecret): Promise<void> {
-    await this.#call(`delete Secret ${existing.namespace}/${existing.name}`, ['delete', 'secrets'], () =>
-      this.#core.deleteNamespacedSecret({
-        namespace: existing.namespace,
-        name: existing.name,
+    const what = `delete Secret ${existing.namespace}/${existing.name}`;
+    await this.#call(what, ['delete', 'secrets'], () =>
+      this.#http.call(what, 'DELETE', secretsPath(existing.namespace, existing.name), {
         body: { preconditions: { uid: existing.uid, resourceVersion: existing.resourceVersion } },
       }),
     );
   }
 
   async get(namespace: string, name: string): Promise<ExistingSecret | undefined> {
+    const what = `read Secret ${namespace}/${name}`;
     try {
-      return summarize(
-        await this.#call(`read Secret ${namespace}/${name}`, undefined, () =>
-          this.#core.readNamespacedSecret({ namespace, name }),
-        ),
+      return summarizeSecret(
+        await this.#call(what, undefined, () => this.#http.call<SecretLike>(what, 'GET', secretsPath(namespace, name))),
       );
     } catch (error) {
       if (error instanceof KubeError && error.status === 404) return undefined;
@@ -89,20 +90,16 @@ export class KubeSecrets {
   /** The managed Secrets of one namespace, or of the cluster (label selector, paginated). */
   async listManaged(namespace?: string): Promise<{ items: ExistingSecret[]; resourceVersion: string }> {
     const items: ExistingSecret[] = [];
+    const what = namespace ? `list managed Secrets in ${namespace}` : 'list managed Secrets';
     let cont: string | undefined;
     let resourceVersion = '';
     do {
-      const query = { labelSelector: managedSelector, limit: 500, ...(cont ? { _continue: cont } : {}) };
-      const page = await this.#call(
-        namespace ? `list managed Secrets in ${namespace}` : 'list managed Secrets',
-        undefined,
-        () =>
-          namespace
-            ? this.#core.listNamespacedSecret({ namespace, ...query })
-            : this.#core.listSecretForAllNamespaces(query),
+      const query = { labelSelector: managedSelector, limit: 500, continue: cont };
+      const page = await this.#call(what, undefined, () =>
+        this.#http.call<SecretList>(what, 'GET', secretsPath(namespace), { query }),
       );
-      for (const s of page.items) items.push(summarize(s));
-      cont = page.metadata?._continue || undefined;
+      for (const s of page.items ?? []) items.push(summarizeSecret(s));
+      cont = page.metadata?.continue || undefined;
       resourceVersion = page.metadata?.resourceVersion ?? '';
     } while (cont);
     return { items, resourceVersion };
@@ -227,6 +224,14 @@ export class KubeSecrets {
   }
 }
 
-function summarize(secret: V1Secret): ExistingSecret {
-  return summarizeSecret(secret);
+interface SecretList {
+  items?: SecretLike[];
+  metadata?: { continue?: string; resourceVersion?: string };
+}
+
+/** `/api/v1/secrets`, `/api/v1/namespaces/<ns>/secrets[/<name>]`. */
+function secretsPath(namespace?: string, name?: string): string {
+  if (namespace === undefined) return '/api/v1/secrets';
+  const base = `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`;
+  return name === undefined ? base : `${base}/${encodeURIComponent(name)}`;
 }

@@ -10,3 +10,4 @@ export * from './api-client.js';
 export * from './cluster-objects.js';
 export * from './approval-store.js';
 export * from './across-namespaces.js';
+export * from './kube-http.js';
