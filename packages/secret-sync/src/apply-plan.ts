@@ -44,15 +44,23 @@ export interface AppliedAction {
   detail?: string;
 }
 
-/** Carries a plan out against the apiserver, action by action as planned; returns what really happened. */
+/**
+ * Carries a plan out against the apiserver, action by action as planned; returns what really
+ * happened. `started` gives the result of an action the cycle already started (the same action).
+ */
 export async function applyPlan(
   plan: SyncPlan,
   ctx: ApplyContext,
+  started?: (action: SyncAction) => Promise<AppliedAction> | undefined,
 ): Promise<{ results: AppliedAction[]; counts: Record<SyncOutcome, number> }> {
-  const results = await mapLimit(plan.actions, ctx.concurrency, (action) =>
-    action.namespace && action.name
-      ? ctx.mutex.run(`${action.namespace}/${action.name}`, () => applyAction(action, ctx))
-      : applyAction(action, ctx),
+  const results = await mapLimit(
+    plan.actions,
+    ctx.concurrency,
+    (action) =>
+      started?.(action) ??
+      (action.namespace && action.name
+        ? ctx.mutex.run(`${action.namespace}/${action.name}`, () => applyAction(action, ctx))
+        : applyAction(action, ctx)),
   );
   const counts = Object.fromEntries(syncOutcomes.map((o) => [o, 0])) as Record<SyncOutcome, number>;
   for (const r of results) counts[r.outcome]++;

@@ -1,18 +1,23 @@
 import {
+  limitPerKey,
   mapLimit,
   namespaceNameIssue,
+  planEntryAction,
   planSecretSync,
   refKey,
   syncOutcomeOf,
   syncOutcomes,
   type DesiredSecret,
   type ExistingSecret,
+  type SyncAction,
   type SyncConfig,
   type SyncOutcome,
   type SyncPlan,
+  type SyncPlanInput,
+  type VaultEntry,
 } from '@slipway/core';
 import type { KvListingMode } from '@slipway/clients';
-import { applyPlan, type AppliedAction, type ApplyContext, type ConflictMemory } from './apply-plan.js';
+import { applyAction, applyPlan, type AppliedAction, type ApplyContext, type ConflictMemory } from './apply-plan.js';
 import type { KubeSecrets } from './kube-secrets.js';
 import { errorFields, type Logger } from './logger.js';
 import type { SyncMetrics } from './metrics.js';
@@ -122,12 +127,28 @@ export class SyncCycle {
       logger.warn(errorFields(error), 'listing namespaces failed; missing namespaces show up as failed creates');
       return undefined;
     });
-    const tree = await vaultTree.read();
-    this.#reportDetection();
-    await this.#recheckConflicts(tree.entries.map((e) => refKey(e)));
+    // what is at each name is read before the tree: an entry's create or update starts as soon
+    // as the entry is read, decided exactly as the whole plan decides it (planEntryAction on the
+    // same snapshot); deletions wait for the whole plan
+    await this.#recheckConflicts();
     const managed = cache.snapshot();
     const managedKeys = new Set(managed.map((s) => refKey(s)));
     const existing = [...managed, ...[...this.#o.conflicts.values()].filter((c) => !managedKeys.has(refKey(c)))];
+    const ctx = this.#o.contextFor(cache);
+    reports.beginCycle();
+    const early = config.dryRun
+      ? undefined
+      : new EarlyWrites(
+          existing,
+          { namespaces, served: { allow: config.namespaces, deny: config.denyNamespaces } },
+          ctx,
+          // drift repair restores what Vault says now: a repair queued behind this write must not
+          // restore the previous data
+          (desired) => this.#desired.set(refKey(desired), desired),
+        );
+    const tree = await vaultTree.read(early ? (entry) => early.offer(entry) : undefined);
+    this.#reportDetection();
+    this.#forgetConflictsNotIn(tree.entries.map((e) => refKey(e)));
     const planWith = (known: readonly ExistingSecret[]) =>
       planSecretSync({
         root: vaultTree.root,
@@ -155,11 +176,9 @@ export class SyncCycle {
     }
 
     if (!config.dryRun) this.#desired = desiredOf(plan);
-    reports.beginCycle();
-    const ctx = this.#o.contextFor(cache);
     const applied: { results: AppliedAction[]; counts: Record<SyncOutcome, number> } = config.dryRun
       ? { results: plan.actions.map((action) => ({ action, outcome: syncOutcomeOf(action) })), counts: plan.counts }
-      : await applyPlan(plan, ctx);
+      : await applyPlan(plan, ctx, early?.started);
     this.#reportUnmappable(applied.results, ctx);
     metrics.pruneBlocked.set(plan.pruneGuard?.blocked ?? 0);
     this.#pruneGuard = plan.pruneGuard?.reason;
@@ -230,19 +249,67 @@ export class SyncCycle {
   }
 
   /** Known unmanaged Secrets at a Vault entry's name: still there? (reads only) */
-  async #recheckConflicts(entryKeys: string[]): Promise<void> {
-    const wanted = new Set(entryKeys);
+  async #recheckConflicts(): Promise<void> {
     const { conflicts, kube } = this.#o;
     for (const [key, c] of [...conflicts]) {
-      if (!wanted.has(key)) {
-        conflicts.delete(key);
-        continue;
-      }
       const now = await kube.get(c.namespace, c.name);
       if (!now || now.managed) conflicts.delete(key);
       else conflicts.set(key, now);
     }
   }
+
+  /** Conflicts at names no entry has any more are forgotten. */
+  #forgetConflictsNotIn(entryKeys: string[]): void {
+    const wanted = new Set(entryKeys);
+    for (const key of [...this.#o.conflicts.keys()]) if (!wanted.has(key)) this.#o.conflicts.delete(key);
+  }
+}
+
+/**
+ * The creates and updates a cycle starts while the tree is still read: each entry's action as
+ * the plan will have it (planEntryAction, the same snapshot of what is at each name), carried out
+ * at once, at most `concurrency` at a time. applyPlan takes their results instead of writing again.
+ */
+class EarlyWrites {
+  readonly #existing: Map<string, ExistingSecret>;
+  readonly #input: Pick<SyncPlanInput, 'namespaces' | 'served'>;
+  readonly #ctx: ApplyContext;
+  readonly #limit: <R>(fn: () => Promise<R>) => Promise<R>;
+  readonly #started = new Map<string, { action: SyncAction; result: Promise<AppliedAction> }>();
+
+  readonly #onStart: (desired: DesiredSecret) => void;
+
+  constructor(
+    existing: readonly ExistingSecret[],
+    input: Pick<SyncPlanInput, 'namespaces' | 'served'>,
+    ctx: ApplyContext,
+    onStart: (desired: DesiredSecret) => void,
+  ) {
+    this.#existing = new Map(existing.map((e) => [refKey(e), e]));
+    this.#input = input;
+    this.#ctx = ctx;
+    this.#onStart = onStart;
+    const run = limitPerKey(ctx.concurrency);
+    this.#limit = (fn) => run('', fn);
+  }
+
+  offer(entry: VaultEntry): void {
+    if (entry.state.kind !== 'desired') return;
+    const action = planEntryAction(entry, this.#existing.get(refKey(entry)), this.#input);
+    if (action.kind !== 'create' && action.kind !== 'update') return;
+    const key = `${entry.namespace}/${entry.name}`;
+    this.#onStart(action.desired);
+    const result = this.#limit(() => this.#ctx.mutex.run(key, () => applyAction(action, this.#ctx)));
+    result.catch(() => undefined); // awaited (and reported) by applyPlan
+    this.#started.set(entry.path, { action, result });
+  }
+
+  /** The result of an action already started, when the plan's action for that path is that one. */
+  readonly started = (action: SyncAction): Promise<AppliedAction> | undefined => {
+    const s = this.#started.get(action.path);
+    if (!s || s.action.kind !== action.kind) return undefined;
+    return s.result.then((r) => ({ ...r, action }));
+  };
 }
 
 /** The Secrets a plan keeps as Vault says: what drift repair restores until the next cycle. */

@@ -82,8 +82,11 @@ export class VaultTree {
     }
   }
 
-  /** Reads the tree. Throws only when the cluster folder itself cannot be listed. */
-  async read(): Promise<TreeRead> {
+  /**
+   * Reads the tree. Throws only when the cluster folder itself cannot be listed. `onEntry` hears
+   * each entry as soon as its state is known (the cycle starts its writes while the rest is read).
+   */
+  async read(onEntry?: (entry: VaultEntry) => void): Promise<TreeRead> {
     if (!this.#mode) {
       this.#detection = await this.#kv.detectListing(`${this.#cluster}/`);
       this.#mode = this.#detection.mode;
@@ -95,68 +98,69 @@ export class VaultTree {
     const memory = new Map<string, Remembered>();
     let dataReads = 0;
 
-    const entries = await mapLimit(
-      [...listed.keys],
-      this.#concurrency,
-      async ([relative, meta]): Promise<VaultEntry | undefined> => {
-        const parsed = parseSecretKey(relative);
-        const path = `${this.#root}${relative}`;
-        if (!parsed.ok) {
-          unmappable.push({ path, issues: parsed.issues });
-          return undefined;
-        }
-        const ref = parsed.ref;
-        let metadata = meta;
+    const readEntry = async ([relative, meta]: [string, KvMetadata | undefined]): Promise<VaultEntry | undefined> => {
+      const parsed = parseSecretKey(relative);
+      const path = `${this.#root}${relative}`;
+      if (!parsed.ok) {
+        unmappable.push({ path, issues: parsed.issues });
+        return undefined;
+      }
+      const ref = parsed.ref;
+      let metadata = meta;
+      try {
+        metadata ??= await this.#kv.readMetadata(`${this.#cluster}/${relative}`);
+      } catch (error) {
+        return { ...ref, path, state: { kind: 'error', message: message(error) } };
+      }
+      if (!metadata)
+        return {
+          ...ref,
+          path,
+          state: { kind: 'error', message: 'listed, but its metadata is gone (deleted meanwhile?)' },
+        };
+      const fingerprint = metadataFingerprint(metadata, now);
+      const before = this.#memory.get(path);
+      if (before && before.fingerprint === fingerprint) {
+        memory.set(path, before);
+        return { ...ref, path, state: before.state };
+      }
+      const latest = kvLatestVersion(metadata, now);
+      let state: VaultEntryState;
+      if (latest.state !== 'live') {
+        state = { kind: 'tombstone', reason: latest.state, version: latest.version };
+      } else {
+        dataReads++;
         try {
-          metadata ??= await this.#kv.readMetadata(`${this.#cluster}/${relative}`);
+          const read = await this.#kv.readData(`${this.#cluster}/${relative}`);
+          if (read.kind === 'absent') {
+            return {
+              ...ref,
+              path,
+              state: { kind: 'error', message: 'listed, but no data at the path (deleted meanwhile?)' },
+            };
+          }
+          if (read.kind === 'live') {
+            const r = desiredSecret(ref, path, {
+              version: read.version,
+              data: read.data,
+              customMetadata: read.customMetadata,
+            });
+            state = r.ok ? { kind: 'desired', desired: r.secret } : { kind: 'invalid', issues: r.issues };
+          } else {
+            state = { kind: 'tombstone', reason: read.kind, version: read.version };
+          }
         } catch (error) {
           return { ...ref, path, state: { kind: 'error', message: message(error) } };
         }
-        if (!metadata)
-          return {
-            ...ref,
-            path,
-            state: { kind: 'error', message: 'listed, but its metadata is gone (deleted meanwhile?)' },
-          };
-        const fingerprint = metadataFingerprint(metadata, now);
-        const before = this.#memory.get(path);
-        if (before && before.fingerprint === fingerprint) {
-          memory.set(path, before);
-          return { ...ref, path, state: before.state };
-        }
-        const latest = kvLatestVersion(metadata, now);
-        let state: VaultEntryState;
-        if (latest.state !== 'live') {
-          state = { kind: 'tombstone', reason: latest.state, version: latest.version };
-        } else {
-          dataReads++;
-          try {
-            const read = await this.#kv.readData(`${this.#cluster}/${relative}`);
-            if (read.kind === 'absent') {
-              return {
-                ...ref,
-                path,
-                state: { kind: 'error', message: 'listed, but no data at the path (deleted meanwhile?)' },
-              };
-            }
-            if (read.kind === 'live') {
-              const r = desiredSecret(ref, path, {
-                version: read.version,
-                data: read.data,
-                customMetadata: read.customMetadata,
-              });
-              state = r.ok ? { kind: 'desired', desired: r.secret } : { kind: 'invalid', issues: r.issues };
-            } else {
-              state = { kind: 'tombstone', reason: read.kind, version: read.version };
-            }
-          } catch (error) {
-            return { ...ref, path, state: { kind: 'error', message: message(error) } };
-          }
-        }
-        memory.set(path, { fingerprint, state });
-        return { ...ref, path, state };
-      },
-    );
+      }
+      memory.set(path, { fingerprint, state });
+      return { ...ref, path, state };
+    };
+    const entries = await mapLimit([...listed.keys], this.#concurrency, async (item) => {
+      const entry = await readEntry(item);
+      if (entry) onEntry?.(entry);
+      return entry;
+    });
     // what failed folders held stays remembered: they are read again when listing works
     for (const [path, r] of this.#memory) {
       const ns = path.slice(this.#root.length).split('/')[0] ?? '';

@@ -133,19 +133,7 @@ export function planSecretSync(input: SyncPlanInput): SyncPlan {
   for (const entry of [...input.entries].sort((a, b) => compare(a.path, b.path))) {
     const key = refKey(entry);
     seen.add(key);
-    const ex = existing.get(key);
-    const refused = notServed(entry.namespace, input.served);
-    actions.push(
-      refused
-        ? {
-            namespace: entry.namespace,
-            name: entry.name,
-            path: entry.path,
-            kind: 'skip',
-            reason: `${refused}; nothing written`,
-          }
-        : planEntry(entry, ex, input.namespaces),
-    );
+    actions.push(planEntryAction(entry, existing.get(key), input));
   }
   for (const u of input.unmappable) actions.push({ kind: 'invalid', path: u.path, issues: u.issues });
 
@@ -217,6 +205,29 @@ function massDeletion(
     }
   }
   return undefined;
+}
+
+/**
+ * The action planSecretSync plans for one entry: it depends on that entry, the Secret at its name
+ * and the namespaces only, so a cycle may carry out an entry's create or update as soon as the
+ * entry is read (the deletions wait for the whole plan).
+ */
+export function planEntryAction(
+  entry: VaultEntry,
+  ex: ExistingSecret | undefined,
+  input: Pick<SyncPlanInput, 'namespaces' | 'served'>,
+): SyncAction {
+  const refused = notServed(entry.namespace, input.served);
+  if (refused) {
+    return {
+      namespace: entry.namespace,
+      name: entry.name,
+      path: entry.path,
+      kind: 'skip',
+      reason: `${refused}; nothing written`,
+    };
+  }
+  return planEntry(entry, ex, input.namespaces);
 }
 
 function planEntry(entry: VaultEntry, ex: ExistingSecret | undefined, namespaces?: ReadonlySet<string>): SyncAction {
