@@ -4,7 +4,10 @@
 // 2. a cold full build of the orders example vs. the raw script (shallow clone over SSH with the
 //    deploy key, `buildah bud`, `buildah push`), same Dockerfile, fresh storage each, interleaved;
 //    slipway's phases are timed from its progress lines;
-// 3. the maven preset cache (second build after a source-only change), once presets exist.
+// 3. the maven preset cache: second build after a source-only change vs. the first (empty build
+//    cache dir), the dependency step's reuse read from the builder's output.
+// Both sides use the storage driver slipway picks on this machine (overlay where it can mount it,
+// else vfs; SLIPWAY_BUILDAH_DRIVER forces one). BASELINE=<file> keeps an earlier result beside this one.
 import { spawn } from 'node:child_process';
 import {
   copyFileSync,
@@ -20,7 +23,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { stringify } from 'yaml';
-import { VaultClient } from '@slipway/clients';
+import { VaultClient, overlayProbe } from '@slipway/clients';
+import { chooseStorageDriver } from '@slipway/core';
 import { startPlatform, stopPlatform } from '@slipway/dev-platform';
 import { compare, median, repoRoot, run, slipwayBin, time, toolsBin, writeResult } from '../lib/measure.mjs';
 
@@ -30,6 +34,8 @@ const loadAtStart = loadavg().map((l) => Number(l.toFixed(2)));
 const work = mkdtempSync(join(tmpdir(), 'slipway-bench-build-'));
 const buildah = `${toolsBin}/buildah`;
 const skopeo = `${toolsBin}/skopeo`;
+const driver = chooseStorageDriver(process.env.SLIPWAY_BUILDAH_DRIVER, () => overlayProbe([work]));
+const baseline = process.env.BASELINE ? JSON.parse(readFileSync(process.env.BASELINE, 'utf8')) : undefined;
 
 console.log('starting the local platform (registry, OpenBao, git) …');
 const platform = await startPlatform({ dir: join(work, 'platform'), pieces: ['registry', 'vault', 'git'] });
@@ -68,7 +74,7 @@ try {
     VAULT_TOKEN: '',
     VAULT_ADDR: '',
   };
-  const slipwayBuild = (name, tag) => timedBuild(name, tag, catalog, slipwayEnv);
+  const slipwayBuild = (name, tag, env = {}) => timedBuild(name, tag, catalog, { ...slipwayEnv, ...env });
 
   // 1. skip path: the tag exists
   console.log('skip path …');
@@ -113,8 +119,10 @@ try {
     notMeasured: `the run failed: ${String(error.message ?? error).slice(0, 600)}`,
   }));
   const result = {
-    what: 'slipway build vs. what a user would run, on one local platform (distribution with htpasswd, OpenBao with AppRole and the deploy key in KV v2, sshd + git, buildah vfs + chroot isolation), one run',
+    what: `slipway build vs. what a user would run, on one local platform (distribution with htpasswd, OpenBao with AppRole and the deploy key in KV v2, sshd + git, buildah ${driver} storage + chroot isolation), one run`,
+    storageDriver: driver,
     loadAtStart,
+    loadAtEnd: loadavg().map((l) => Number(l.toFixed(2))),
     skipPath: {
       how: `slipway build of a tag in the registry (no Vault, no clone) vs. skopeo inspect --raw of the same tag; median of ${skipReps}, interleaved`,
       ...skip,
@@ -130,9 +138,19 @@ try {
     },
     presetCache,
     targets: { fullBuild: '≤ 1.05× the raw script', presetCache: '≥ 3× faster second build' },
+    ...(baseline ? { baseline } : {}),
   };
   console.log(
-    JSON.stringify({ skip: result.skipPath.ratio, full: result.fullBuild.ratio, phases: phaseMedians }, null, 2),
+    JSON.stringify(
+      {
+        skip: result.skipPath.ratio,
+        full: result.fullBuild.ratio,
+        phases: phaseMedians,
+        preset: presetCache.speedup ?? presetCache.notMeasured,
+      },
+      null,
+      2,
+    ),
   );
   writeResult('build', result);
 } finally {
@@ -176,16 +194,23 @@ async function measurePresetCache(slipwayBuild) {
   const source = readFileSync(join(payments, app), 'utf8');
   await hostRepo('payments', { 'pom.xml': readFileSync(join(payments, 'pom.xml'), 'utf8'), [app]: source });
   addService(join(work, 'catalog'), 'payments', 'maven');
-  let phases;
-  const first = await time(async () => (phases = [(await slipwayBuild('payments', '1.0.0')).phases]));
+  // a build cache dir of its own, empty before the first build (base images and cache mounts)
+  const env = { SLIPWAY_BUILD_CACHE: join(work, 'preset-build-cache') };
+  const builds = [];
+  const first = await time(async () => builds.push(await slipwayBuild('payments', '1.0.0', env)));
   await pushCommit('payments', { [app]: `${source}\n// a source-only change\n` });
-  const second = await time(async () => phases.push((await slipwayBuild('payments', '1.0.1')).phases));
+  const second = await time(async () => builds.push(await slipwayBuild('payments', '1.0.1', env)));
+  // the builder's own output: the dependency step of the second build reused, the package step run
+  const after = (lines, step) => lines[lines.findIndex((l) => step.test(l)) + 1] ?? '';
+  const reused = (lines) =>
+    /Using cache|Cache pulled from remote/.test(after(lines, /STEP \d+\/\d+: RUN .*go-offline/));
   return {
-    how: 'slipway build of the payments example with build.preset maven (no Dockerfile in the repository): first build with an empty layer cache, then after a commit changing only App.java (new tag); each with fresh buildah storage, the dependency layer from the registry cache <image>/buildcache',
+    how: `slipway build of the payments example with build.preset maven (no Dockerfile in the repository): first build with an empty build cache dir and layer cache, then after a commit changing only App.java (new tag); each with fresh buildah storage (${driver}), the dependency layer from the registry cache <image>/buildcache, the maven repository's cache mount from the build cache dir`,
     firstBuildMs: Math.round(first),
     secondBuildMs: Math.round(second),
     speedup: Number((first / second).toFixed(2)),
-    phasesMs: { first: phases[0], second: phases[1] },
+    dependencyStepReused: { first: reused(builds[0].lines), second: reused(builds[1].lines) },
+    phasesMs: { first: builds[0].phases, second: builds[1].phases },
     baseImagesMs,
   };
 }
@@ -213,14 +238,14 @@ async function pushBase(reference, auth) {
   copyFileSync(`${toolsBin}/busybox`, join(context, 'rootfs/bin/busybox'));
   for (const tool of ['sh', 'cat', 'echo', 'ls']) symlinkSync('busybox', join(context, 'rootfs/bin', tool));
   writeFileSync(join(context, 'Dockerfile'), 'FROM scratch\nCOPY rootfs/ /\nENV PATH=/bin\nWORKDIR /home/app\n');
-  const storage = storageFlags(join(work, 'base-storage'));
+  const storage = storageFlags(join(work, 'base-storage'), 'vfs');
   await run(buildah, [...storage, 'bud', '--isolation=chroot', '--quiet', '-t', reference, context]);
   await run(buildah, [...storage, 'push', '--quiet', '--tls-verify=false', `--authfile=${auth}`, reference]);
   rmSync(join(work, 'base-storage'), { recursive: true, force: true });
 }
 
-function storageFlags(dir) {
-  return ['--storage-driver=vfs', `--root=${dir}/storage`, `--runroot=${dir}/run`];
+function storageFlags(dir, storageDriver = driver) {
+  return [`--storage-driver=${storageDriver}`, `--root=${dir}/storage`, `--runroot=${dir}/run`];
 }
 
 function rootVault() {
@@ -327,7 +352,7 @@ async function timedBuild(name, tag, catalog, env) {
       if (/build skipped$/.test(line)) marks.skipped = at;
       else if (/is not in the registry: building$/.test(line)) marks.checked ??= at;
       else if (/^• cloning .* \(branch /.test(line)) marks.vault ??= at;
-      else if (/^• building .* from [0-9a-f]{12}$/.test(line)) marks.cloned ??= at;
+      else if (/^• building .* from [0-9a-f]{12}( \(.*\))?$/.test(line)) marks.cloned ??= at;
       else if (/^• pushing /.test(line)) marks.built ??= at;
       else if (/^• pushed .*@sha256:/.test(line)) marks.pushed ??= at;
     }
@@ -339,6 +364,7 @@ async function timedBuild(name, tag, catalog, env) {
       if (marks[m] === undefined) throw new Error(`no "${m}" progress line from slipway build:\n${lines.join('\n')}`);
     return {
       skipped: false,
+      lines,
       phases: {
         startAndRegistryCheck: Math.round(marks.checked),
         vault: Math.round(marks.vault - marks.checked),
@@ -355,7 +381,8 @@ async function timedBuild(name, tag, catalog, env) {
 }
 
 /**
- * The raw script: shallow clone over SSH with the key, buildah bud, buildah push, storage removed;
+ * The raw script: shallow clone over SSH with the key, buildah bud, buildah push, storage removed
+ * (the same storage driver as slipway's);
  * with layerCache, bud as slipway runs it (`--layers`, `--cache-from`/`--cache-to` a registry cache).
  */
 async function rawBuild(name, keyPath, auth, layerCache = false) {

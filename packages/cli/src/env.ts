@@ -39,7 +39,7 @@ export interface BuildEnv {
   cacheDir: string | undefined;
   /** SLIPWAY_BUILDAH_ROOT: a buildah storage kept between builds (instead of one per build). */
   buildahRoot: string | undefined;
-  /** SLIPWAY_BUILDAH_DRIVER: buildah's storage driver (default vfs). */
+  /** SLIPWAY_BUILDAH_DRIVER: buildah's storage driver (default `auto`: overlay where the machine can mount it, else vfs). */
   buildahDriver: string | undefined;
   /** BUILDAH_ISOLATION: buildah's own variable, as buildah reads it (default chroot). */
   buildahIsolation: string | undefined;

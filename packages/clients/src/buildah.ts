@@ -1,6 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { CommandError, SlipwayError, buildFailureSummary } from '@slipway/core';
+import { readFileSync, statfsSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { CommandError, SlipwayError, buildFailureSummary, type OverlayProbe } from '@slipway/core';
 import { run } from './process.js';
 import { runStreaming } from './stream-process.js';
 
@@ -15,7 +15,45 @@ export interface BuildahOptions {
   isolation?: string;
   /** the graph root of a read-only image store (same driver) whose images a build uses as they are: the base images kept between builds */
   imageStore?: string;
+  /**
+   * util-linux `unshare`: each buildah runs in a private mount namespace of its own, so that no
+   * overlay mount outlives it (a killed buildah leaves its mounts, and its storage could not be removed)
+   */
+  unshare?: string;
   env?: NodeJS.ProcessEnv;
+}
+
+/** What `chooseStorageDriver` needs to know of this machine, the storage to live in `dirs`. */
+export function overlayProbe(dirs: readonly string[]): OverlayProbe {
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  return {
+    uid: process.getuid?.() ?? -1,
+    filesystems: read('/proc/filesystems'),
+    capEff: /^CapEff:\s*([0-9a-f]+)$/m.exec(read('/proc/self/status'))?.[1] ?? '',
+    storageFsTypes: dirs.map(fsType),
+  };
+}
+
+/** statfs f_type of a dir, or of its nearest ancestor that exists (where it will be made). */
+function fsType(dir: string): number {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    try {
+      return statfsSync(d).type;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || d === dirname(d)) throw error;
+    }
+  }
+}
+
+/** buildah with `args`, in a mount namespace of its own when options.unshare is set. */
+function command(o: BuildahOptions, args: string[]): [string, string[]] {
+  return o.unshare ? [o.unshare, ['--mount', '--propagation', 'private', '--', o.buildah, ...args]] : [o.buildah, args];
 }
 
 export interface BudRequest {
@@ -29,7 +67,9 @@ export interface BudRequest {
   authFile?: string;
   /** false for a plain-HTTP registry (the catalog's registry.insecure) */
   tlsVerify: boolean;
-  /** a registry repository for the layer cache (`--cache-from` and `--cache-to`): a rebuild reuses its layers */
+  /** `--layers` (default true): each step committed, so that a rebuild can reuse it */
+  layers?: boolean;
+  /** a registry repository for the layer cache (`--cache-from` and `--cache-to`, with layers): a rebuild reuses its layers */
   cacheRepository?: string;
   /** a private dir for a copy of the Dockerfile with the labels as one LABEL step */
   privateDir?: string;
@@ -72,18 +112,21 @@ function labelledDockerfile(dockerfile: string, labels: Record<string, string>, 
   return copy;
 }
 
-/** `buildah bud --layers`; a failure names the failing step and its last lines. */
+/** `buildah bud` (`--layers` unless asked not to); a failure names the failing step and its last lines. */
 export async function buildahBud(options: BuildahOptions, req: BudRequest): Promise<void> {
   const labelled = req.privateDir ? labelledDockerfile(req.dockerfile, req.labels, req.privateDir) : undefined;
+  const layers = req.layers ?? true;
   const args = [
     ...storageFlags(options),
     'bud',
-    '--layers',
+    ...(layers ? ['--layers'] : []),
     '--force-rm',
     `--isolation=${options.isolation ?? 'chroot'}`,
     `--tls-verify=${req.tlsVerify}`,
     ...(req.authFile ? [`--authfile=${req.authFile}`] : []),
-    ...(req.cacheRepository ? [`--cache-from=${req.cacheRepository}`, `--cache-to=${req.cacheRepository}`] : []),
+    ...(layers && req.cacheRepository
+      ? [`--cache-from=${req.cacheRepository}`, `--cache-to=${req.cacheRepository}`]
+      : []),
     '--file',
     labelled ?? req.dockerfile,
     '--tag',
@@ -92,7 +135,7 @@ export async function buildahBud(options: BuildahOptions, req: BudRequest): Prom
     '--',
     req.context,
   ];
-  await runStreaming(options.buildah, args, {
+  await runStreaming(...command(options, args), {
     env: options.env ?? process.env,
     ...(req.onLine ? { onLine: req.onLine } : {}),
   }).catch((error: unknown) => {
@@ -116,8 +159,7 @@ export interface PushRequest {
 export async function buildahPush(options: BuildahOptions, req: PushRequest): Promise<string> {
   const digestFile = join(req.privateDir, 'digest');
   await run(
-    options.buildah,
-    [
+    ...command(options, [
       ...storageFlags(options),
       'push',
       '--quiet',
@@ -127,7 +169,7 @@ export async function buildahPush(options: BuildahOptions, req: PushRequest): Pr
       '--',
       req.image,
       `docker://${req.image}`,
-    ],
+    ]),
     { env: options.env ?? process.env },
   ).catch((error: unknown) => {
     if (!(error instanceof CommandError)) throw error;
@@ -147,8 +189,7 @@ export async function buildahPull(
   req: { image: string; authFile?: string; tlsVerify: boolean },
 ): Promise<void> {
   await run(
-    options.buildah,
-    [
+    ...command(options, [
       ...storageFlags(options),
       'pull',
       '--quiet',
@@ -156,7 +197,7 @@ export async function buildahPull(
       `--tls-verify=${req.tlsVerify}`,
       '--',
       `docker://${req.image}`,
-    ],
+    ]),
     { env: options.env ?? process.env },
   ).catch((error: unknown) => {
     if (!(error instanceof CommandError)) throw error;
@@ -166,5 +207,5 @@ export async function buildahPull(
 
 /** Removes the local image (the cached layers of other builds stay). */
 export async function buildahRmi(options: BuildahOptions, image: string): Promise<void> {
-  await run(options.buildah, [...storageFlags(options), 'rmi', '--', image], { env: options.env ?? process.env });
+  await run(...command(options, [...storageFlags(options), 'rmi', '--', image]), { env: options.env ?? process.env });
 }

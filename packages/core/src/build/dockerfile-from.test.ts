@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dockerfileBaseImages } from './dockerfile-from.js';
+import { dockerfileBaseImages, dockerfileRuns } from './dockerfile-from.js';
 
 describe('dockerfileBaseImages', () => {
   it('names each FROM image once, in order, without scratch or earlier stages', () => {
@@ -26,5 +26,11 @@ describe('dockerfileBaseImages', () => {
 
   it('joins continued lines', () => {
     expect(dockerfileBaseImages('FROM \\\n  r/p/base-go-static:1 \\\n  AS run\n')).toEqual(['r/p/base-go-static:1']);
+  });
+
+  it('tells a Dockerfile that runs a step from one that only copies', () => {
+    expect(dockerfileRuns('FROM base:1\nCOPY a ./\n# RUN in a comment\nCMD ["node", "a"]\n')).toBe(false);
+    expect(dockerfileRuns('FROM base:1\nCOPY a ./\nrun --mount=type=cache,target=/c \\\n  make\n')).toBe(true);
+    expect(dockerfileRuns('FROM base:1\nENV RUNNER=1 \\\n  RUN=2\n')).toBe(false);
   });
 });

@@ -30,6 +30,15 @@ export function dockerfileBaseImages(dockerfile: string): string[] {
   return images;
 }
 
+/**
+ * Whether a Dockerfile runs a command (a `RUN` step): only then is a layer cache worth its cost.
+ * Without one, every step is a copy or a config change that redoing costs less than committing
+ * each step, looking it up in the registry cache and pushing it there.
+ */
+export function dockerfileRuns(dockerfile: string): boolean {
+  return logicalLines(dockerfile).some((line) => /^run(\s|$)/i.test(line));
+}
+
 /** The instructions: comments dropped, `\` continuations joined. */
 function logicalLines(text: string): string[] {
   const out: string[] = [];

@@ -7,3 +7,4 @@ export * from './ssh-command.js';
 export * from './presets.js';
 export * from './buildkit-args.js';
 export * from './dockerfile-from.js';
+export * from './storage-driver.js';

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { dockerfileBaseImages } from '@slipway/core';
-import { buildahPull, type BuildahOptions } from '@slipway/clients';
+import { chooseStorageDriver, dockerfileBaseImages } from '@slipway/core';
+import { buildahPull, overlayProbe, type BuildahOptions } from '@slipway/clients';
 import type { BuildEnv } from '../../env.js';
 
 /**
@@ -12,25 +12,31 @@ import type { BuildEnv } from '../../env.js';
  *   build uses in place of pulling them into its fresh storage;
  * - `mounts`: the `RUN --mount=type=cache` dirs (buildah keeps them in `$TMPDIR/buildah-cache`;
  *   that one name in the private TMPDIR links there, every other temp file stays private).
+ * The driver: SLIPWAY_BUILDAH_DRIVER, else overlay where the machine can mount it (each buildah
+ * in a mount namespace of its own), else vfs (`chooseStorageDriver`).
  */
 export function buildahStorage(
-  buildah: string,
+  tool: (name: 'buildah' | 'unshare') => string,
   settings: BuildEnv,
   privateDir: string,
   env: NodeJS.ProcessEnv,
 ): { options: BuildahOptions; store?: BuildahOptions } {
   const tmp = join(privateDir, 'tmp');
   mkdirSync(tmp, { mode: 0o700 });
-  const driver = settings.buildahDriver ?? 'vfs';
   const root = settings.buildahRoot ?? join(privateDir, 'buildah');
+  const cache = settings.cacheDir;
+  if (cache) mkdirSync(cache, { recursive: true, mode: 0o700 });
+  const driver = chooseStorageDriver(settings.buildahDriver, () =>
+    overlayProbe([privateDir, ...(settings.buildahRoot ? [settings.buildahRoot] : []), ...(cache ? [cache] : [])]),
+  );
   const common = {
-    buildah,
+    buildah: tool('buildah'),
     driver,
+    ...(driver === 'overlay' ? { unshare: tool('unshare') } : {}),
     ...(settings.buildahIsolation ? { isolation: settings.buildahIsolation } : {}),
     env: { ...env, TMPDIR: tmp },
   };
   const options: BuildahOptions = { ...common, root: join(root, 'storage'), runroot: join(root, 'run') };
-  const cache = settings.cacheDir;
   if (!cache) return { options };
   const mounts = join(cache, 'mounts');
   mkdirSync(mounts, { recursive: true, mode: 0o700 });
