@@ -1,5 +1,6 @@
 export * from './http-probe.js';
 export * from './process.js';
+export * from './http-fetch.js';
 export * from './registry.js';
 export * from './tools.js';
 export * from './vault.js';

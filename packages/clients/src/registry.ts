@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { RemoteError } from '@slipway/core';
+import { httpFetch, type HttpAnswer, type HttpFetch } from './http-fetch.js';
 
 /** All four manifest media types: an image may be stored as any of them. */
 export const manifestMediaTypes = [
@@ -17,7 +18,8 @@ export interface RegistryOptions {
   tokenHosts?: readonly string[];
   username?: string;
   password?: string;
-  fetch?: typeof fetch;
+  /** default: `httpFetch` (node:http; the global fetch fits too) */
+  fetch?: HttpFetch;
 }
 
 export type ManifestLookup = { exists: true; digest: string | undefined } | { exists: false };
@@ -46,13 +48,13 @@ export function realmAllowed(realm: URL, options: Pick<RegistryOptions, 'host' |
 export class RegistryClient {
   readonly #base: string;
   readonly #options: RegistryOptions;
-  readonly #fetch: typeof fetch;
+  readonly #fetch: HttpFetch;
   #authorization: string | undefined;
 
   constructor(options: RegistryOptions) {
     this.#options = options;
     this.#base = `${options.insecureHttp ? 'http' : 'https'}://${options.host}`;
-    this.#fetch = options.fetch ?? fetch;
+    this.#fetch = options.fetch ?? httpFetch;
   }
 
   /**
@@ -131,7 +133,7 @@ export class RegistryClient {
     throw new RemoteError(`registry GET ${path}: not a JSON object`, 200, '');
   }
 
-  async #send(method: string, path: string): Promise<Response> {
+  async #send(method: string, path: string): Promise<HttpAnswer> {
     const headers = () => ({
       accept: manifestMediaTypes.join(', '),
       ...(this.#authorization ? { authorization: this.#authorization } : {}),
@@ -183,7 +185,7 @@ export class RegistryClient {
 }
 
 /** Docker-Content-Digest, refused when it is not a digest (it ends up in the image reference). */
-function contentDigest(res: Response): string | undefined {
+function contentDigest(res: HttpAnswer): string | undefined {
   const digest = res.headers.get('docker-content-digest') ?? undefined;
   if (digest !== undefined && !digestPattern.test(digest))
     throw new RemoteError(

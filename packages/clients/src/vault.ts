@@ -1,6 +1,7 @@
 import { RemoteError } from '@slipway/core';
+import { httpFetch } from './http-fetch.js';
 
-/** What VaultClient needs of a fetch (global fetch, or vaultTransport's). */
+/** What VaultClient needs of a fetch (`httpFetch`, the global fetch, or vaultTransport's). */
 export type VaultFetch = (
   url: string,
   init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
@@ -9,7 +10,7 @@ export type VaultFetch = (
 export interface VaultOptions {
   address: string;
   token?: string;
-  /** Default: global fetch; `vaultTransport()` for a private CA. */
+  /** Default: `httpFetch` (node:http); `vaultTransport()` for a private CA and kept-alive connections. */
   fetch?: VaultFetch;
   /** A request without an answer after this long fails (default 30 s). */
   timeoutMs?: number;
@@ -49,7 +50,7 @@ export interface VaultRawResponse<T = unknown> {
 }
 
 /**
- * A small Vault/OpenBao HTTP client (plain fetch: the API is a few JSON calls, see ADR 0001).
+ * A small Vault/OpenBao HTTP client (a few JSON calls, see ADR 0001).
  * The token lives only in memory and in the X-Vault-Token header.
  */
 export class VaultClient {
@@ -63,7 +64,7 @@ export class VaultClient {
   constructor(options: VaultOptions) {
     this.address = options.address.replace(/\/+$/, '');
     this.#token = options.token;
-    this.#fetch = options.fetch ?? fetch;
+    this.#fetch = options.fetch ?? httpFetch;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#signal = options.signal;
     this.#observe = options.observe;
