@@ -132,6 +132,22 @@ describe('slipway build', () => {
     // buildah's storage of this build was in the private dir: gone with it (checked above)
   });
 
+  it('builds a Dockerfile that only copies in one commit, without the layer cache', async () => {
+    keys.push(
+      await hostRepo(platform(), 'copies', {
+        Dockerfile: `FROM ${baseImage(platform())}\nCOPY app.txt /app.txt\nCMD ["cat", "/app.txt"]\n`,
+        'app.txt': 'v1\n',
+      }),
+    );
+    const res = await build(buildCatalog(platform(), [{ name: 'copies' }]), ['copies', '--image-tag', '1.0.0']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).not.toMatch(/--> Using cache|Cache pulled from remote/);
+    const { host, username, password } = platform().registry;
+    const registry = new RegistryClient({ host, insecureHttp: true, username, password });
+    expect(await registry.tags('microservices/copies/buildcache')).toEqual([]);
+    expect((await registry.manifestExists('microservices/copies', '1.0.0')).exists).toBe(true);
+  });
+
   it('skips an existing tag: no Vault login, no clone', async () => {
     // Vault and the repository are unreachable: a skip must not need them
     const catalog = buildCatalog(platform(), [{ name: 'orders', repository: 'ssh://root@127.0.0.1:1/none.git' }], {

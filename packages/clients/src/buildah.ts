@@ -119,8 +119,8 @@ export async function buildahBud(options: BuildahOptions, req: BudRequest): Prom
   const args = [
     ...storageFlags(options),
     'bud',
-    ...(layers ? ['--layers'] : []),
-    '--force-rm',
+    // buildah refuses --force-rm without --layers (a plain bud removes its one container anyway)
+    ...(layers ? ['--layers', '--force-rm'] : []),
     `--isolation=${options.isolation ?? 'chroot'}`,
     `--tls-verify=${req.tlsVerify}`,
     ...(req.authFile ? [`--authfile=${req.authFile}`] : []),
