@@ -1,8 +1,30 @@
 /**
  * The page's only script and stylesheet, served from /assets (no build step, nothing fetched from
- * elsewhere). The script follows a run page's events over SSE and updates its stage rows.
+ * elsewhere). The script follows a run page's events over SSE and updates its stage rows, and
+ * keeps the board live: each changed row is replaced by the server's rendering of it.
  */
 export const appJs = `'use strict';
+(function () {
+  var board = document.getElementById('board');
+  if (!board) return;
+  var tbody = board.querySelector('tbody');
+  var alerts = document.getElementById('board-alerts');
+  var source = new EventSource(board.getAttribute('data-live'));
+  source.addEventListener('board-html', function (m) {
+    var update = JSON.parse(m.data);
+    if (alerts.innerHTML !== update.alerts) alerts.innerHTML = update.alerts;
+    update.rows.forEach(function (row, i) {
+      var old = Array.prototype.find.call(tbody.rows, function (r) { return r.getAttribute('data-service') === row.service; });
+      // only the rows that changed: the focus stays where it is elsewhere
+      if (old && old.getAttribute('data-digest') === row.digest) return;
+      var t = document.createElement('template');
+      t.innerHTML = row.html;
+      if (old) old.replaceWith(t.content.firstElementChild);
+      else tbody.insertBefore(t.content.firstElementChild, tbody.rows[i] || null);
+    });
+    board.setAttribute('data-updated', String(Date.now()));
+  });
+})();
 (function () {
   var state = document.getElementById('run-state');
   if (!state || state.textContent !== 'running') return;
@@ -33,6 +55,8 @@ export const appJs = `'use strict';
     var run = JSON.parse(m.data);
     // a run that waits for an approver: the page shows its values diff and buttons
     if (run.state === 'awaiting-approval') { source.close(); window.location.reload(); return; }
+    // a canary that went live: the page offers promote and abort
+    if (run.state === 'succeeded' && run.request.canary && !run.request.kind) { source.close(); window.location.reload(); return; }
     state.textContent = run.state;
     state.className = 'state-' + run.state;
     document.getElementById('run-reason').textContent = run.reason || '';
@@ -73,4 +97,8 @@ a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible
 form.inline { display: inline; }
 .log { font-family: ui-monospace, monospace; font-size: 0.9rem; }
 .log .warning { color: #9a6700; }
+.actions { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; margin-top: 0.3rem; }
+.canary-actions { display: inline-flex; gap: 0.4rem; }
+.active-run { margin: 0.3rem 0; }
+.history { margin-bottom: 1.5rem; }
 `;

@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Catalog } from '@slipway/core';
-import type { RunApproval, RunRequest, RunSummary } from './pure/run-state.js';
+import type { CanaryRequest, DeployRequest, RollbackRequest, RunApproval, RunSummary } from './pure/run-state.js';
 
 /** One engine event as the CLI's reporter gets it (stage, progress, warning, summary). */
 export type EngineEvent = Readonly<Record<string, unknown>> & { type: string };
@@ -19,6 +19,29 @@ export interface BoardStatus {
   lastResult: string;
 }
 
+/** One revision of a service on a stack in one cluster, as `slipway history` shows it. */
+export interface HistoryEntry {
+  revision: number;
+  track: 'stable' | 'canary';
+  imageTag: string;
+  canaryWeight?: number | undefined;
+  result: 'succeeded' | 'failed';
+  reason?: string | undefined;
+  deployedBy: string;
+  deployedAt: string;
+  origin: string;
+  sourceBranch?: string | undefined;
+  valuesCommit?: string | undefined;
+}
+
+/** The revisions of a service on a stack in one cluster, newest first (none when it is unreachable). */
+export interface ClusterHistory {
+  cluster: string;
+  reachable: boolean;
+  error?: string | undefined;
+  entries: HistoryEntry[];
+}
+
 export interface ClusterReach {
   name: string;
   reachable: boolean;
@@ -33,9 +56,15 @@ export interface ServeEngine {
   /** The catalog, read and validated again (a catalog fixed on disk is seen without a restart). */
   catalog: () => Catalog;
   /** The preconditions of `slipway deploy` (policy, branch rules): throws their message, runs nothing. */
-  check: (request: RunRequest) => void;
+  check: (request: DeployRequest) => void;
   /** `slipway deploy` as `user`, every event to `report`. */
-  deploy: (request: RunRequest, user: string, report: (event: EngineEvent) => void) => Promise<RunSummary[]>;
+  deploy: (request: DeployRequest, user: string, report: (event: EngineEvent) => void) => Promise<RunSummary[]>;
+  /** `slipway rollback --to-revision` as `user` (on the request's cluster, else each of the stack's). */
+  rollback: (request: RollbackRequest, user: string, report: (event: EngineEvent) => void) => Promise<RunSummary[]>;
+  /** `slipway canary promote|abort` as `user`. */
+  canary: (request: CanaryRequest, user: string, report: (event: EngineEvent) => void) => Promise<RunSummary[]>;
+  /** `slipway history` of a service on a stack: a block per cluster of the stack. */
+  history: (service: string, stack: string) => Promise<ClusterHistory[]>;
   /** `slipway status` over every cluster of the catalog. */
   status: () => Promise<{ services: BoardStatus[]; clusters: ClusterReach[] }>;
   /** The service's image tags in the registry, in any order. */
@@ -46,7 +75,7 @@ export interface ServeEngine {
    * The values review of `slipway deploy` for `user` (a strict stack with approvers): what an
    * approver must approve, or undefined when nothing needs one (unchanged values, a valid approval).
    */
-  review?: (request: RunRequest, user: string) => Promise<Omit<RunApproval, 'decision'> | undefined>;
+  review?: (request: DeployRequest, user: string) => Promise<Omit<RunApproval, 'decision'> | undefined>;
   /** `slipway approve` by `approver`: records the approval of `digest` in every cluster of the stack. */
-  approve?: (request: RunRequest, digest: string, approver: string) => Promise<void>;
+  approve?: (request: DeployRequest, digest: string, approver: string) => Promise<void>;
 }

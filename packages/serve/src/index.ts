@@ -1,7 +1,14 @@
 import { buildServer, type ServeOptions } from './server.js';
 
-export type { BoardStatus, ClusterReach, EngineEvent, ServeEngine } from './engine.js';
-export type { RunApproval, RunRequest, RunSummary } from './pure/run-state.js';
+export type { BoardStatus, ClusterHistory, ClusterReach, EngineEvent, HistoryEntry, ServeEngine } from './engine.js';
+export type {
+  CanaryRequest,
+  DeployRequest,
+  RollbackRequest,
+  RunApproval,
+  RunRequest,
+  RunSummary,
+} from './pure/run-state.js';
 export { parseUsersFile, type UserEntry } from './pure/users-file.js';
 export { parseProxyAddresses, proxyHeader, type AuthProxyOptions } from './auth-proxy.js';
 export { permissionRefusal, type Identity, type StackAction } from './pure/permissions.js';

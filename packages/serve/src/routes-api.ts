@@ -1,22 +1,14 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { boardOf } from './pure/board.js';
-import { parseRunRequest } from './pure/run-request.js';
+import type { FastifyInstance } from 'fastify';
 import { newestFirst } from './pure/tags.js';
-import { finalStates, runIdPattern, type RunRecord, type RunRequest } from './pure/run-state.js';
-import { deployPage } from './pure/views.js';
-import { pageContext } from './routes-pages.js';
+import { finalStates, runIdPattern, type RunRecord } from './pure/run-state.js';
 import type { ServeContext } from './server.js';
-
-const isForm = (request: FastifyRequest) =>
-  (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+import { openSse } from './sse.js';
 
 /** A run without its events (lists). */
 export const runSummary = ({ events: _e, ...rest }: RunRecord) => rest;
 
-/** The JSON API (docs/serve-api.yaml), used by the page. */
+/** The JSON API of runs and tags (docs/serve-api.yaml), used by the page; starting runs: routes-start.ts. */
 export function apiRoutes(app: FastifyInstance, ctx: ServeContext): void {
-  app.get('/api/board', async () => boardOf(ctx.engine.catalog(), await ctx.engine.status()));
-
   app.get('/api/registry/tags', async (request, reply) => {
     const q = request.query as { service?: unknown };
     const service = typeof q.service === 'string' ? ctx.engine.catalog().services.get(q.service) : undefined;
@@ -33,28 +25,6 @@ export function apiRoutes(app: FastifyInstance, ctx: ServeContext): void {
     return { runs: runs.map(runSummary) };
   });
 
-  app.post('/api/runs', async (request, reply) => {
-    const form = isForm(request);
-    const parsed = parseRunRequest(request.body);
-    if ('errors' in parsed)
-      return refuse(ctx, request, reply, form, 400, parsed.errors.join('; '), formFields(request.body));
-    const { request: run } = parsed;
-    // slipway.yaml's permissions of the stack, before anything else is looked at
-    const denied = ctx.refusal(request, 'deploy', run.stack);
-    if (denied) return refuse(ctx, request, reply, form, 403, denied, run);
-    try {
-      // the catalog's rules (branches, policy) before anything runs
-      ctx.engine.check(run);
-    } catch (error) {
-      return refuse(ctx, request, reply, form, 422, error instanceof Error ? error.message : String(error), run);
-    }
-    const user = request.session?.user ?? '?';
-    const record = await ctx.runs.start(run, user, { kind: form ? 'page' : 'api' });
-    ctx.audit(request, 'deploy', { run: record.id, ...run });
-    if (form) return reply.redirect(`/runs/${record.id}`, 303);
-    return reply.code(202).send({ id: record.id, state: record.state, url: `/runs/${record.id}` });
-  });
-
   app.get('/api/runs/:id', async (request, reply) => {
     const run = await findRun(ctx, (request.params as { id: string }).id);
     return run ?? reply.code(404).send({ error: 'no such run' });
@@ -67,19 +37,10 @@ export function apiRoutes(app: FastifyInstance, ctx: ServeContext): void {
     if (!found) return reply.code(404).send({ error: 'no such run' });
     const q = request.query as { after?: string };
     const after = Number(request.headers['last-event-id'] ?? q.after ?? 0) || 0;
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      ...(reply.getHeaders() as Record<string, string>),
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-    });
-    const send = (event: string, data: unknown, seq?: number) =>
-      raw.write(`${seq === undefined ? '' : `id: ${seq}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const { send, end: close } = openSse(reply);
     const end = (run: RunRecord) => {
       send('run-end', runSummary(run));
-      raw.end();
+      close();
     };
     const live = ctx.runs.subscribe(id, (update) => {
       if (update.kind === 'event') send('run-event', update.event, update.event.seq);
@@ -98,34 +59,4 @@ export function apiRoutes(app: FastifyInstance, ctx: ServeContext): void {
 
 async function findRun(ctx: ServeContext, id: string): Promise<RunRecord | undefined> {
   return runIdPattern.test(id) ? ctx.runs.get(id) : undefined;
-}
-
-function refuse(
-  ctx: ServeContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  form: boolean,
-  code: number,
-  error: string,
-  run: Partial<RunRequest>,
-) {
-  ctx.audit(request, 'deploy-refused', { reason: error.split('\n')[0] });
-  if (!form) return reply.code(code).send({ error });
-  return reply
-    .code(code)
-    .type('text/html; charset=utf-8')
-    .send(deployPage(pageContext(ctx, request), ctx.engine.catalog(), run, { error }));
-}
-
-/** What a refused form had, to show it again (strings only). */
-function formFields(body: unknown): Partial<RunRequest> {
-  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  const text = (k: string) => (typeof b[k] === 'string' ? { [k]: b[k] } : {});
-  return {
-    ...text('service'),
-    ...text('stack'),
-    ...text('imageTag'),
-    ...text('sourceBranch'),
-    ...text('valuesBranch'),
-  };
 }

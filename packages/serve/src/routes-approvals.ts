@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { SlipwayError } from '@slipway/core';
 import { decisionRefusal, type Verdict } from './pure/approvals.js';
-import { runIdPattern } from './pure/run-state.js';
+import { isDeploy, runIdPattern } from './pure/run-state.js';
 import { runPage } from './pure/views.js';
 import { runSummary } from './routes-api.js';
 import { pageContext } from './routes-pages.js';
-import { DecisionConflict } from './runs.js';
+import { DecisionConflict, TargetBusy } from './runs.js';
 import type { ServeContext } from './server.js';
 
 /**
@@ -40,10 +40,11 @@ export function approvalRoutes(app: FastifyInstance, ctx: ServeContext): void {
       let decided;
       try {
         decided = await ctx.runs.decide(id, verdict, user, async (r) => {
-          if (verdict === 'approved' && r.approval) await ctx.engine.approve?.(r.request, r.approval.digest, user);
+          if (verdict === 'approved' && r.approval && isDeploy(r.request))
+            await ctx.engine.approve?.(r.request, r.approval.digest, user);
         });
       } catch (error) {
-        if (error instanceof DecisionConflict) return refuse(409, error.message);
+        if (error instanceof DecisionConflict || error instanceof TargetBusy) return refuse(409, error.message);
         if (error instanceof SlipwayError) return refuse(422, error.message);
         throw error;
       }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { permissionRefusal, triggerIdentity } from './pure/permissions.js';
 import { RateLimit, SeenDeliveries, signatureValid, triggerRequest } from './pure/webhook.js';
 import type { ServeContext } from './server.js';
+import { TargetBusy } from './runs.js';
 
 /** Deliveries per trigger per minute. */
 const perMinute = 30;
@@ -10,7 +11,8 @@ const perMinute = 30;
  * `POST /hooks/<service>/<trigger>`: a signed webhook deploys the service as its trigger in
  * service.yaml says. Refused, with nothing run: unknown trigger 404, bad or missing signature 401,
  * no delivery id 400, a delivery id seen before 409, over the rate 429, constraints or the
- * catalog's rules not met 422.
+ * catalog's rules not met 422, a run of this server deploying the service × stack already 409
+ * (that delivery may come again).
  */
 export async function hookRoutes(app: FastifyInstance, ctx: ServeContext): Promise<void> {
   const seen = new SeenDeliveries();
@@ -75,7 +77,14 @@ export async function hookRoutes(app: FastifyInstance, ctx: ServeContext): Promi
         return refuse(422, 'policy', error instanceof Error ? error.message : String(error));
       }
       const user = identity.user;
-      const run = await ctx.runs.start(asked.request, user, { kind: 'webhook', name: triggerName, delivery });
+      let run;
+      try {
+        run = await ctx.runs.start(asked.request, user, { kind: 'webhook', name: triggerName, delivery });
+      } catch (error) {
+        if (!(error instanceof TargetBusy)) throw error;
+        seen.forget(delivery);
+        return refuse(409, 'busy', error.message);
+      }
       ctx.metrics.webhooks.inc({ outcome: 'accepted' });
       ctx.app.log.info(
         { audit: { user, action: 'deploy', run: run.id, delivery, ...asked.request, ip: request.ip } },

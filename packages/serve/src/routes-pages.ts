@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { decisionsFor } from './pure/approvals.js';
-import { boardOf } from './pure/board.js';
-import { runIdPattern } from './pure/run-state.js';
+import { canaryRuns } from './pure/board.js';
+import { isDeploy, runIdPattern } from './pure/run-state.js';
 import { newestFirst } from './pure/tags.js';
-import { boardPage, deployPage, notFoundPage, runPage, runsPage, type PageContext } from './pure/views.js';
+import { deployPage, notFoundPage, runPage, runsPage, type PageContext } from './pure/views.js';
 import type { ServeContext } from './server.js';
 
 /** What every page knows of its viewer: the CSRF token, the user and what they may do on which stack. */
@@ -13,13 +13,8 @@ export const pageContext = (ctx: ServeContext, request: FastifyRequest): PageCon
   may: (action, stack) => ctx.refusal(request, action, stack) === undefined,
 });
 
-/** The server-rendered page: board, deploy form, runs, run. */
+/** The server-rendered pages: deploy form, runs, run (the board: routes-board.ts). */
 export function pageRoutes(app: FastifyInstance, ctx: ServeContext): void {
-  app.get('/', async (request, reply) => {
-    const board = boardOf(ctx.engine.catalog(), await ctx.engine.status());
-    return reply.type('text/html; charset=utf-8').send(boardPage(pageContext(ctx, request), board));
-  });
-
   app.get('/deploy', async (request, reply) => {
     const q = request.query as { service?: string; stack?: string };
     const form = {
@@ -52,6 +47,15 @@ export function pageRoutes(app: FastifyInstance, ctx: ServeContext): void {
         .type('text/html; charset=utf-8')
         .send(notFoundPage(pageContext(ctx, request), `no run ${id}`));
     const decisions = decisionsFor(ctx.engine.catalog().settings, run, request.session?.user);
-    return reply.type('text/html; charset=utf-8').send(runPage(pageContext(ctx, request), run, { decisions }));
+    // a canary deploy's page offers promote / abort while the board shows its canary
+    const r = run.request;
+    const canaryLive =
+      isDeploy(r) &&
+      r.canary === true &&
+      run.state === 'succeeded' &&
+      canaryRuns(await ctx.board.board(), r.service, r.stack);
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(runPage(pageContext(ctx, request), run, { decisions, canaryLive }));
   });
 }

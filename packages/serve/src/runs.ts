@@ -6,9 +6,11 @@ import {
   appendEvent,
   awaitApproval,
   decideRun,
+  describeRequest,
   failRun,
   finishRun,
   interruptRun,
+  isDeploy,
   newRun,
   runId,
   type RunEvent,
@@ -31,6 +33,17 @@ export interface RunObserver {
 /** A decision on a run that does not (or no longer) wait for one. */
 export class DecisionConflict extends Error {}
 
+/** A run for a service × stack that a run of this server is deploying already (refused, not queued). */
+export class TargetBusy extends Error {
+  constructor(readonly holder: RunRecord) {
+    super(
+      `${holder.user} is running ${describeRequest(holder.request)} on ${holder.request.service} × ${holder.request.stack} (run ${holder.id}, /runs/${holder.id}); wait for it to end, then try again`,
+    );
+  }
+}
+
+const targetOf = (r: RunRecord) => `${r.request.service}/${r.request.stack}`;
+
 interface LiveRun {
   run: RunRecord;
   listeners: Set<(update: RunUpdate) => void>;
@@ -49,6 +62,8 @@ export class Runs {
   readonly #finishing = new Set<Promise<void>>();
   /** Runs an approver is deciding on right now: one decision per run. */
   readonly #deciding = new Set<string>();
+  /** The run that holds each service × stack here, from its start (before its first save) to its end. */
+  readonly #targets = new Map<string, RunRecord>();
 
   constructor(
     private readonly engine: ServeEngine,
@@ -67,14 +82,36 @@ export class Runs {
     return interrupted;
   }
 
-  /** Saves the new run, then starts the engine; the run's record is returned at once. */
+  /**
+   * Saves the new run, then starts the engine; the run's record is returned at once. A second run
+   * for a service × stack that a run here holds is refused (TargetBusy, naming it); other holders
+   * (the CLI, another server) are the engine's Lease's: the run fails at it, naming the holder.
+   */
   async start(request: RunRequest, user: string, trigger: RunTrigger): Promise<RunRecord> {
     const id = runId(this.now().getTime(), randomBytes(6).toString('hex'));
     const run = newRun(id, request, user, trigger, this.now().toISOString());
-    await this.store.save(run);
+    this.#hold(run);
+    try {
+      await this.store.save(run);
+    } catch (error) {
+      this.#targets.delete(targetOf(run));
+      throw error;
+    }
     this.#observe('started', run);
     this.#background({ run, listeners: new Set(), dirty: false }, true);
     return run;
+  }
+
+  /** Takes the run's service × stack, or throws TargetBusy naming the run that holds it. */
+  #hold(run: RunRecord): void {
+    const holder = this.#targets.get(targetOf(run));
+    if (holder) throw new TargetBusy(this.#live.get(holder.id)?.run ?? holder);
+    this.#targets.set(targetOf(run), run);
+  }
+
+  /** The runs that hold a service × stack here now (the board shows them). */
+  active(): RunRecord[] {
+    return [...this.#targets.values()].map((r) => this.#live.get(r.id)?.run ?? r);
   }
 
   /**
@@ -94,9 +131,16 @@ export class Runs {
     try {
       const run = await this.store.get(id);
       if (run?.state !== 'awaiting-approval') throw new DecisionConflict(`run ${id} does not wait for an approval`);
-      await record(run);
+      if (verdict === 'approved') this.#hold(run);
+      try {
+        await record(run);
+      } catch (error) {
+        this.#targets.delete(targetOf(run));
+        throw error;
+      }
       const decided = decideRun(run, verdict, by, this.now().toISOString());
       if (decided.state === 'running') {
+        this.#targets.set(targetOf(decided), decided);
         const live: LiveRun = { run: decided, listeners: new Set(), dirty: false };
         this.#background(live, false);
         this.#save(live);
@@ -116,10 +160,10 @@ export class Runs {
     this.#finishing.add(done);
   }
 
-  /** The values review first (a strict stack's changed values wait for an approver), then the engine. */
+  /** A deploy's values review first (a strict stack's changed values wait for an approver), then the engine. */
   async #execute(live: LiveRun, review: boolean): Promise<void> {
     const { request, user } = live.run;
-    if (review && this.engine.review) {
+    if (review && this.engine.review && isDeploy(request)) {
       try {
         const pending = await this.engine.review(request, user);
         if (pending) {
@@ -140,7 +184,7 @@ export class Runs {
       this.#save(live);
     };
     try {
-      const summaries = await this.engine.deploy(request, user, report);
+      const summaries = await this.#engineRun(request, user, report);
       if (live.run.state === 'running') live.run = finishRun(live.run, summaries, this.now().toISOString());
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -149,11 +193,19 @@ export class Runs {
     await this.#end(live, 'finished');
   }
 
+  /** The engine's command for the run's kind: deploy, rollback, canary promote or abort. */
+  #engineRun(request: RunRequest, user: string, report: (event: EngineEvent) => void) {
+    if (isDeploy(request)) return this.engine.deploy(request, user, report);
+    if (request.kind === 'rollback') return this.engine.rollback(request, user, report);
+    return this.engine.canary(request, user, report);
+  }
+
   /** Saves the run's last state, tells its listeners and observers; it is no longer live here. */
   async #end(live: LiveRun, what: 'awaiting' | 'finished'): Promise<void> {
     this.#save(live);
     await this.#flush(live);
     this.#live.delete(live.run.id);
+    if (this.#targets.get(targetOf(live.run))?.id === live.run.id) this.#targets.delete(targetOf(live.run));
     this.#tell(live, { kind: 'end', run: live.run });
     this.#observe(what, live.run);
   }

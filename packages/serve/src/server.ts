@@ -13,10 +13,15 @@ import type { UserEntry } from './pure/users-file.js';
 import { RecentCounts } from './pure/webhook.js';
 import { proxySignIn } from './proxy-sign-in.js';
 import { loginPage } from './pure/views.js';
+import { BoardWatch } from './board-watch.js';
+import { boardOf } from './pure/board.js';
 import { apiRoutes } from './routes-api.js';
 import { approvalRoutes } from './routes-approvals.js';
+import { boardRoutes } from './routes-board.js';
+import { historyRoutes } from './routes-history.js';
 import { hookRoutes } from './routes-hooks.js';
 import { pageRoutes } from './routes-pages.js';
+import { startRoutes } from './routes-start.js';
 import { RunStore } from './run-store.js';
 import { Runs, type RunObserver } from './runs.js';
 import { slackNotifier, type SlackTarget } from './slack.js';
@@ -44,6 +49,8 @@ export interface ServeOptions {
   hookSecret?: (service: string, trigger: string) => string | undefined | Promise<string | undefined>;
   /** Slack: run started, succeeded, failed to each service's notifications.slack channel. */
   slack?: SlackTarget;
+  /** How often the live board reads the status while someone watches it (default 3 s). */
+  boardIntervalMs?: number;
   /** Pino options of the server's JSON log; false: no log (tests of pure parts). */
   logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
 }
@@ -58,6 +65,8 @@ export interface ServeContext {
   app: FastifyInstance;
   engine: ServeEngine;
   runs: Runs;
+  /** The board, one status read shared by every viewer. */
+  board: BoardWatch;
   sessions: Sessions;
   metrics: ReturnType<typeof serveMetrics>;
   options: ServeOptions;
@@ -96,8 +105,19 @@ export async function buildServer(options: ServeOptions): Promise<{ app: Fastify
   const metrics = serveMetrics(() => running.count());
   const observers: RunObserver[] = [metrics.observer];
   if (options.slack) observers.push(slackNotifier(options.slack, options.engine, app.log, metrics, options.publicUrl));
+  const board = new BoardWatch(
+    async () => boardOf(options.engine.catalog(), await options.engine.status()),
+    () => runs.active(),
+    options.boardIntervalMs ?? 3000,
+    app.log,
+  );
+  observers.push(board.observer);
   const runs = new Runs(options.engine, store, app.log, observers);
   running.count = () => runs.running;
+  app.addHook('onClose', (_app, done) => {
+    board.stop();
+    done();
+  });
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -133,6 +153,7 @@ export async function buildServer(options: ServeOptions): Promise<{ app: Fastify
     app,
     engine: options.engine,
     runs,
+    board,
     sessions,
     metrics,
     options,
@@ -230,6 +251,9 @@ export async function buildServer(options: ServeOptions): Promise<{ app: Fastify
       else void reply.redirect('/login', 303);
     });
     apiRoutes(scope, ctx);
+    startRoutes(scope, ctx);
+    boardRoutes(scope, ctx);
+    historyRoutes(scope, ctx);
     approvalRoutes(scope, ctx);
     pageRoutes(scope, ctx);
     done();

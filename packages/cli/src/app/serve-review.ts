@@ -1,5 +1,5 @@
 import { bakeValues, isStrict } from '@slipway/core';
-import type { RunApproval, RunRequest } from '@slipway/serve';
+import type { DeployRequest, RunApproval } from '@slipway/serve';
 import { openCatalog } from '../catalog/values-catalog.js';
 import { findService } from './bake/bake-service.js';
 import { clusterConnections, deployClusters } from './deploy/cluster.js';
@@ -14,7 +14,7 @@ import type { AppDeps } from './deps.js';
 export async function pendingApproval(
   deps: AppDeps,
   catalogDir: string,
-  request: RunRequest,
+  request: DeployRequest,
   user: string,
 ): Promise<Omit<RunApproval, 'decision'> | undefined> {
   const { stack } = request;

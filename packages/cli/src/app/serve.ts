@@ -8,17 +8,21 @@ import {
   proxyHeader,
   serve,
   type AuthProxyOptions,
-  type RunRequest,
+  type DeployRequest,
+  type RunSummary,
   type ServeEngine,
   type SlackTarget,
   type UserEntry,
 } from '@slipway/serve';
 import { loadCatalog } from '../catalog/load-catalog.js';
 import { clusterConnections } from './deploy/cluster.js';
-import { deploy, type DeployOptions } from './deploy/deploy.js';
+import { finishCanary } from './deploy/canary.js';
+import { deploy, type DeployOptions, type PipelineRun } from './deploy/deploy.js';
+import { rollback } from './deploy/rollback.js';
 import type { ReleaseParams } from './deploy/engine.js';
 import { checkPreconditions } from './deploy/preconditions.js';
 import { approve } from './deploy/approve.js';
+import { releaseHistory } from './release/history.js';
 import { releaseStatus } from './release/status.js';
 import { pendingApproval } from './serve-review.js';
 import { appDeps, type AppDeps } from './deps.js';
@@ -44,7 +48,7 @@ export interface ServeFlags {
 }
 
 /** The release parameters of a request, as `slipway deploy` makes them from its flags. */
-const paramsOf = (catalog: Catalog, r: RunRequest): ReleaseParams => ({
+const paramsOf = (catalog: Catalog, r: DeployRequest): ReleaseParams => ({
   stack: r.stack,
   imageTag: r.imageTag,
   sourceBranch: r.sourceBranch,
@@ -53,9 +57,21 @@ const paramsOf = (catalog: Catalog, r: RunRequest): ReleaseParams => ({
   ...(r.canary ? { canary: { weight: r.canaryWeight ?? 10 } } : {}),
 });
 
-/** The engine `slipway serve` runs: the CLI's own deploy and status. */
+/** A pipeline's summaries as a run records them. */
+const summariesOf = (run: PipelineRun): RunSummary[] =>
+  run.summaries.map((s) => ({
+    service: s.service,
+    cluster: s.cluster,
+    result: s.result,
+    revision: s.revision,
+    ...(s.reason ? { reason: s.reason } : {}),
+  }));
+
+/** The engine `slipway serve` runs: the CLI's own deploy, rollback, canary, status and history. */
 export function serveEngine(deps: AppDeps, flags: ServeFlags): ServeEngine {
   const catalog = () => loadCatalog(flags.catalog);
+  // the signed-in user acts: the lock holder and the history name them
+  const as = (user: string): AppDeps => ({ ...deps, env: { ...deps.env, user } });
   return {
     catalog,
     check: (request) => {
@@ -76,14 +92,48 @@ export function serveEngine(deps: AppDeps, flags: ServeFlags): ServeEngine {
         catalog: flags.catalog,
         ...(flags.helm ? { helm: flags.helm } : {}),
       };
-      // the signed-in user deploys: the lock holder and the history name them
-      const run = await deploy({ ...deps, env: { ...deps.env, user } }, request.service, opts, (e) => report({ ...e }));
-      return run.summaries.map((s) => ({
-        service: s.service,
-        cluster: s.cluster,
-        result: s.result,
-        revision: s.revision,
-        ...(s.reason ? { reason: s.reason } : {}),
+      return summariesOf(await deploy(as(user), request.service, opts, (e) => report({ ...e })));
+    },
+    rollback: async (request, user, report) => {
+      const opts = {
+        stack: request.stack,
+        toRevision: request.toRevision,
+        timeout: flags.timeout,
+        catalog: flags.catalog,
+        ...(request.cluster ? { cluster: request.cluster } : {}),
+      };
+      return summariesOf(await rollback(as(user), request.service, opts, (e) => report({ ...e })));
+    },
+    canary: async (request, user, report) => {
+      const opts = {
+        stack: request.stack,
+        catalog: flags.catalog,
+        timeout: flags.timeout,
+        ...(request.cluster ? { cluster: request.cluster } : {}),
+        ...(request.valuesBranch ? { valuesBranch: request.valuesBranch } : {}),
+        ...(flags.helm ? { helm: flags.helm } : {}),
+      };
+      return summariesOf(await finishCanary(as(user), request.kind, request.service, opts, (e) => report({ ...e })));
+    },
+    history: async (service, stack) => {
+      const read = await releaseHistory(deps, service, { catalog: flags.catalog, stack, clusterTimeout: 10_000 });
+      return read.clusters.map(({ cluster, entries }) => ({
+        cluster: cluster.name,
+        reachable: cluster.reachable,
+        ...(cluster.error ? { error: cluster.error } : {}),
+        entries: entries.map((e) => ({
+          revision: e.revision,
+          track: e.track,
+          imageTag: e.imageTag,
+          ...(e.canaryWeight === undefined ? {} : { canaryWeight: e.canaryWeight }),
+          result: e.result,
+          ...(e.reason ? { reason: e.reason } : {}),
+          deployedBy: e.deployedBy,
+          deployedAt: e.deployedAt,
+          origin: e.origin,
+          ...(e.sourceBranch ? { sourceBranch: e.sourceBranch } : {}),
+          ...(e.valuesCommit ? { valuesCommit: e.valuesCommit } : {}),
+        })),
       }));
     },
     tags: (service) => {
@@ -109,9 +159,9 @@ export function serveEngine(deps: AppDeps, flags: ServeFlags): ServeEngine {
       return clusterConnections(deps, c)(name);
     },
     // a strict stack's changed values wait for an approver instead of failing the run
-    review: (request, user) => pendingApproval({ ...deps, env: { ...deps.env, user } }, flags.catalog, request, user),
+    review: (request, user) => pendingApproval(as(user), flags.catalog, request, user),
     approve: async (request, digest, approver) => {
-      await approve({ ...deps, env: { ...deps.env, user: approver } }, request.service, {
+      await approve(as(approver), request.service, {
         stack: request.stack,
         digest,
         catalog: flags.catalog,

@@ -1,5 +1,6 @@
 import { serviceClusters, type Catalog } from '@slipway/core';
 import type { BoardStatus, ClusterReach } from '../engine.js';
+import { describeRequest, kindOf, type RunKind, type RunRecord } from './run-state.js';
 
 /** One cell of the board: a service on one cluster of a stack, with what runs there (none yet: null). */
 export interface BoardCell {
@@ -14,11 +15,46 @@ export interface BoardRow {
   stacks: Record<string, BoardCell[] | null>;
 }
 
+/** A run that holds a service × stack in this server now. */
+export interface ActiveRun {
+  id: string;
+  service: string;
+  stack: string;
+  kind: RunKind;
+  /** What it does, in a few words (`1.4.2 (canary 10%)`, `rollback to revision 3`). */
+  what: string;
+  user: string;
+  state: string;
+}
+
 export interface Board {
   stacks: string[];
   services: BoardRow[];
   clusters: ClusterReach[];
+  /** The runs going on now (absent: not asked for). */
+  runs?: ActiveRun[];
 }
+
+/** The board with the runs going on now. */
+export function withRuns(board: Board, runs: readonly RunRecord[]): Board {
+  return {
+    ...board,
+    runs: runs.map((r) => ({
+      id: r.id,
+      service: r.request.service,
+      stack: r.request.stack,
+      kind: kindOf(r.request),
+      what: describeRequest(r.request),
+      user: r.user,
+      state: r.state,
+    })),
+  };
+}
+
+/** Whether a canary runs for the service on any cluster of the stack, as the board shows it. */
+export const canaryRuns = (board: Board, service: string, stack: string): boolean =>
+  board.services.find((s) => s.service === service)?.stacks[stack]?.some((c) => c.status?.canaryWeight !== undefined) ??
+  false;
 
 /** Services × stacks × clusters: the catalog's shape filled with `slipway status`'s rows. */
 export function boardOf(catalog: Catalog, status: { services: BoardStatus[]; clusters: ClusterReach[] }): Board {

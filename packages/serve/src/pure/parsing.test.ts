@@ -86,4 +86,26 @@ describe('run request', () => {
       ],
     });
   });
+  it('takes a rollback (revision, optional cluster) and a canary promote or abort', () => {
+    expect(
+      parseRunRequest({ kind: 'rollback', service: 'web', stack: 'dev', toRevision: '3', cluster: 'eu-1' }),
+    ).toEqual({
+      request: { kind: 'rollback', service: 'web', stack: 'dev', toRevision: 3, cluster: 'eu-1' },
+    });
+    expect(parseRunRequest({ kind: 'promote', service: 'web', stack: 'prod', imageTag: 'ignored' })).toEqual({
+      request: { kind: 'promote', service: 'web', stack: 'prod' },
+    });
+    expect(parseRunRequest({ kind: 'abort', service: 'web', stack: 'dev', cluster: 'us-1' })).toEqual({
+      request: { kind: 'abort', service: 'web', stack: 'dev', cluster: 'us-1' },
+    });
+    expect(parseRunRequest({ kind: 'rollback', service: 'web', stack: 'dev', toRevision: 0, cluster: 'A B' })).toEqual({
+      errors: ['toRevision must be a whole number from 1 to 1000000', 'cluster is not valid: "A B"'],
+    });
+    expect(parseRunRequest({ kind: 'rollback', service: 'web', stack: 'dev' })).toEqual({
+      errors: ['toRevision is required'],
+    });
+    expect(parseRunRequest({ kind: 'undeploy', service: 'web', stack: 'dev', imageTag: '1' })).toEqual({
+      errors: ['kind must be one of deploy, rollback, promote, abort'],
+    });
+  });
 });

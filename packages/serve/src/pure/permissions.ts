@@ -1,7 +1,11 @@
 import type { CatalogSettings } from '@slipway/core';
+import type { RunKind } from './run-state.js';
 
 /** What a person or a trigger may be allowed to do on a stack (`stacks.<s>.permissions`). */
 export type StackAction = 'deploy' | 'rollback' | 'canary';
+
+/** The permission a kind of run needs: promote and abort are `canary`. */
+export const actionOf = (kind: RunKind): StackAction => (kind === 'promote' || kind === 'abort' ? 'canary' : kind);
 
 /** Who acts: a signed-in person (groups from the users file or the auth proxy) or a webhook trigger. */
 export interface Identity {

@@ -1,6 +1,6 @@
 /**
- * A run: one deploy started from the page, the API or a webhook, with every event the engine
- * reported. Pure: the transitions and the stage view; run-store.ts keeps records in the cluster.
+ * A run: one deploy, rollback or canary promote / abort started from the page, the API or a
+ * webhook, with every event the engine reported. Pure: the transitions and the stage view; run-store.ts keeps records in the cluster.
  *
  *   running ──▶ succeeded | failed      (the engine returned or threw)
  *   running ──▶ interrupted             (the process that ran it stopped first)
@@ -27,8 +27,12 @@ export interface RunApproval {
   decision?: { verdict: 'approved' | 'rejected'; by: string; at: string };
 }
 
-/** What to deploy: the fields of `slipway deploy`. */
-export interface RunRequest {
+/** What a run does: a deploy, a rollback to an earlier revision, or a canary's promotion or abort. */
+export type RunKind = 'deploy' | 'rollback' | 'promote' | 'abort';
+
+/** What to deploy: the fields of `slipway deploy` (records of before the other kinds have no kind). */
+export interface DeployRequest {
+  kind?: 'deploy' | undefined;
   service: string;
   stack: string;
   imageTag: string;
@@ -38,6 +42,46 @@ export interface RunRequest {
   /** % of traffic to the canary (0–100). */
   canaryWeight?: number | undefined;
   skipBuild?: boolean | undefined;
+}
+
+/** `slipway rollback --to-revision`: an earlier successful revision, on one cluster of the stack or each. */
+export interface RollbackRequest {
+  kind: 'rollback';
+  service: string;
+  stack: string;
+  toRevision: number;
+  cluster?: string | undefined;
+  /** The image tag of that revision, as the history showed it when the run was asked for. */
+  imageTag?: string | undefined;
+}
+
+/** `slipway canary promote|abort`, on one cluster of the stack or each that runs a canary. */
+export interface CanaryRequest {
+  kind: 'promote' | 'abort';
+  service: string;
+  stack: string;
+  cluster?: string | undefined;
+  /** promote: bake stable from this branch's commit (strict stacks: default the first allowed branch). */
+  valuesBranch?: string | undefined;
+}
+
+export type RunRequest = DeployRequest | RollbackRequest | CanaryRequest;
+
+export const kindOf = (r: RunRequest): RunKind => r.kind ?? 'deploy';
+export const isDeploy = (r: RunRequest): r is DeployRequest => kindOf(r) === 'deploy';
+
+/** What a run asks of the engine, in a few words: `1.4.2 (canary 10%)`, `rollback to revision 3 (1.4.1)`. */
+export function describeRequest(r: RunRequest): string {
+  const where = 'cluster' in r && r.cluster ? ` @${r.cluster}` : '';
+  switch (r.kind) {
+    case 'rollback':
+      return `rollback to revision ${r.toRevision}${r.imageTag ? ` (${r.imageTag})` : ''}${where}`;
+    case 'promote':
+    case 'abort':
+      return `canary ${r.kind}${where}`;
+    default:
+      return `${r.imageTag}${r.canary ? ` (canary ${r.canaryWeight ?? 0}%)` : ''}`;
+  }
 }
 
 /** Who started a run, and how. */

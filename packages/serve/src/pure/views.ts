@@ -1,9 +1,12 @@
 import type { Catalog } from '@slipway/core';
-import type { Board, BoardCell } from './board.js';
-import { html, page, type Html } from './html.js';
+import { canaryButtons } from './action-forms.js';
+import { historyHref, when } from './board-view.js';
+import { html, page } from './html.js';
 import { approvalSection } from './approval-view.js';
 import type { StackAction } from './permissions.js';
-import { runStages, type RunRecord, type RunRequest } from './run-state.js';
+import { describeRequest, isDeploy, runStages, type DeployRequest, type RunRecord } from './run-state.js';
+
+export { boardPage } from './board-view.js';
 
 export interface PageContext {
   csrf: string;
@@ -29,69 +32,6 @@ export function loginPage(ctx: PageContext, error?: string): string {
   );
 }
 
-const when = (iso: string | undefined) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '');
-
-function cell(service: string, stack: string, cells: BoardCell[] | null, mayDeploy: boolean): Html {
-  if (!cells) return html`<td class="none">—</td>`;
-  const deploy = `/deploy?service=${encodeURIComponent(service)}&stack=${encodeURIComponent(stack)}`;
-  return html`<td>
-    ${cells.map(
-      (c) =>
-        html`<div class="cluster">
-          <span class="cluster-name">${c.cluster}</span> ${
-            c.status
-              ? html`<strong>${c.status.imageTag ?? 'none'}</strong>
-                  <span title="ready / desired">${c.status.ready}/${c.status.desired}</span>${
-                    c.status.canaryWeight !== undefined
-                      ? html` <span class="canary">canary ${c.status.canaryWeight}%</span>`
-                      : ''
-                  }<br /><small class="${c.status.lastResult.startsWith('failed') ? 'bad' : ''}"
-                    >${c.status.lastResult} · ${when(c.status.lastDeploy)}</small
-                  >`
-              : html`<small>not deployed</small>`
-          }
-        </div>`,
-    )}
-    ${
-      mayDeploy
-        ? html`<a class="button" href="${deploy}" aria-label="Deploy ${service} to ${stack}">Deploy</a>`
-        : html`<span class="button disabled" aria-disabled="true" title="you may not deploy to ${stack}">Deploy</span>`
-    }
-  </td>`;
-}
-
-export function boardPage(ctx: PageContext, board: Board): string {
-  const unreachable = board.clusters.filter((c) => !c.reachable);
-  return page(
-    'Board',
-    html`<h1>Board</h1>
-      ${unreachable.map((c) => html`<p class="error" role="alert">cluster ${c.name} is unreachable: ${c.error ?? ''}</p>`)}
-      <table class="board">
-        <caption>
-          Services × stacks: image tag, ready/desired replicas, last deploy
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Service</th>
-            ${board.stacks.map((s) => html`<th scope="col">${s}</th>`)}
-          </tr>
-        </thead>
-        <tbody>
-          ${board.services.map(
-            (row) =>
-              html`<tr>
-                <th scope="row">${row.service}<br /><small>${row.team}</small></th>
-                ${board.stacks.map((stack) =>
-                  cell(row.service, stack, row.stacks[stack] ?? null, ctx.may?.('deploy', stack) ?? true),
-                )}
-              </tr>`,
-          )}
-        </tbody>
-      </table>`,
-    ctx,
-  );
-}
-
 /** The branch rule of a stack, as the deploy form shows it. */
 export function stackRule(catalog: Catalog, stack: string): string {
   const settings = catalog.settings.stacks[stack];
@@ -103,7 +43,7 @@ export function stackRule(catalog: Catalog, stack: string): string {
 export function deployPage(
   ctx: PageContext,
   catalog: Catalog,
-  form: Partial<RunRequest>,
+  form: Partial<DeployRequest>,
   opts: { error?: string; tags?: string[] } = {},
 ): string {
   const services = [...catalog.services.values()].map((s) => s.config).sort((a, b) => a.name.localeCompare(b.name));
@@ -178,15 +118,16 @@ export function deployPage(
 export function runPage(
   ctx: PageContext,
   run: RunRecord,
-  opts: { decisions?: { approve: boolean; reject: boolean }; error?: string } = {},
+  opts: { decisions?: { approve: boolean; reject: boolean }; error?: string; canaryLive?: boolean } = {},
 ): string {
   const r = run.request;
   const stages = runStages(run.events);
+  // a canary this run deployed that still runs: promote or abort it from here
+  const canary =
+    isDeploy(r) && r.canary && run.state === 'succeeded' && opts.canaryLive && (ctx.may?.('canary', r.stack) ?? true);
   return page(
     `Run ${run.id}`,
-    html`<h1>
-        ${r.service} → ${r.stack} <small>${r.imageTag}${r.canary ? html` (canary ${r.canaryWeight ?? 0}%)` : ''}</small>
-      </h1>
+    html`<h1>${r.service} → ${r.stack} <small>${describeRequest(r)}</small></h1>
       <p>
         Run <a href="/runs/${run.id}">${run.id}</a> by ${run.user}
         (${run.trigger.kind}${run.trigger.name ? html` ${run.trigger.name}` : ''}) at ${when(run.createdAt)}
@@ -195,6 +136,10 @@ export function runPage(
         State:
         <strong id="run-state" class="state-${run.state}" data-run="${run.id}" aria-live="polite">${run.state}</strong>
         <span id="run-reason">${run.reason ?? ''}</span>
+      </p>
+      <p class="actions">
+        <a href="${historyHref(r.service, r.stack)}">History of ${r.service} on ${r.stack}</a>
+        ${canary ? html`· canary waiting for promotion: ${canaryButtons(ctx.csrf, r.service, r.stack)}` : ''}
       </p>
       ${opts.error ? html`<p class="error" role="alert" id="run-error">${opts.error}</p>` : ''}
       ${approvalSection(run, ctx.csrf, opts.decisions ?? { approve: false, reject: false }, ctx.user)}
@@ -251,7 +196,7 @@ export function runsPage(ctx: PageContext, runs: readonly RunRecord[]): string {
             <th scope="col">Run</th>
             <th scope="col">Service</th>
             <th scope="col">Stack</th>
-            <th scope="col">Tag</th>
+            <th scope="col">What</th>
             <th scope="col">By</th>
             <th scope="col">Started</th>
             <th scope="col">State</th>
@@ -264,7 +209,7 @@ export function runsPage(ctx: PageContext, runs: readonly RunRecord[]): string {
                 <td><a href="/runs/${r.id}">${r.id}</a></td>
                 <td>${r.request.service}</td>
                 <td>${r.request.stack}</td>
-                <td>${r.request.imageTag}</td>
+                <td>${describeRequest(r.request)}</td>
                 <td>${r.user}</td>
                 <td>${when(r.createdAt)}</td>
                 <td class="state-${r.state}">${r.state}</td>
@@ -281,6 +226,17 @@ export function notFoundPage(ctx: PageContext, what: string): string {
     'Not found',
     html`<h1>Not found</h1>
       <p>${what}</p>`,
+    ctx,
+  );
+}
+
+/** A refused action of a button (rollback, promote, abort): the reason and the way back. */
+export function refusedPage(ctx: PageContext, error: string, back: string): string {
+  return page(
+    'Refused',
+    html`<h1>Refused</h1>
+      <p class="error" role="alert" id="action-error">${error}</p>
+      <p><a href="${back}">Back</a></p>`,
     ctx,
   );
 }

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { TriggerConfig } from '@slipway/core';
-import type { RunRequest } from './run-state.js';
+import type { DeployRequest } from './run-state.js';
 
 /**
  * Whether `X-Hub-Signature-256: sha256=<hex>` is the HMAC-SHA256 of the raw body with the
@@ -49,7 +49,7 @@ export function triggerRequest(
   service: string,
   trigger: TriggerConfig,
   payload: unknown,
-): { request: RunRequest } | { error: string } {
+): { request: DeployRequest } | { error: string } {
   const failed = failedConstraint(payload, trigger.constraints);
   if (failed) return { error: `constraint not met: ${failed}` };
   const imageTag = scalar(payloadValue(payload, trigger.imageTagField));
@@ -79,6 +79,11 @@ export class SeenDeliveries {
     this.#ids.add(id);
     if (this.#ids.size > this.max) this.#ids.delete(this.#ids.values().next().value as string);
     return true;
+  }
+
+  /** Forgets the id: a delivery refused before it ran may come again. */
+  forget(id: string): void {
+    this.#ids.delete(id);
   }
 }
 
