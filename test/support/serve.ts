@@ -113,25 +113,55 @@ export interface SseEvent {
   data: unknown;
 }
 
+/** One SSE block (`event:`, `id:`, `data:` lines) as an event. */
+function sseBlock(block: string): SseEvent {
+  const fields = new Map(
+    block.split('\n').map((line) => {
+      const colon = line.indexOf(':');
+      return [line.slice(0, colon), line.slice(colon + 1).trimStart()] as const;
+    }),
+  );
+  return {
+    event: fields.get('event') ?? 'message',
+    ...(fields.has('id') ? { id: fields.get('id') } : {}),
+    data: JSON.parse(fields.get('data') ?? 'null') as unknown,
+  };
+}
+
 /** Reads an SSE stream to its end (a run's stream ends with `run-end`). */
 export async function readSse(res: Response): Promise<SseEvent[]> {
   const text = await res.text();
   return text
     .split('\n\n')
     .filter((block) => block.trim() !== '')
-    .map((block) => {
-      const fields = new Map(
-        block.split('\n').map((line) => {
-          const colon = line.indexOf(':');
-          return [line.slice(0, colon), line.slice(colon + 1).trimStart()] as const;
-        }),
-      );
-      return {
-        event: fields.get('event') ?? 'message',
-        ...(fields.has('id') ? { id: fields.get('id') } : {}),
-        data: JSON.parse(fields.get('data') ?? 'null') as unknown,
-      };
-    });
+    .map(sseBlock);
+}
+
+/**
+ * Reads an SSE stream that stays open (the live board) until an event satisfies `until`:
+ * returns the events so far, that one last; the stream is cancelled.
+ */
+export async function readSseUntil(res: Response, until: (event: SseEvent) => boolean): Promise<SseEvent[]> {
+  if (!res.body) throw new Error(`no event stream (${res.status})`);
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  const events: SseEvent[] = [];
+  let buffer = '';
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the stream ended before the event waited for: ${JSON.stringify(events.at(-1))}`);
+      buffer += value;
+      for (let i = buffer.indexOf('\n\n'); i >= 0; i = buffer.indexOf('\n\n')) {
+        const block = buffer.slice(0, i);
+        buffer = buffer.slice(i + 2);
+        if (block.trim() === '') continue;
+        events.push(sseBlock(block));
+        if (until(events.at(-1) as SseEvent)) return events;
+      }
+    }
+  } finally {
+    await reader.cancel();
+  }
 }
 
 /** An answer of `fromAddress`: status, headers and body text. */
