@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { AppsV1Api } from '@kubernetes/client-node';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestCatalog, registryEnv } from '../support/catalog.js';
@@ -32,9 +33,18 @@ describe('slipway serve in a real browser (headless Chromium)', () => {
     await page.click(selector);
   };
 
+  /** The image tag of a Deployment of web in the cluster, or undefined when there is none. */
+  const imageTagOf = async (name: string) => {
+    const d = await platform()
+      .kubeConfig.makeApiClient(AppsV1Api)
+      .readNamespacedDeployment({ name, namespace: 'web' })
+      .catch(() => undefined);
+    return /:([^:@]+)(@|$)/.exec(d?.spec?.template.spec?.containers[0]?.image ?? '')?.[1];
+  };
+
   beforeAll(async () => {
     const catalog = new TestCatalog(platform(), [
-      { name: 'web', stacks: ['dev', 'prod'], values },
+      { name: 'web', stacks: ['dev', 'prod'], canary: true, values },
       { name: 'api', stacks: ['dev'], values },
     ]);
     await pushEmptyImage(platform().registry, 'microservices/web', '1.4.2');
@@ -112,5 +122,61 @@ describe('slipway serve in a real browser (headless Chromium)', () => {
     expect(error).toMatch(/preconditions failed for web on prod/);
     expect(error).toMatch(/feature\/shiny/);
     expect(new URL(page.url()).pathname).toBe('/api/runs');
+  });
+
+  it('starts a canary from the board and promotes it from its run page', async () => {
+    await pushEmptyImage(platform().registry, 'microservices/web', '1.5.0');
+    await page.goto(`${server.url}/`);
+    await page.click('a[aria-label="Deploy web to dev"]');
+    await expect(page.locator('#imageTag').inputValue()).resolves.toBe('1.5.0');
+    await page.check('input[name="canary"]');
+    await page.fill('#canaryWeight', '20');
+    await page.click('#deploy-submit');
+    await page.waitForURL(/\/runs\/[0-9a-z-]+$/);
+    // once the canary is live the run page offers promote and abort (the page reloads by itself)
+    const promote = page.locator('button[aria-label="Promote the canary of web on dev"]');
+    await promote.waitFor({ timeout: 90_000 });
+    expect(await imageTagOf('web-canary')).toBe('1.5.0');
+    expect(await imageTagOf('web')).toBe('1.4.2');
+    if (screenshots) {
+      await page.goto(`${server.url}/`);
+      await page.locator('td[data-cell="web/dev"] .canary').waitFor();
+      await page.screenshot({ path: join(screenshots, 'serve-board.png'), fullPage: true });
+      await page.goBack();
+    }
+    await promote.click();
+    await page.waitForURL(/\/runs\/[0-9a-z-]+$/);
+    await expect(page.locator('h1 small').textContent()).resolves.toBe('canary promote');
+    await page.locator('#run-state:not(.state-running)').waitFor({ timeout: 90_000 });
+    expect(await page.textContent('#run-state')).toBe('succeeded');
+    expect(await imageTagOf('web')).toBe('1.5.0');
+    expect(await imageTagOf('web-canary')).toBeUndefined();
+  });
+
+  it('rolls back from the history page in one click, and an open board shows it without reloading', async () => {
+    const board = await page.context().newPage();
+    await board.goto(`${server.url}/`);
+    const cell = board.locator('td[data-cell="web/dev"]');
+    await expect(cell.locator('strong').textContent()).resolves.toBe('1.5.0');
+    // a page that reloads loses this
+    await board.evaluate('document.body.setAttribute("data-kept", "yes")');
+    await page.goto(`${server.url}/`);
+    await page.click('a[aria-label="History of web on dev"]');
+    expect(new URL(page.url()).pathname).toBe('/history/web/dev');
+    const rows = await page.locator('section[data-cluster="local"] tbody tr').all();
+    const shown = await Promise.all(
+      rows.map(async (r) => (await r.locator('td').allTextContents()).slice(0, 3).join(' ')),
+    );
+    expect(shown).toEqual(['3 stable 1.5.0', '2 canary 20% 1.5.0', '1 stable 1.4.2']);
+    if (screenshots) await page.screenshot({ path: join(screenshots, 'serve-history.png'), fullPage: true });
+    await page.click('button[aria-label="Roll back web on dev in local to revision 1"]');
+    await page.waitForURL(/\/runs\/[0-9a-z-]+$/);
+    await page.locator('#run-state:not(.state-running)').waitFor({ timeout: 90_000 });
+    expect(await page.textContent('#run-state')).toBe('succeeded');
+    expect(await imageTagOf('web')).toBe('1.4.2');
+    // the board that stayed open shows the rollback, by itself
+    await cell.locator('strong', { hasText: '1.4.2' }).waitFor({ timeout: 30_000 });
+    expect(await board.getAttribute('body', 'data-kept')).toBe('yes');
+    await board.close();
   });
 });
