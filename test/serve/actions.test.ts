@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppsV1Api } from '@kubernetes/client-node';
 import { DeployLock } from '@slipway/clients/kube';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -9,6 +8,8 @@ import { usePlatform } from '../support/platform.js';
 import { pushEmptyImage } from '../support/registry-images.js';
 import { SlackTestServer } from '../support/slack-test-server.js';
 import {
+  deploymentTag,
+  kwokValues,
   readSse,
   readSseUntil,
   signIn,
@@ -18,14 +19,6 @@ import {
   type ServeClient,
 } from '../support/serve.js';
 import { eventually } from '../support/wait.js';
-
-const values = {
-  replicaCount: 2,
-  healthCheckPath: '/health',
-  resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
-  nodeSelector: { type: 'kwok' },
-  affinity: { podAntiAffinity: {} },
-};
 
 interface BoardJson {
   services: {
@@ -53,14 +46,7 @@ describe('slipway serve: rollback, canary promote / abort, the live board', () =
   let server: RunningServe;
   let alice: ServeClient;
   let bob: ServeClient;
-  const apps = () => platform().kubeConfig.makeApiClient(AppsV1Api);
-  /** The image tag of a Deployment in the cluster, or undefined when there is none. */
-  const imageTagOf = async (name: string) => {
-    const d = await apps()
-      .readNamespacedDeployment({ name, namespace: 'web' })
-      .catch(() => undefined);
-    return /:([^:@]+)(@|$)/.exec(d?.spec?.template.spec?.containers[0]?.image ?? '')?.[1];
-  };
+  const imageTagOf = (name: string) => deploymentTag(platform().kubeConfig, 'web', name);
   /** Starts a run as `client`, follows it to its end and returns the run as run-end had it. */
   const run = async (client: ServeClient, body: Record<string, unknown>) => {
     const res = await client.post('/api/runs', body);
@@ -75,9 +61,9 @@ describe('slipway serve: rollback, canary promote / abort, the live board', () =
 
   beforeAll(async () => {
     const catalog = new TestCatalog(platform(), [
-      { name: 'web', canary: true, values },
+      { name: 'web', canary: true, values: kwokValues },
       // its rollout never finishes
-      { name: 'slow', values: { ...values, podLabels: { 'slipway.dev/simulate': 'never-ready' } } },
+      { name: 'slow', values: { ...kwokValues, podLabels: { 'slipway.dev/simulate': 'never-ready' } } },
     ]);
     const settingsFile = join(catalog.dir, 'slipway.yaml');
     const settings = parse(readFileSync(settingsFile, 'utf8')) as { stacks: Record<string, Record<string, unknown>> };

@@ -1,25 +1,16 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppsV1Api } from '@kubernetes/client-node';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestCatalog, registryEnv } from '../support/catalog.js';
 import { usePlatform } from '../support/platform.js';
 import { pushEmptyImage } from '../support/registry-images.js';
-import { startServe, usersFile, type RunningServe } from '../support/serve.js';
+import { deploymentTag, kwokValues, startServe, usersFile, type RunningServe } from '../support/serve.js';
 
 /** Debian's Chromium (`make tools` installs it); SLIPWAY_CHROMIUM names another. */
 const chromiumPath = process.env['SLIPWAY_CHROMIUM'] ?? '/usr/bin/chromium';
 /** SLIPWAY_SERVE_SCREENSHOTS=<dir>: save the board and run page there (docs/images). */
 const screenshots = process.env['SLIPWAY_SERVE_SCREENSHOTS'];
-
-const values = {
-  replicaCount: 2,
-  healthCheckPath: '/health',
-  resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
-  nodeSelector: { type: 'kwok' },
-  affinity: { podAntiAffinity: {} },
-};
 
 describe('slipway serve in a real browser (headless Chromium)', () => {
   const platform = usePlatform('serve-browser', ['kube', 'registry']);
@@ -33,19 +24,12 @@ describe('slipway serve in a real browser (headless Chromium)', () => {
     await page.click(selector);
   };
 
-  /** The image tag of a Deployment of web in the cluster, or undefined when there is none. */
-  const imageTagOf = async (name: string) => {
-    const d = await platform()
-      .kubeConfig.makeApiClient(AppsV1Api)
-      .readNamespacedDeployment({ name, namespace: 'web' })
-      .catch(() => undefined);
-    return /:([^:@]+)(@|$)/.exec(d?.spec?.template.spec?.containers[0]?.image ?? '')?.[1];
-  };
+  const imageTagOf = (name: string) => deploymentTag(platform().kubeConfig, 'web', name);
 
   beforeAll(async () => {
     const catalog = new TestCatalog(platform(), [
-      { name: 'web', stacks: ['dev', 'prod'], canary: true, values },
-      { name: 'api', stacks: ['dev'], values },
+      { name: 'web', stacks: ['dev', 'prod'], canary: true, values: kwokValues },
+      { name: 'api', stacks: ['dev'], values: kwokValues },
     ]);
     await pushEmptyImage(platform().registry, 'microservices/web', '1.4.2');
     server = await startServe(

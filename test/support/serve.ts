@@ -3,8 +3,27 @@ import { request as httpRequest } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
 import bcrypt from 'bcryptjs';
 import { slipwayBin } from './cli.js';
+
+/** Values of a service that runs on kwok's nodes and meets prod's rules too. */
+export const kwokValues = {
+  replicaCount: 2,
+  healthCheckPath: '/health',
+  resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
+  nodeSelector: { type: 'kwok' },
+  affinity: { podAntiAffinity: {} },
+};
+
+/** The image tag a Deployment runs in the cluster, or undefined when there is no such Deployment. */
+export async function deploymentTag(kc: KubeConfig, namespace: string, name: string): Promise<string | undefined> {
+  const d = await kc
+    .makeApiClient(AppsV1Api)
+    .readNamespacedDeployment({ name, namespace })
+    .catch(() => undefined);
+  return /:([^:@/]+)(@|$)/.exec(d?.spec?.template.spec?.containers[0]?.image ?? '')?.[1];
+}
 
 /** A users file (`name:bcrypt-hash[:groups]`) with the given users, passwords and groups. */
 export function usersFile(users: Record<string, string | { password: string; groups: string[] }>): string {

@@ -59,8 +59,9 @@ export class BoardWatch {
   subscribe(listener: (board: Board) => void): () => void {
     this.#listeners.add(listener);
     if (this.#status) listener(withRuns(this.#status.board, this.activeRuns()));
-    // the read in flight (if any) sends it
-    else if (!this.#reading) void this.refresh().catch((error: unknown) => this.#failed(error));
+    // none yet, or an old one (nobody listened for a while): read now; the read in flight sends it
+    const stale = !this.#status || this.now() - this.#status.at >= this.intervalMs;
+    if (stale && !this.#reading) void this.refresh().catch((error: unknown) => this.#failed(error));
     if (!this.#timer)
       this.#timer = setInterval(() => void this.refresh().catch((e: unknown) => this.#failed(e)), this.intervalMs);
     return () => {

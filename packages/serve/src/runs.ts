@@ -135,7 +135,7 @@ export class Runs {
       try {
         await record(run);
       } catch (error) {
-        this.#targets.delete(targetOf(run));
+        if (this.#targets.get(targetOf(run))?.id === run.id) this.#targets.delete(targetOf(run));
         throw error;
       }
       const decided = decideRun(run, verdict, by, this.now().toISOString());
