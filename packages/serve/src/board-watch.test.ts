@@ -110,4 +110,31 @@ describe('the live board', () => {
     expect(got.at(-1)?.runs).toEqual([]);
     expect(got.at(-1)?.services[0]?.stacks['dev']?.[0]?.status?.imageTag).toBe('1.0.2');
   });
+
+  it('reads once more after a read in flight when a run ends meanwhile, and the page gets that read', async () => {
+    let release: () => void = () => undefined;
+    const slow = new BoardWatch(
+      () => {
+        reads++;
+        const seen = tag;
+        return new Promise<Board>((resolve) => (release = () => resolve(boardWith(seen))));
+      },
+      () => [],
+      3000,
+      log,
+    );
+    const first = slow.refresh();
+    tag = '2.0.0';
+    // the run ended after the read in flight began: its board may not show it
+    const finished = slow.observer.finished?.({} as RunRecord);
+    const page = slow.board();
+    release();
+    await first;
+    await vi.advanceTimersByTimeAsync(0);
+    release();
+    await finished;
+    expect(reads).toBe(2);
+    expect((await page).services[0]?.stacks['dev']?.[0]?.status?.imageTag).toBe('2.0.0');
+    slow.stop();
+  });
 });

@@ -13,8 +13,8 @@ export class BoardWatch {
   readonly #listeners = new Set<(board: Board) => void>();
   #status: { board: Board; at: number } | undefined;
   #reading: Promise<Board> | undefined;
-  /** A change happened during the read in flight: read again after it. */
-  #again = false;
+  /** The read after the one in flight, when a change asked for one meanwhile. */
+  #next: Promise<Board> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #sent = '';
 
@@ -26,33 +26,37 @@ export class BoardWatch {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The board: the read in flight's, else one read at most `intervalMs` ago, else a new read. */
+  /** The board: the newest read asked for (in flight or next), else one at most `intervalMs` old, else a new read. */
   async board(): Promise<Board> {
     const fresh = this.#status && this.now() - this.#status.at < this.intervalMs ? this.#status.board : undefined;
-    const status = this.#reading ? await this.#reading : (fresh ?? (await this.refresh()));
+    const pending = this.#next ?? this.#reading;
+    const status = pending ? await pending : (fresh ?? (await this.refresh()));
     return withRuns(status, this.activeRuns());
   }
 
-  /** Reads the status now (joining the read in flight, and reading once more after it when asked). */
+  /**
+   * Reads the status now; with a read in flight (which may have started before the change that
+   * asks), one more read after it, shared by everyone who asks meanwhile.
+   */
   refresh(): Promise<Board> {
-    if (this.#reading) {
-      this.#again = true;
-      return this.#reading;
-    }
-    this.#reading = this.readStatus()
+    if (!this.#reading) return this.#read();
+    this.#next ??= this.#reading.catch(() => undefined).then(() => this.#read());
+    return this.#next;
+  }
+
+  #read(): Promise<Board> {
+    this.#next = undefined;
+    const reading = this.readStatus()
       .then((board) => {
         this.#status = { board, at: this.now() };
         this.#push();
         return board;
       })
       .finally(() => {
-        this.#reading = undefined;
-        if (this.#again) {
-          this.#again = false;
-          void this.refresh().catch((error: unknown) => this.#failed(error));
-        }
+        if (this.#reading === reading) this.#reading = undefined;
       });
-    return this.#reading;
+    this.#reading = reading;
+    return reading;
   }
 
   /** Listens to the board's changes; the current board comes first. Returns the stop. */
