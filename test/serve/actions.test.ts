@@ -175,7 +175,11 @@ describe('slipway serve: rollback, canary promote / abort, the live board', () =
     });
     expect(canary.state).toBe('succeeded');
     expect(await imageTagOf('web-canary')).toBe('1.1.0');
-    expect(webOnDev(await board())).toMatchObject({ imageTag: '1.0.0', canaryWeight: 20 });
+    expect(webOnDev(await board())).toMatchObject({
+      imageTag: '1.0.0',
+      canaryWeight: 20,
+      canary: { ready: 1, desired: 1 },
+    });
     const waits = await eventually('the Slack message of the canary', () =>
       Promise.resolve(
         slack.messages.find((m) => m.body.text?.includes(`run ${canary.id}`) && /waits/.test(m.body.text)),
@@ -199,7 +203,8 @@ describe('slipway serve: rollback, canary promote / abort, the live board', () =
     expect(await imageTagOf('web-canary')).toBeUndefined();
     const promoted = webOnDev(await board());
     expect(promoted).toMatchObject({ imageTag: '1.1.0' });
-    expect(promoted).not.toHaveProperty('canaryWeight');
+    // a canary service routes 0% to a canary that no longer runs
+    expect(promoted).not.toHaveProperty('canary');
     expect(await server.outputMatching(/"action":"canary-promote"/)).toMatch(
       /"user":"alice","action":"canary-promote"/,
     );

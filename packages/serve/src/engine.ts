@@ -15,6 +15,8 @@ export interface BoardStatus {
   ready: number;
   desired: number;
   canaryWeight?: number;
+  /** The canary workload's replicas, while a canary runs. */
+  canary?: { ready: number; desired: number };
   lastDeploy: string;
   lastResult: string;
 }

@@ -57,7 +57,7 @@ describe('a board row', () => {
                 desired: 1,
                 lastDeploy: '',
                 lastResult: 'succeeded',
-                ...(canaryWeight === undefined ? {} : { canaryWeight }),
+                ...(canaryWeight === undefined ? {} : { canaryWeight, canary: { ready: 1, desired: 1 } }),
               },
             },
           ],

@@ -1,4 +1,4 @@
-import type { Board, BoardCell } from './board.js';
+import { canaryRuns, type Board, type BoardCell } from './board.js';
 import { canaryButtons } from './action-forms.js';
 import { Html, html, page } from './html.js';
 import type { PageContext } from './views.js';
@@ -13,8 +13,10 @@ function clusterLine(c: BoardCell): Html {
       c.status
         ? html`<strong>${c.status.imageTag ?? 'none'}</strong>
             <span title="ready / desired">${c.status.ready}/${c.status.desired}</span>${
-              c.status.canaryWeight !== undefined
-                ? html` <span class="canary">canary ${c.status.canaryWeight}%</span>`
+              c.status.canary
+                ? html` <span class="canary" title="canary ready / desired"
+                    >canary ${c.status.canaryWeight ?? 0}% ${c.status.canary.ready}/${c.status.canary.desired}</span
+                  >`
                 : ''
             }<br /><small class="${c.status.lastResult.startsWith('failed') ? 'bad' : ''}"
               >${c.status.lastResult} · ${when(c.status.lastDeploy)}</small
@@ -30,7 +32,7 @@ function cell(ctx: PageContext, board: Board, service: string, stack: string): H
   const may = (action: 'deploy' | 'canary') => ctx.may?.(action, stack) ?? true;
   const deploy = `/deploy?service=${encodeURIComponent(service)}&stack=${encodeURIComponent(stack)}`;
   const runs = (board.runs ?? []).filter((r) => r.service === service && r.stack === stack);
-  const canary = cells.some((c) => c.status?.canaryWeight !== undefined);
+  const canary = canaryRuns(board, service, stack);
   return html`<td data-cell="${service}/${stack}">
     ${cells.map(clusterLine)}
     ${runs.map(

@@ -30,6 +30,8 @@ export interface ReleaseStatus {
   ready: number;
   desired: number;
   canaryWeight?: number;
+  /** The canary workload's replicas, while one runs (a canary service routes 0% once it is gone). */
+  canary?: { ready: number; desired: number };
   lastDeploy: string;
   lastResult: string;
 }
@@ -113,6 +115,7 @@ async function clusterStatus(
     const stable = all.find((r) => r.track === 'stable' && r.result === 'succeeded');
     // the stable workload, by the ownership labels slipway applied it with
     const replicas = objects.replicas(last.namespace, { service: last.service, stack: last.stack, track: 'stable' });
+    const canary = objects.replicas(last.namespace, { service: last.service, stack: last.stack, track: 'canary' });
     const routes = objects.virtualService(last.namespace, last.service);
     const canaryWeight = routes && routedCanaryWeight(routes);
     return {
@@ -126,6 +129,7 @@ async function clusterStatus(
       ready: replicas?.ready ?? 0,
       desired: replicas?.desired ?? 0,
       ...(canaryWeight === undefined ? {} : { canaryWeight }),
+      ...(canary ? { canary } : {}),
       lastDeploy: last.deployedAt,
       lastResult:
         last.result === 'failed'
