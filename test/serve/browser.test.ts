@@ -138,7 +138,10 @@ describe('slipway serve in a real browser (headless Chromium)', () => {
   });
 
   it('rolls back from the history page in one click, and an open board shows it without reloading', async () => {
-    const board = await page.context().newPage();
+    // a second window with the same session
+    const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await other.addCookies(await page.context().cookies());
+    const board = await other.newPage();
     await board.goto(`${server.url}/`);
     const cell = board.locator('td[data-cell="web/dev"]');
     await expect(cell.locator('strong').textContent()).resolves.toBe('1.5.0');
@@ -161,6 +164,6 @@ describe('slipway serve in a real browser (headless Chromium)', () => {
     // the board that stayed open shows the rollback, by itself
     await cell.locator('strong', { hasText: '1.4.2' }).waitFor({ timeout: 30_000 });
     expect(await board.getAttribute('body', 'data-kept')).toBe('yes');
-    await board.close();
+    await other.close();
   });
 });
