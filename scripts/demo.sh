@@ -2,7 +2,8 @@
 # make demo: the local platform up, the example catalog validated and baked, the example services'
 # sources hosted on the platform's git server (`slipway dev repo add`), built by `slipway deploy` and
 # deployed to the dev stack (one canary promoted), one service rolled out to prod's two clusters,
-# then `slipway status` across every cluster.
+# then `slipway status` across every cluster, secret-sync and the rendered pipelines; last,
+# `slipway serve` for the demo catalog in the background (`slipway dev down` stops it with the rest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -93,6 +94,9 @@ slipway pipelines render --catalog "$demo" --out "$out/pipelines"
 slipway jenkins render --catalog "$demo" --out "$out/jenkins"
 find "$out/pipelines" "$out/jenkins" -type f | sort
 
+step "slipway dev serve: the web service for the demo catalog, in the background like the platform"
+served=$(slipway dev serve --catalog "$demo")
+
 cat <<NEXT
 
 Try next:
@@ -102,5 +106,8 @@ Try next:
   node packages/cli/dist/slipway.mjs rollback orders --stack dev --catalog $demo
   node packages/cli/dist/slipway.mjs deploy payments --stack dev --image-tag 1.1.0 --catalog $demo   # builds 1.1.0, then deploys it
   node packages/cli/dist/slipway.mjs secret-sync run --vault-addr "\$VAULT_ADDR" --auth-method token --cluster shop-dev --port 0   # keeps syncing every 60 s, repairs drift
-  node packages/cli/dist/slipway.mjs dev down               # stops everything and removes the state dir
+  node packages/cli/dist/slipway.mjs dev down               # stops everything (the web service too) and removes the state dir
+
+The web service (board, deploy form, live runs; POST /hooks/recommendations/model-validated):
 NEXT
+printf '%s\n' "$served"

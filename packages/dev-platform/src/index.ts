@@ -8,3 +8,4 @@ export * from './processes.js';
 export * from './repo-hosting.js';
 export * from './state.js';
 export * from './tools.js';
+export * from './serve.js';

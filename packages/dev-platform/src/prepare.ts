@@ -23,7 +23,7 @@ export function randomSecret(): string {
   return randomBytes(24).toString('base64url');
 }
 
-function writePrivate(path: string, content: string, mode = 0o600): void {
+export function writePrivate(path: string, content: string, mode = 0o600): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   writeFileSync(path, content, { mode });
 }

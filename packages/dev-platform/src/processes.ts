@@ -3,11 +3,11 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SlipwayError } from '@slipway/core';
-import type { ProcessSpec } from './plan/index.js';
+import type { LaunchSpec } from './plan/index.js';
 import { probeHttp, probeTcp } from '@slipway/clients';
 
 /** Starts a process in its own process group, output to `<logs>/<name>.log`; returns its pid. */
-export function startProcess(spec: ProcessSpec, logsDir: string, secretEnv: Record<string, string> = {}): number {
+export function startProcess(spec: LaunchSpec, logsDir: string, secretEnv: Record<string, string> = {}): number {
   const log = openSync(join(logsDir, `${spec.name}.log`), 'a', 0o600);
   try {
     const child = spawn(spec.command, spec.args, {
@@ -35,7 +35,7 @@ export function isAlive(pid: number): boolean {
 
 /** Waits until a started process answers its readiness check; fails early if it exits. */
 export async function waitReady(
-  spec: ProcessSpec,
+  spec: LaunchSpec,
   pid: number,
   logsDir: string,
   options: { ca?: () => string | undefined; bearer?: string; timeoutMs?: number } = {},
@@ -59,7 +59,7 @@ export async function waitReady(
   }
 }
 
-function notReady(spec: ProcessSpec, logsDir: string, what: string): SlipwayError {
+function notReady(spec: LaunchSpec, logsDir: string, what: string): SlipwayError {
   const logFile = join(logsDir, `${spec.name}.log`);
   let tail = '';
   try {

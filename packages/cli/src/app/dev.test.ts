@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '@slipway/core';
 import { platformPaths, portNames, writeState, type PlatformPorts, type PlatformState } from '@slipway/dev-platform';
-import { defaultDevDir, devEnv, devStatus, devUp } from './dev.js';
+import { defaultDevDir, devEnv, devServe, devStatus, devUp } from './dev.js';
 
 const ports = Object.fromEntries(portNames.map((n, i) => [n, 30000 + i])) as unknown as PlatformPorts;
 /** A pid that ran and is gone. */
@@ -93,5 +93,35 @@ describe('slipway dev (app)', () => {
         onProgress: expect.any(Function) as unknown,
       },
     ]);
+  });
+
+  it('serve hands the catalog, its webhook triggers (the example’s model-validated) and the platform’s environment to the server, and a bad catalog starts nothing', async () => {
+    const dir = stateDir({ etcd: process.pid });
+    const catalog = join(mkdtempSync(join(tmpdir(), 'slipway-dev-serve-')), 'catalog');
+    cpSync(new URL('../../../../examples/catalog', import.meta.url).pathname, catalog, { recursive: true });
+    const started: { dir: string; options: unknown }[] = [];
+    const start = (d: string, options: unknown) => {
+      started.push({ dir: d, options });
+      return Promise.reject(new Error('started'));
+    };
+    await expect(devServe(dir, catalog, start)).rejects.toThrow('started');
+    expect(started).toEqual([
+      {
+        dir,
+        options: expect.objectContaining({
+          node: process.execPath,
+          catalog,
+          triggers: [{ service: 'recommendations', trigger: 'model-validated' }],
+          env: expect.objectContaining({
+            KUBECONFIG: join(dir, 'kubeconfig'),
+            SLIPWAY_REGISTRY_PASSWORD: 'rp',
+          }) as unknown,
+        }) as unknown,
+      },
+    ]);
+    writeFileSync(join(catalog, 'slipway.yaml'), 'stacks: [\n');
+    started.length = 0;
+    await expect(devServe(dir, catalog, start)).rejects.toBeInstanceOf(InputError);
+    expect(started).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InputError, deployKeyPath } from '@slipway/core';
 import {
   clusterHealth,
@@ -10,12 +10,14 @@ import {
   platformPaths,
   readState,
   runningState,
+  serveOnPlatform,
   startPlatform,
   stopPlatform,
   type ClusterHandle,
   type ClusterHealth,
   type HostedRepo,
   type Platform,
+  type ServeOnPlatform,
   type VaultServer,
 } from '@slipway/dev-platform';
 import { deployKeyField } from './build/run-build.js';
@@ -142,6 +144,30 @@ export async function devRepoAdd(
   const path = deployKeyPath(keys.path, service);
   const hosted = await hostRepository(p, service, source, { mount: keys.mount, path, field: deployKeyField });
   return { ...hosted, keyPath: `${keys.mount}/${path}` };
+}
+
+/**
+ * `slipway dev serve --catalog <dir>`: `slipway serve` for the catalog in the background on the
+ * running platform (`dev down` stops it), with the platform's addresses and credentials in its
+ * environment, a generated sign-in and a secret per webhook trigger. A bad catalog starts nothing.
+ * `start` is the seam unit tests replace.
+ */
+export async function devServe(
+  dir: string,
+  catalogDir: string,
+  start: typeof serveOnPlatform = serveOnPlatform,
+): Promise<ServeOnPlatform> {
+  const catalog = loadCatalog(catalogDir);
+  const triggers = [...catalog.services.values()].flatMap(({ config }) =>
+    (config.triggers ?? []).map((t) => ({ service: config.name, trigger: t.name })),
+  );
+  return start(dir, {
+    node: process.execPath,
+    cli: realpathSync(process.argv[1] ?? ''),
+    catalog: resolve(catalogDir),
+    triggers,
+    env: Object.fromEntries(devEnv(dir).vars),
+  });
 }
 
 /** Stops what the state dir records and removes it; false when there was nothing. */

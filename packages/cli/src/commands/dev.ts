@@ -3,7 +3,7 @@ import { maxClusters } from '@slipway/dev-platform';
 import { integerFlag } from '../flags.js';
 import { progress, result } from '../output/text.js';
 
-/** `slipway dev up | status | env | down`: flags here, the work in app/dev.ts, the text in output/dev.ts. */
+/** `slipway dev up | status | env | repo add | serve | down`: flags here, the work in app/dev.ts, the text in output/dev.ts. */
 
 const dirOption = ['--dir <path>', 'state dir (config, logs, pids)'] as const;
 
@@ -84,6 +84,18 @@ export function devCommand() {
       const hosted = await app.devRepoAdd(opts.dir ?? app.defaultDevDir(), service, source, opts.catalog);
       progress(output.renderRepoHosted(service, source, hosted));
       result(hosted.url);
+    });
+
+  dev
+    .command('serve')
+    .description(
+      'run `slipway serve` for a catalog in the background on the platform (stopped by `dev down`): a generated sign-in, a secret per webhook trigger, Slack off',
+    )
+    .requiredOption('--catalog <dir>', 'catalog directory')
+    .option(...dirOption)
+    .action(async (opts) => {
+      const [app, output] = await load();
+      result(output.renderDevServe(await app.devServe(opts.dir ?? app.defaultDevDir(), opts.catalog)));
     });
 
   dev

@@ -1,4 +1,4 @@
-import { apiserverProcess, type ClusterHealth, type Platform } from '@slipway/dev-platform';
+import { apiserverProcess, type ClusterHealth, type Platform, type ServeOnPlatform } from '@slipway/dev-platform';
 import type { DevStatus } from '../app/dev.js';
 import { table } from './text.js';
 
@@ -61,4 +61,14 @@ export function renderRepoHosted(
 ): string {
   const what = hosted.committedForYou ? `the files of ${source} (committed for you)` : `HEAD of ${source}`;
   return `${service}: master = ${what}, ${hosted.commit.slice(0, 12)}; read-only deploy key in Vault at ${hosted.keyPath}`;
+}
+
+/** `slipway dev serve`: where the server is and how to sign in, the address last but one. */
+export function renderDevServe(s: ServeOnPlatform): string {
+  return [
+    `slipway serve runs in the background (pid ${s.pid}, log ${s.log}); Slack notifications off; \`slipway dev down\` stops it`,
+    ...s.hookSecrets.map((f) => `webhook secret: ${f}`),
+    `sign in as ${s.user}, password in ${s.passwordFile}`,
+    `open ${s.url}`,
+  ].join('\n');
 }

@@ -3,3 +3,4 @@ export * from './layout.js';
 export * from './ports.js';
 export * from './process-specs.js';
 export * from './kwok-failure-stages.js';
+export * from './serve-process.js';

@@ -12,15 +12,19 @@ import { clusterCount, clusterPorts } from './ports.js';
 export type Readiness =
   { kind: 'http'; url: string; ok: readonly number[]; auth?: 'admin-token' } | { kind: 'tcp'; port: number };
 
-/** One long-running process of the platform, as data. */
-export interface ProcessSpec {
+/** One long-running process, as data: what starts it and how to tell it is ready. */
+export interface LaunchSpec {
   name: string;
-  piece: Piece;
   command: string;
   args: string[];
   /** Extra environment; values may be secrets, so they never go to argv. */
   env?: Record<string, string>;
   readiness: Readiness;
+}
+
+/** One long-running process of the platform's pieces. */
+export interface ProcessSpec extends LaunchSpec {
+  piece: Piece;
   /** For the kube piece: which cluster (1-based) and which of its components. */
   cluster?: { index: number; component: ClusterComponent };
 }
