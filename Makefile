@@ -51,6 +51,7 @@ bench: deps tools build ## slipway vs. raw helm/kubectl, results in bench/result
 	node bench/build/run.mjs
 	node bench/status/run.mjs
 	node bench/pipelines/run.mjs
+	node bench/serve/run.mjs
 	npx tsc -p bench/secret-sync && node bench/secret-sync/dist/run.js
 
 bench-eso: deps tools build ## secret-sync vs. External Secrets Operator (builds ESO from its Go module first)

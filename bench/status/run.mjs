@@ -6,12 +6,12 @@
 // records are gzipped Secrets). Also `slipway status --context <c>` per cluster in sequence (the
 // one-kubeconfig mode), to separate the gain of reading clusters at once from the CLI's own cost.
 // The releases are real deploys: 20 services with `deploy --all --skip-build`, each to its 3 clusters.
-import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { compare, repoRoot, run, slipwayBin, toolsBin, writeResult } from '../lib/measure.mjs';
+import { pushEmptyImage } from '../lib/platform.mjs';
 
 const reps = Number(process.env.REPS ?? 11);
 const fleet = Number(process.env.SERVICES ?? 20);
@@ -143,38 +143,4 @@ try {
     await slipway(['dev', 'down', '--dir', devDir]).catch(() => undefined);
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-/** Pushes a minimal OCI image (an empty config, no layers) through the registry's HTTP API. */
-async function pushEmptyImage(env, name, tag) {
-  const base = `http://${env.SLIPWAY_REGISTRY}/v2/${name}`;
-  const auth = {
-    authorization: `Basic ${Buffer.from(`${env.SLIPWAY_REGISTRY_USERNAME}:${env.SLIPWAY_REGISTRY_PASSWORD}`).toString('base64')}`,
-  };
-  const config = Buffer.from(
-    JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }),
-  );
-  const digest = `sha256:${createHash('sha256').update(config).digest('hex')}`;
-  const start = await fetch(`${base}/blobs/uploads/`, { method: 'POST', headers: auth });
-  if (start.status !== 202) throw new Error(`blob upload start: ${start.status}`);
-  const location = new URL(start.headers.get('location') ?? '', `http://${env.SLIPWAY_REGISTRY}`);
-  location.searchParams.set('digest', digest);
-  const put = await fetch(location, {
-    method: 'PUT',
-    headers: { ...auth, 'content-type': 'application/octet-stream' },
-    body: config,
-  });
-  if (put.status !== 201) throw new Error(`blob upload: ${put.status}`);
-  const manifest = {
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest, size: config.length },
-    layers: [],
-  };
-  const res = await fetch(`${base}/manifests/${tag}`, {
-    method: 'PUT',
-    headers: { ...auth, 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
-    body: JSON.stringify(manifest),
-  });
-  if (res.status !== 201) throw new Error(`manifest put: ${res.status} ${await res.text()}`);
 }
