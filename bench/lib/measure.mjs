@@ -4,7 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
 export const repoRoot = new URL('../..', import.meta.url).pathname;
-export const slipwayBin = `${repoRoot}packages/cli/dist/slipway.mjs`;
+/** The CLI under test: SLIPWAY_BIN (e.g. a copy of an earlier build, to compare in one run), else this checkout's build. */
+export const slipwayBin = process.env.SLIPWAY_BIN ?? `${repoRoot}packages/cli/dist/slipway.mjs`;
 export const toolsBin = process.env.SLIPWAY_TOOLS_BIN ?? `${process.env.HOME}/.cache/slipway/tools/current/bin`;
 
 /** Runs a command to completion; rejects on a non-zero exit with its stderr. */

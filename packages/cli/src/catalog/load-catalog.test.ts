@@ -1,0 +1,33 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '@slipway/core';
+import { loadCatalog } from './load-catalog.js';
+
+const example = new URL('../../../../examples/catalog', import.meta.url).pathname;
+
+describe('loadCatalog', () => {
+  it('validates a working tree again only when one of its files changed, and never keeps an invalid one', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'slipway-load-')), 'catalog');
+    cpSync(example, dir, { recursive: true });
+    const first = loadCatalog(dir);
+    expect(loadCatalog(dir)).toBe(first);
+
+    const values = join(dir, 'services/orders/values.yaml');
+    const text = readFileSync(values, 'utf8');
+    writeFileSync(values, text.replace('containerPort: 3000', 'containerPort: 3001'));
+    const changed = loadCatalog(dir);
+    expect(changed).not.toBe(first);
+    expect(changed.services.get('orders')?.values?.values).toMatchObject({ containerPort: 3001 });
+
+    writeFileSync(join(dir, 'services/orders/service.yaml'), 'name: [\n');
+    expect(() => loadCatalog(dir)).toThrow(ValidationError);
+    expect(() => loadCatalog(dir)).toThrow(ValidationError);
+    writeFileSync(values, text);
+    cpSync(join(example, 'services/orders/service.yaml'), join(dir, 'services/orders/service.yaml'));
+    const restored = loadCatalog(dir);
+    expect(restored.services.get('orders')?.values?.values).toMatchObject({ containerPort: 3000 });
+    expect(loadCatalog(dir)).toBe(restored);
+  });
+});
