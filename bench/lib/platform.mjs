@@ -67,7 +67,9 @@ export async function watchRollout(namespace, name, tag, { onUpdated } = {}) {
     `/apis/apps/v1/namespaces/${namespace}/deployments`,
     { fieldSelector: `metadata.name=${name}` },
     (_type, d) => {
-      if (!d.spec.template.spec.containers[0].image.endsWith(`:${tag}`)) return;
+      // the image as deployed: <repo>:<tag>, or pinned <repo>:<tag>@sha256:…
+      const image = d.spec.template.spec.containers[0].image.replace(/@sha256:[0-9a-f]+$/, '');
+      if (!image.endsWith(`:${tag}`)) return;
       if (seen.updatedAt === undefined) {
         seen.updatedAt = performance.now();
         onUpdated?.();

@@ -77,6 +77,7 @@ try {
     const { id } = await res.json();
     const { firstStageAt, endAt, end } = await followRun(client, id);
     watch.abort();
+    if (watch.seen.updatedAt === undefined) throw new Error(`the watch never saw ${service}:${tag}`);
     while (kubectlDone.at === undefined && !kubectlDone.error) await new Promise((r) => setTimeout(r, 20));
     if (kubectlDone.error) throw kubectlDone.error;
     if (end.state !== 'succeeded') throw new Error(`run ${id} ended ${end.state}: ${end.reason}`);
