@@ -1,7 +1,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { resolveTool, type ToolLookup } from '@slipway/clients';
+import type { ToolLookup } from '@slipway/clients';
 import { loadKubeConfig } from '@slipway/clients/kube';
 import { readEnv, type SlipwayEnv } from '../env.js';
+import { toolDeps } from './tool-deps.js';
 
 /** A kubeconfig file and context, as the `--kubeconfig` / `--context` flags give them. */
 export interface KubeConfigChoice {
@@ -25,8 +26,7 @@ export interface AppDeps {
 
 export function appDeps(env: SlipwayEnv = readEnv()): AppDeps {
   return {
-    env,
-    tool: (name, flag) => resolveTool(name, { env: env.process, ...(flag ? { flag } : {}) }),
+    ...toolDeps(env),
     kubeConfig: (choice) => loadKubeConfig(choice),
     now: () => Date.now(),
   };

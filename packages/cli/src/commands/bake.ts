@@ -31,8 +31,11 @@ export function bakeCommand() {
       integerFlag(1, maxConcurrency),
     )
     .action(async (name, opts) => {
-      const [{ bake }, { appDeps }] = await Promise.all([import('../app/bake/bake.js'), import('../app/deps.js')]);
-      const baked = await bake(appDeps(), name, opts);
+      const [{ bake }, { toolDeps }] = await Promise.all([
+        import('../app/bake/bake.js'),
+        import('../app/tool-deps.js'),
+      ]);
+      const baked = await bake(toolDeps(), name, opts);
       if ('manifests' in baked) result(baked.manifests);
       else for (const file of baked.written) progress(`wrote ${file}`);
       // on stderr: stdout stays the manifests

@@ -24,9 +24,12 @@ export function buildCommand() {
     )
     .addOption(outputFormatOption('text or json (the build.properties fields)'))
     .action(async (service, opts) => {
-      const { buildService, buildAppDeps } = await import('../app/build/build.js');
+      const [{ buildService }, { toolDeps }] = await Promise.all([
+        import('../app/build/build.js'),
+        import('../app/tool-deps.js'),
+      ]);
       const prefix = buildLinePrefix(service);
-      const built = await buildService(service, opts, buildAppDeps(), {
+      const built = await buildService(service, opts, toolDeps(), {
         progress,
         buildOutput: (line) => process.stderr.write(`${prefix}${line}\n`),
       });

@@ -9,7 +9,7 @@ import {
   type ValuesChange,
 } from '@slipway/core';
 import { openCatalog } from '../../catalog/values-catalog.js';
-import type { AppDeps } from '../deps.js';
+import type { ToolDeps } from '../tool-deps.js';
 import { maxBakeConcurrency as maxConcurrency } from './limits.js';
 import {
   assertStack,
@@ -20,8 +20,6 @@ import {
   type BakedService,
 } from './bake-service.js';
 import { checkOutDir, checkOutFiles, writeOutFiles } from './write-out.js';
-import { clusterConnections, deployClusters } from '../deploy/cluster.js';
-import { compareWithRelease } from '../deploy/values-review.js';
 
 export interface BakeOptions {
   stack: string;
@@ -56,7 +54,7 @@ export type BakeResult = ({ manifests: string } | { written: string[] }) & { val
  * `slipway bake`: validation and policy for every service first, then `helm template` of both
  * charts per service (bounded parallelism for --all).
  */
-export async function bake(deps: AppDeps, name: string | undefined, opts: BakeOptions): Promise<BakeResult> {
+export async function bake(deps: ToolDeps, name: string | undefined, opts: BakeOptions): Promise<BakeResult> {
   if (!name && !opts.all) throw new InputError('name a service, or pass --all');
   if (name && opts.all) throw new InputError('pass either a service or --all, not both');
   if (opts.out) checkOutDir(opts.out);
@@ -69,7 +67,7 @@ export async function bake(deps: AppDeps, name: string | undefined, opts: BakeOp
 }
 
 async function bakeCatalog(
-  deps: AppDeps,
+  deps: ToolDeps,
   catalog: Catalog,
   name: string | undefined,
   opts: BakeOptions,
@@ -100,32 +98,12 @@ async function bakeCatalog(
   const baked = await mapLimit(requests, concurrency, ({ service, request }) =>
     bakeService(helm, catalog, service, request),
   );
-  const diffs = opts.diffAgainstRelease ? { valuesDiffs: await releaseDiffs(deps, catalog, baked, opts) } : {};
+  // the cluster client (client-node) loads only for --diff-against-release
+  const diffs = opts.diffAgainstRelease
+    ? { valuesDiffs: await (await import('./release-diffs.js')).releaseDiffs(deps, catalog, baked, opts) }
+    : {};
   if (opts.out) return { written: writeBaked(opts.out, baked), ...diffs };
   return { manifests: baked.flatMap((b) => chartNames.map((c) => b.manifests[c])).join('---\n'), ...diffs };
-}
-
-/** Each baked service's values against its last successful stable release, per cluster of the stack. */
-async function releaseDiffs(
-  deps: AppDeps,
-  catalog: Catalog,
-  baked: readonly BakedService[],
-  opts: BakeOptions,
-): Promise<ReleaseValuesDiff[]> {
-  const connect = clusterConnections(deps, catalog, opts.kubeconfig);
-  const pairs = baked.flatMap((b) => {
-    const service = findService(catalog, b.service, b.stack);
-    return deployClusters(catalog, service, b.stack, { kubeconfig: opts.kubeconfig }).map((cluster) => ({
-      b,
-      cluster,
-      target: { service: b.service, namespace: service.config.namespace, stack: b.stack },
-    }));
-  });
-  return mapLimit(pairs, 8, async ({ b, cluster, target }) => ({
-    service: b.service,
-    cluster,
-    change: await compareWithRelease(connect(cluster), target, b.values),
-  }));
 }
 
 const outName = (service: string, stack: string, chart: string) => `${service}-${stack}-${chart}.yaml`;

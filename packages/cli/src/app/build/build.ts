@@ -1,10 +1,8 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError, buildPropertiesText, type BuildResult } from '@slipway/core';
-import { resolveTool } from '@slipway/clients';
 import { loadCatalog } from '../../catalog/load-catalog.js';
-import { readEnv } from '../../env.js';
-import type { AppDeps } from '../deps.js';
+import type { ToolDeps } from '../tool-deps.js';
 import { runBuild } from './run-build.js';
 
 export interface BuildFlags {
@@ -23,22 +21,11 @@ export interface BuildReport {
   buildOutput: (line: string) => void;
 }
 
-/** What the build stage needs of AppDeps: no cluster. */
-export type BuildAppDeps = Pick<AppDeps, 'env' | 'tool'>;
-
-/**
- * The real BuildAppDeps, as appDeps() makes them, without loading app/deps.js: its kube client
- * (client-node) costs `slipway build` ~0.2 s at every start, a third of the skip path.
- */
-export function buildAppDeps(env = readEnv()): BuildAppDeps {
-  return { env, tool: (name, flag) => resolveTool(name, { env: env.process, ...(flag ? { flag } : {}) }) };
-}
-
 /** `slipway build <service>`: the build stage, then build.properties (written whole or not at all). */
 export async function buildService(
   service: string,
   flags: BuildFlags,
-  deps: BuildAppDeps,
+  deps: ToolDeps,
   report: BuildReport,
 ): Promise<BuildResult> {
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(flags.imageTag))

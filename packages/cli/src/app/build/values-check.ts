@@ -3,7 +3,7 @@ import { openCatalog } from '../../catalog/values-catalog.js';
 import { findService } from '../bake/bake-service.js';
 import { clusterConnections, deployClusters } from '../deploy/cluster.js';
 import { compareWithRelease } from '../deploy/values-review.js';
-import type { BuildAppDeps } from './build.js';
+import type { ToolDeps } from '../tool-deps.js';
 
 /**
  * `slipway build --check-values <stack>`: the build.properties lines the pipeline's values
@@ -12,7 +12,7 @@ import type { BuildAppDeps } from './build.js';
  * read counts as changed: the judgment then runs (fail closed) and the reason is reported.
  */
 export async function valuesCheckProperties(
-  deps: BuildAppDeps,
+  deps: ToolDeps,
   catalogDir: string,
   name: string,
   stack: string,

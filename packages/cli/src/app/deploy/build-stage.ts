@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SlipwayError, isStrict, type Catalog, type CatalogService } from '@slipway/core';
-import { runBuild } from '../build/run-build.js';
-import type { AppDeps } from '../deps.js';
+import type { ToolDeps } from '../tool-deps.js';
 import { stage, type Reporter } from '../events.js';
 import { findImage } from './image-check.js';
 import { checkImageOrigin, type ImageOrigin } from './image-source.js';
@@ -30,7 +29,7 @@ export interface StageImage {
  * requires one. Then the image's branch label is checked against the stack (`checkImageOrigin`).
  */
 export async function buildStage(
-  deps: Pick<AppDeps, 'env' | 'tool'>,
+  deps: ToolDeps,
   catalog: Catalog,
   service: CatalogService,
   req: BuildStageRequest,
@@ -57,6 +56,8 @@ export async function buildStage(
       const found = await findImage(catalog, service, req.imageTag, req.stack, deps.env.registry);
       return { value: found.digest, detail: found.detail + (await checkOrigin(found.digest)), skipped: true };
     }
+    // the builders' code (and AWS signing) loads only for a build
+    const { runBuild } = await import('../build/run-build.js');
     const built = await runBuild(
       catalog,
       {
