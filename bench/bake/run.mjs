@@ -1,11 +1,12 @@
 // bench/bake: bake the whole example catalog for one stack with slipway, against the raw
 // `helm template` invocations a user would otherwise script (same charts, same values files).
+// BUNDLES=before=<old slipway.mjs>,after=<new> compares bundles in one run.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { compare, repoRoot, run, slipwayBin, toolsBin, writeResult } from '../lib/measure.mjs';
+import { bundles, compare, repoRoot, run, toolsBin, writeResult } from '../lib/measure.mjs';
 
 const stack = process.env.STACK ?? 'prod';
 const reps = Number(process.env.REPS ?? 5);
@@ -13,6 +14,7 @@ const helm = `${toolsBin}/helm`;
 const tag = '2.0.0';
 const work = mkdtempSync(join(tmpdir(), 'slipway-bench-bake-'));
 const out = join(work, 'out');
+const compared = bundles();
 
 /** The example catalog, or `copies` renamed copies of each of its services (a company-sized catalog). */
 function makeCatalog(copies) {
@@ -82,10 +84,10 @@ async function bench(catalog) {
     }
   };
   const slipway =
-    (...extra) =>
+    (bin, ...extra) =>
     () =>
       run(process.execPath, [
-        slipwayBin,
+        bin,
         'bake',
         '--all',
         '--stack',
@@ -98,25 +100,31 @@ async function bench(catalog) {
         out,
         ...extra,
       ]);
-  const results = await compare(
-    { rawHelmSequential: rawHelm, slipwaySequential: slipway('--concurrency', '1'), slipwayParallel: slipway() },
-    reps,
-  );
+  const variants = { rawHelmSequential: rawHelm };
+  for (const b of compared) {
+    variants[`slipwaySequential (${b.label})`] = slipway(b.path, '--concurrency', '1');
+    variants[`slipwayParallel (${b.label})`] = slipway(b.path);
+  }
+  const results = await compare(variants, reps);
   const raw = results.rawHelmSequential.medianMs;
+  const ratio = (name) => Number((results[name].medianMs / raw).toFixed(2));
   return {
     services: services.length,
     helmCallsRaw: services.length * 2,
     results,
-    ratios: {
-      slipwaySequentialVsRawHelm: Number((results.slipwaySequential.medianMs / raw).toFixed(2)),
-      slipwayParallelVsRawHelm: Number((results.slipwayParallel.medianMs / raw).toFixed(2)),
-    },
+    ratios: Object.fromEntries(
+      compared.flatMap((b) => [
+        [`slipwaySequential (${b.label}) vs raw helm`, ratio(`slipwaySequential (${b.label})`)],
+        [`slipwayParallel (${b.label}) vs raw helm`, ratio(`slipwayParallel (${b.label})`)],
+      ]),
+    ),
   };
 }
 
 const summary = {
   what: `bake every service × 2 charts for stack ${stack}: slipway bake --all (sequential: --concurrency 1; parallel: one per core) vs. the raw helm template calls a user would script; median of ${reps}, interleaved`,
   targets: { sequential: '≤ 1.15× raw helm', parallel: '< 1× raw helm' },
+  bundles: Object.fromEntries(compared.map((b) => [b.label, b.path.replace(repoRoot, '')])),
   exampleCatalog: await bench(makeCatalog(1)),
   companyCatalog48: await bench(makeCatalog(12)),
   note: 'slipway pays a fixed ~0.2 s per invocation (Node start, loading zod/yaml, validating and policy-checking the whole catalog); it shows on the 4-service example and vanishes at company size.',

@@ -2,7 +2,9 @@
 // local cluster, in one run: the raw script (helm template | kubectl apply --server-side, then
 // kubectl rollout status) and `helm upgrade --install --wait`. Also `--all` for 20 services
 // against sequential `helm --wait`, and how long after the Deployment became available slipway
-// reports success.
+// reports success. BUNDLES=before=<old slipway.mjs>,after=<new> compares bundles in one run (each
+// deploys its own service); each slipway run's stages are timed from its --output json events, so
+// that the gap to the raw script is explained stage by stage.
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,12 +12,15 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { compare, median, repoRoot, run, slipwayBin, toolsBin, writeResult } from '../lib/measure.mjs';
+import { bundles, compare, median, repoRoot, run, toolsBin, writeResult } from '../lib/measure.mjs';
 
 const reps = Number(process.env.REPS ?? 5);
 const fleet = Number(process.env.SERVICES ?? 20);
 const work = mkdtempSync(join(tmpdir(), 'slipway-bench-deploy-'));
 const devDir = join(work, 'platform');
+const compared = bundles();
+// the platform, the setup and the fleet run with the last bundle (the current one)
+const slipwayBin = compared[compared.length - 1].path;
 const slipway = (args, env = {}) => run(process.execPath, [slipwayBin, ...args], { env });
 const kubectl = `${toolsBin}/kubectl`;
 const helm = `${toolsBin}/helm`;
@@ -161,12 +166,23 @@ try {
   await rawDeploy('svc-01', 'raw-svc-01', tags[0]);
   for (const name of names) await helmDeploy(name, `helm-${name}`, tags[0]);
 
-  // one service: each rep rolls out a new tag
+  // one service: each rep rolls out a new tag; each bundle deploys a service of its own
   let rep = 1;
-  const delays = [];
+  const timed = Object.fromEntries(compared.map((b) => [b.label, { delays: [], runs: [] }]));
+  const slipwayVariants = Object.fromEntries(
+    compared.map((b, i) => [
+      `slipway (${b.label})`,
+      async () => {
+        const t = await slipwayTimed(b.path, names[i], `slipway-${names[i]}`, tags[rep]);
+        timed[b.label].delays.push(t.delayMs);
+        timed[b.label].runs.push(t);
+        return { measuredMs: t.totalMs };
+      },
+    ]),
+  );
   const one = await compare(
     {
-      slipway: async () => delays.push(await slipwayTimed('svc-01', 'slipway-svc-01', tags[rep])),
+      ...slipwayVariants,
       rawKubectlScript: () => rawDeploy('svc-01', 'raw-svc-01', tags[rep]),
       helmUpgradeWait: async () => {
         await helmDeploy('svc-01', 'helm-svc-01', tags[rep]);
@@ -201,17 +217,37 @@ try {
     Math.min(reps, 2),
   );
 
+  const current = compared[compared.length - 1].label;
+  const stages = Object.fromEntries(compared.map((b) => [b.label, stageShares(timed[b.label].runs)]));
+  for (const b of compared) {
+    console.log(`slipway (${b.label}): where a one-service deploy's time goes (median ms from its start)`);
+    console.table(stages[b.label]);
+  }
   const result = {
-    what: 'slipway deploy --skip-build vs. the raw kubectl script and helm upgrade --install --wait, same charts, values and cluster (kwok nodes), one run; each rep rolls out a new image tag',
+    what: 'slipway deploy --skip-build vs. the raw kubectl script and helm upgrade --install --wait, same charts, values and cluster (kwok nodes), one run; each rep rolls out a new image tag; the slipway time leaves out the bench’s own watch set-up',
+    bundles: Object.fromEntries(compared.map((b) => [b.label, b.path.replace(repoRoot, '')])),
     oneService: {
       ...one,
-      ratios: {
-        slipwayVsRawKubectl: ratio(one.slipway, one.rawKubectlScript),
-        slipwayVsHelmWait: ratio(one.slipway, one.helmUpgradeWait),
-      },
+      ratios: Object.fromEntries(
+        compared.flatMap((b) => [
+          [`slipway (${b.label}) vs raw kubectl`, ratio(one[`slipway (${b.label})`], one.rawKubectlScript)],
+          [`slipway (${b.label}) vs helm --wait`, ratio(one[`slipway (${b.label})`], one.helmUpgradeWait)],
+        ]),
+      ),
+      stages,
     },
-    fleet: { services: fleet, ...many, speedupVsSequentialHelmWait: ratio(many.helmWaitSequential, many.slipwayAll) },
-    reportDelayAfterAvailableMs: { median: Math.round(median(delays)), samples: delays.map(Math.round) },
+    fleet: {
+      services: fleet,
+      bundle: current,
+      ...many,
+      speedupVsSequentialHelmWait: ratio(many.helmWaitSequential, many.slipwayAll),
+    },
+    reportDelayAfterAvailableMs: Object.fromEntries(
+      compared.map((b) => {
+        const d = timed[b.label].delays;
+        return [b.label, { median: Math.round(median(d)), samples: d.map(Math.round) }];
+      }),
+    ),
     targets: {
       oneService: '≤ 1.1× raw kubectl script',
       fleet: '≥ 3× faster than sequential helm --wait',
@@ -243,11 +279,12 @@ function ratio(a, b) {
 }
 
 /**
- * Deploys with --output json while this process watches the Deployment itself: returns how long
- * after the Deployment became available (kubectl's rule, seen by our own watch) slipway reported
- * the rollout stage as succeeded.
+ * Deploys with --output json while this process watches the Deployment itself (the watch is set up
+ * before the clock starts): returns the deploy's wall time, how long after the Deployment became
+ * available (kubectl's rule, seen by our own watch) slipway reported the rollout stage as
+ * succeeded, and when each stage ran (ms from the start, as its events arrived).
  */
-async function slipwayTimed(name, namespace, tag) {
+async function slipwayTimed(bin, name, namespace, tag) {
   const kc = new KubeConfig();
   kc.loadFromDefault();
   let availableAt;
@@ -270,10 +307,11 @@ async function slipwayTimed(name, namespace, tag) {
     () => {},
   );
   let reportedAt;
+  const t0 = performance.now();
   const child = spawn(
     process.execPath,
     [
-      slipwayBin,
+      bin,
       'deploy',
       name,
       '--stack',
@@ -288,12 +326,39 @@ async function slipwayTimed(name, namespace, tag) {
     ],
     { stdio: ['ignore', 'pipe', 'ignore'] },
   );
+  const closed = new Promise((resolve) => child.on('close', resolve));
+  const stages = {};
+  let firstEvent;
+  let lastEvent;
   for await (const line of createInterface({ input: child.stdout })) {
+    const at = performance.now() - t0;
+    firstEvent ??= at;
+    lastEvent = at;
     const e = JSON.parse(line);
-    if (e.type === 'stage' && e.stage.startsWith('rollout ') && e.state === 'succeeded')
-      reportedAt ??= performance.now();
+    if (e.type !== 'stage') continue;
+    const key = e.stage.startsWith('rollout ') ? 'rollout' : e.stage;
+    if (e.state === 'running') stages[key] = { start: at };
+    else if (stages[key]) stages[key].end = at;
+    if (key === 'rollout' && e.state === 'succeeded') reportedAt ??= performance.now();
   }
+  await closed;
+  const totalMs = performance.now() - t0;
   abort.abort();
   if (availableAt === undefined || reportedAt === undefined) throw new Error('no availability or report seen');
-  return reportedAt - availableAt;
+  return { totalMs, delayMs: reportedAt - availableAt, firstEvent, lastEvent, stages };
+}
+
+/**
+ * Where a deploy's time goes, median over the runs: start to the first event (Node, the bundle,
+ * the catalog), each stage's start and end (stages may overlap), the last event to exit.
+ */
+function stageShares(runs) {
+  const med = (f) => Math.round(median(runs.map(f)));
+  const rows = { 'start → first event (node, bundle, catalog, kubeconfig)': { from: 0, to: med((r) => r.firstEvent) } };
+  for (const key of Object.keys(runs[0]?.stages ?? {})) {
+    rows[key] = { from: med((r) => r.stages[key]?.start ?? 0), to: med((r) => r.stages[key]?.end ?? 0) };
+  }
+  rows['last event → exit'] = { from: med((r) => r.lastEvent), to: med((r) => r.totalMs) };
+  for (const row of Object.values(rows)) row.ms = row.to - row.from;
+  return rows;
 }
