@@ -32,7 +32,8 @@ try {
     (await slipway(['dev', 'env', '--dir', devDir])).stdout
       .trim()
       .split('\n')
-      .map((l) => /^export (\w+)='(.*)'$/.exec(l).slice(1, 3)),
+      .map((l) => /^export (\w+)='(.*)'$/.exec(l)?.slice(1, 3))
+      .filter((kv) => kv !== undefined),
   );
   Object.assign(process.env, env);
 
@@ -295,7 +296,7 @@ async function slipwayTimed(bin, name, namespace, tag) {
     (_type, d) => {
       const s = d.status ?? {};
       const image = d.spec.template.spec.containers[0].image;
-      if (!image.endsWith(`:${tag}`)) return;
+      if (!image.endsWith(`:${tag}`) && !image.includes(`:${tag}@`)) return; // repository:tag@digest
       generation = Math.min(generation, d.metadata.generation);
       const done =
         s.observedGeneration >= d.metadata.generation &&

@@ -92,11 +92,6 @@ export class DeployLock {
     this.#timer.unref();
   }
 
-  /** Whether we hold the lock (acquired and not released). */
-  get held(): boolean {
-    return this.#held;
-  }
-
   async release(): Promise<void> {
     clearInterval(this.#timer);
     if (!this.#held) return;

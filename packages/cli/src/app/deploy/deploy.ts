@@ -1,14 +1,5 @@
 import { availableParallelism } from 'node:os';
-import {
-  chartKinds,
-  InputError,
-  isStrict,
-  limitPerKey,
-  mapLimit,
-  ownership,
-  type CatalogService,
-  type ReleaseRecord,
-} from '@slipway/core';
+import { chartKinds, InputError, isStrict, limitPerKey, mapLimit, ownership, type ReleaseRecord } from '@slipway/core';
 import { Applier, ReleaseStore } from '@slipway/clients/kube';
 import { openCatalog, type OpenedCatalog } from '../../catalog/values-catalog.js';
 import { assertStack } from '../bake/bake-service.js';
@@ -20,8 +11,6 @@ import {
   bakeRelease,
   clusterOf,
   deployRelease,
-  readTargetState,
-  startEarly,
   targetOf,
   withDeployLock,
   type DeploySummary,
@@ -116,7 +105,7 @@ async function deployFrom(
         .filter((s) => !opts.cluster || deployClusters(catalog, s, stack).includes(opts.cluster))
         .map((s) => s.config.name);
   // preconditions and clusters for every service first: nothing external is touched when one fails
-  const services: { service: CatalogService; clusters: string[] }[] = [];
+  const services = [];
   for (const n of names) {
     const service = await stage(report, n, 'preconditions', () =>
       Promise.resolve({ value: checkPreconditions(catalog, n, params) }),
@@ -136,92 +125,68 @@ async function deployFrom(
     ...(opts.dryRun ? { dryRun: opts.dryRun } : {}),
   };
   const contextOf = (target: Target): EngineContext => (connect ? { ...base, kc: connect(target.cluster) } : base);
+  const t0 = deps.now();
+  // builds first, fewer at once than deploys (each is a builder process); a failed build fails its service only
+  const request = { stack, imageTag: opts.imageTag, sourceBranch: opts.sourceBranch, renderOnly };
+  const built = await mapLimit(services, opts.buildConcurrency, ({ service }) =>
+    buildStage(deps, catalog, service, { ...request, skipBuild: opts.skipBuild === true }, report).then(
+      (image) => image,
+      (error: unknown) => ({ error }),
+    ),
+  );
+  // each service rolls out cluster by cluster; deploys into one cluster are bounded, clusters are not
+  const perCluster = limitPerKey(Math.max(4, availableParallelism() * 4));
   // one named service on one cluster fails with its error as it is (exit code and message of its kind)
   const alone = name !== undefined;
-  // and its first cluster's lock is taken, and its objects read, while the build stage and the bake
-  // run: they do not depend on each other (released at the end if the deploy never gets there)
-  const [one] = services;
-  const firstCluster = one?.clusters[0];
-  const first =
-    alone && connect && !opts.dryRun && one && firstCluster ? targetOf(one.service, stack, firstCluster) : undefined;
-  const early = first ? startEarly(contextOf(first), first, params.canary ? 'canary' : 'stable') : undefined;
-  try {
-    const t0 = deps.now();
-    // builds first, fewer at once than deploys (each is a builder process); a failed build fails its service only
-    const request = { stack, imageTag: opts.imageTag, sourceBranch: opts.sourceBranch, renderOnly };
-    const built = await mapLimit(services, opts.buildConcurrency, ({ service }) =>
-      buildStage(deps, catalog, service, { ...request, skipBuild: opts.skipBuild === true }, report).then(
-        (image) => image,
-        (error: unknown) => ({ error }),
-      ),
-    );
-    // each service rolls out cluster by cluster; deploys into one cluster are bounded, clusters are not
-    const perCluster = limitPerKey(Math.max(4, availableParallelism() * 4));
-    const runs = await Promise.all(
-      services.map(async ({ service, clusters }, index) => {
-        const targets = clusters.map((cluster) => targetOf(service, stack, cluster));
-        let baked: Omit<ReleaseRecord, 'revision'>;
-        let reviews = new Map<string, ValuesReview>();
-        try {
-          // the registry's digest of the tag: the release runs repository:tag@digest
-          const build = built[index];
-          if (!build || 'error' in build) throw build?.error;
-          // the image's labels name the branch and commit it was built from (checked in the build stage)
-          const { branch, commit } = build.origin;
-          baked = await bakeRelease(base, service, {
-            ...params,
-            ...(build.digest ? { imageDigest: build.digest } : {}),
-            ...(branch ? { sourceBranch: branch } : {}),
-            ...(commit ? { sourceCommit: commit } : {}),
-          });
-          // a strict stack's changed values need an approval: checked on every cluster before any write
-          const review = { breakGlass: opts.breakGlass ? opts.reason : undefined, dryRun: opts.dryRun };
-          reviews = await reviewValues(deps, catalog, (t) => clusterOf(contextOf(t)), targets, baked, review, report);
-        } catch (error) {
-          // the first cluster fails with the reason, the others report what they still run
-          return clusterByCluster(
-            targets,
-            contextOf,
-            () => {
-              throw error;
-            },
-            { throwWhenAlone: alone },
-          );
-        }
-        const summaries = await clusterByCluster(
+  const runs = await Promise.all(
+    services.map(async ({ service, clusters }, index) => {
+      const targets = clusters.map((cluster) => targetOf(service, stack, cluster));
+      let baked: Omit<ReleaseRecord, 'revision'>;
+      let reviews = new Map<string, ValuesReview>();
+      try {
+        // the registry's digest of the tag: the release runs repository:tag@digest
+        const build = built[index];
+        if (!build || 'error' in build) throw build?.error;
+        // the image's labels name the branch and commit it was built from (checked in the build stage)
+        const { branch, commit } = build.origin;
+        baked = await bakeRelease(base, service, {
+          ...params,
+          ...(build.digest ? { imageDigest: build.digest } : {}),
+          ...(branch ? { sourceBranch: branch } : {}),
+          ...(commit ? { sourceCommit: commit } : {}),
+        });
+        // a strict stack's changed values need an approval: checked on every cluster before any write
+        const review = { breakGlass: opts.breakGlass ? opts.reason : undefined, dryRun: opts.dryRun };
+        reviews = await reviewValues(deps, catalog, (t) => clusterOf(contextOf(t)), targets, baked, review, report);
+      } catch (error) {
+        // the first cluster fails with the reason, the others report what they still run
+        return clusterByCluster(
           targets,
           contextOf,
-          (ctx, target) =>
-            perCluster(target.cluster, async () => {
-              if (opts.canary && !opts.dryRun) await refuseSecondCanary(ctx, target);
-              const record = withReview(baked, reviews.get(target.cluster));
-              const ahead = target.cluster === first?.cluster ? early : undefined;
-              return withDeployLock(
-                ctx,
-                target,
-                () =>
-                  deployRelease(
-                    ctx,
-                    target,
-                    record,
-                    params.rollbackOnFailure,
-                    ahead?.state.then((state) => state ?? readTargetState(ctx, target, record.track)),
-                  ),
-                ahead?.lock,
-              );
-            }),
+          () => {
+            throw error;
+          },
           { throwWhenAlone: alone },
         );
-        return summaries.map((s) => {
-          const values = s.cluster ? reviews.get(s.cluster) : undefined;
-          return values ? { ...s, values } : s;
-        });
-      }),
-    );
-    return { summaries: runs.flat(), elapsedMs: deps.now() - t0 };
-  } finally {
-    await early?.release();
-  }
+      }
+      const summaries = await clusterByCluster(
+        targets,
+        contextOf,
+        (ctx, target) =>
+          perCluster(target.cluster, async () => {
+            if (opts.canary && !opts.dryRun) await refuseSecondCanary(ctx, target);
+            const record = withReview(baked, reviews.get(target.cluster));
+            return withDeployLock(ctx, target, () => deployRelease(ctx, target, record, params.rollbackOnFailure));
+          }),
+        { throwWhenAlone: alone },
+      );
+      return summaries.map((s) => {
+        const values = s.cluster ? reviews.get(s.cluster) : undefined;
+        return values ? { ...s, values } : s;
+      });
+    }),
+  );
+  return { summaries: runs.flat(), elapsedMs: deps.now() - t0 };
 }
 
 async function refuseSecondCanary(ctx: EngineContext, target: Target): Promise<void> {

@@ -102,69 +102,22 @@ function deployLock(ctx: EngineContext, target: Target): DeployLock {
   });
 }
 
-/**
- * Takes the deploy lock of a target, without creating anything: undefined when its namespace does
- * not exist yet (a service's first deploy; `withDeployLock` creates it). Lets a deploy take the
- * lock while its build stage and bake still run.
- */
-export async function takeDeployLock(ctx: EngineContext, target: Target): Promise<DeployLock | undefined> {
-  const lock = deployLock(ctx, target);
-  try {
-    await lock.acquire();
-    return lock;
-  } catch (error) {
-    if (error instanceof RemoteError && error.status === 404) return undefined;
-    throw error;
-  }
-}
-
-/** A target's deploy lock taken and its state read ahead of the deploy step, while the build stage and bake run. */
-export interface EarlyTarget {
-  lock: Promise<DeployLock | undefined>;
-  /** Undefined when the namespace does not exist yet. */
-  state: Promise<TargetState | undefined>;
-  /** Releases the lock if the deploy step never took it over (a failed build or bake). */
-  release(): Promise<void>;
-}
-
-export function startEarly(ctx: EngineContext, target: Target, track: Track): EarlyTarget {
-  const lock = takeDeployLock(ctx, target);
-  const state = lock.then((taken) => (taken ? readTargetState(ctx, target, track) : undefined));
-  // awaited by the deploy step (or never): no unhandled rejection meanwhile
-  lock.catch(() => undefined);
-  state.catch(() => undefined);
-  return {
-    lock,
-    state,
-    release: async () => (await lock.catch(() => undefined))?.release(),
-  };
-}
-
-/**
- * Runs `fn` holding the service × stack deploy lock; `taken`: the lock `takeDeployLock` took
- * earlier (undefined there: the namespace is created now). Released when `fn` ends.
- */
-export async function withDeployLock<T>(
-  ctx: EngineContext,
-  target: Target,
-  fn: () => Promise<T>,
-  taken?: Promise<DeployLock | undefined>,
-): Promise<T> {
+/** Runs `fn` holding the service × stack deploy lock (a Lease in the service's namespace of the target's cluster). */
+export async function withDeployLock<T>(ctx: EngineContext, target: Target, fn: () => Promise<T>): Promise<T> {
   if (ctx.dryRun) return fn();
-  const lock = (taken && (await taken)) || deployLock(ctx, target);
-  if (!lock.held)
-    await lock.acquire().catch(async (error: unknown) => {
-      // a service's first deploy: its namespace does not exist yet
-      if (!(error instanceof RemoteError && error.status === 404)) throw error;
-      await new Applier(clusterOf(ctx)).apply([
-        {
-          apiVersion: 'v1',
-          kind: 'Namespace',
-          metadata: { name: target.namespace, labels: { [labelKeys.managedBy]: 'slipway' } },
-        },
-      ]);
-      await lock.acquire();
-    });
+  const lock = deployLock(ctx, target);
+  await lock.acquire().catch(async (error: unknown) => {
+    // a service's first deploy: its namespace does not exist yet
+    if (!(error instanceof RemoteError && error.status === 404)) throw error;
+    await new Applier(clusterOf(ctx)).apply([
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: target.namespace, labels: { [labelKeys.managedBy]: 'slipway' } },
+      },
+    ]);
+    await lock.acquire();
+  });
   try {
     return await fn();
   } finally {
