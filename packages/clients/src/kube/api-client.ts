@@ -1,10 +1,10 @@
-import { Agent as HttpsAgent, type RequestOptions } from 'node:https';
+import { Agent as HttpsAgent } from 'node:https';
 import {
   createConfiguration,
-  KubeConfig,
   ServerConfiguration,
   type ApiConstructor,
   type ApiType,
+  type KubeConfig,
   type RequestContext,
   type SecurityAuthentication,
 } from '@kubernetes/client-node';
@@ -61,57 +61,25 @@ export function makeApiClient<T extends ApiType>(
 /**
  * The kubeconfig's authentication (headers, rotated token files, exec plugins: all as client-node
  * does them), with client-node's fresh per-request https.Agent swapped for one shared keep-alive
- * Agent of the same TLS options (see `agentSharer`).
+ * Agent of the same TLS options (made anew when those change, e.g. a rotated client certificate).
+ * Proxy agents are left as they are.
  */
 export function keepAliveAuthentication(kc: KubeConfig, maxSockets: number): SecurityAuthentication {
-  const share = agentSharer(maxSockets);
+  let shared: { key: string; agent: HttpsAgent } | undefined;
   return {
     getName: () => 'kubeconfig-keep-alive',
     applySecurityAuthentication: async (context: RequestContext) => {
       await kc.applySecurityAuthentication(context);
-      const shared = share(context.getAgent());
-      if (shared) context.setAgent(shared);
+      const fresh: unknown = context.getAgent();
+      if (!(fresh instanceof HttpsAgent) || fresh.constructor !== HttpsAgent) return;
+      const o = fresh.options;
+      const key = [o.ca, o.cert, o.key, o.pfx, o.passphrase, o.rejectUnauthorized, o.servername].map(String).join('\0');
+      if (shared?.key !== key) {
+        shared?.agent.destroy();
+        shared = { key, agent: new HttpsAgent({ ...o, keepAlive: true, maxSockets }) };
+      }
+      context.setAgent(shared.agent);
     },
-  };
-}
-
-/**
- * A KubeConfig whose API clients (`makeApiClient`, `KubernetesObjectApi`) and watches share
- * kept-alive connections: client-node makes a new https.Agent, so a TLS handshake, for every
- * call, which costs a deploy's dozen calls more than the calls themselves. Sockets are not capped
- * (a watch holds one for as long as it runs); idle ones do not keep the process alive.
- */
-export class SharedConnectionsKubeConfig extends KubeConfig {
-  readonly #share = agentSharer();
-
-  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
-    await super.applySecurityAuthentication(context);
-    const shared = this.#share(context.getAgent());
-    if (shared) context.setAgent(shared);
-  }
-
-  override async applyToFetchOptions(opts: RequestOptions): ReturnType<KubeConfig['applyToFetchOptions']> {
-    const init = await super.applyToFetchOptions(opts);
-    return { ...init, agent: this.#share(init.agent) ?? init.agent };
-  }
-}
-
-/**
- * Swaps client-node's fresh per-request https.Agent for one kept-alive Agent of the same TLS
- * options, made anew when those change (e.g. a rotated client certificate); proxy agents and
- * anything but a plain https.Agent are left as they are (undefined).
- */
-function agentSharer(maxSockets?: number): (fresh: unknown) => HttpsAgent | undefined {
-  let shared: { key: string; agent: HttpsAgent } | undefined;
-  return (fresh) => {
-    if (!(fresh instanceof HttpsAgent) || fresh.constructor !== HttpsAgent) return undefined;
-    const o = fresh.options;
-    const key = [o.ca, o.cert, o.key, o.pfx, o.passphrase, o.rejectUnauthorized, o.servername].map(String).join('\0');
-    if (shared?.key !== key) {
-      shared?.agent.destroy();
-      shared = { key, agent: new HttpsAgent({ ...o, keepAlive: true, ...(maxSockets ? { maxSockets } : {}) }) };
-    }
-    return shared.agent;
   };
 }
 

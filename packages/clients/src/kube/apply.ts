@@ -1,10 +1,4 @@
-import {
-  KubernetesObjectApi,
-  PatchStrategy,
-  type Configuration,
-  type KubeConfig,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { applyWaves } from '@slipway/core';
 import { kubeError, kubeStatus, retryTooManyRequests } from './kube-error.js';
 
@@ -23,43 +17,6 @@ export interface KindRef {
 
 export const fieldManager = 'slipway';
 
-/**
- * client-node's KubernetesObjectApi, whose discovery of an apiVersion (the resource name of each
- * kind) is one request also when calls for several of its kinds start side by side.
- */
-class ObjectApi extends KubernetesObjectApi {
-  readonly #discovery = new Map<string, Promise<unknown>>();
-
-  static for(kc: KubeConfig): ObjectApi {
-    const api = kc.makeApiClient(ObjectApi);
-    api.setDefaultNamespace(kc);
-    return api;
-  }
-
-  protected override async resource(apiVersion: string, kind: string, options?: Configuration) {
-    const first = this.#discovery.get(apiVersion);
-    if (!first) {
-      const discovered = super.resource(apiVersion, kind, options);
-      this.#discovery.set(apiVersion, discovered);
-      return discovered;
-    }
-    await first.catch(() => undefined); // its list is cached now (a failure: this call asks again)
-    return super.resource(apiVersion, kind, options);
-  }
-}
-
-/** One ObjectApi per KubeConfig: a cluster's API discovery is made once per process, whichever Applier asks. */
-const objectApis = new WeakMap<KubeConfig, KubernetesObjectApi>();
-
-function objectApi(kc: KubeConfig): KubernetesObjectApi {
-  let api = objectApis.get(kc);
-  if (!api) {
-    api = ObjectApi.for(kc);
-    objectApis.set(kc, api);
-  }
-  return api;
-}
-
 /** Server-side apply and prune through the apiserver, with field manager `slipway`. */
 export class Applier {
   readonly #api: KubernetesObjectApi;
@@ -67,7 +24,7 @@ export class Applier {
     kc: KubeConfig,
     private readonly dryRun?: 'server',
   ) {
-    this.#api = objectApi(kc);
+    this.#api = KubernetesObjectApi.makeApiClient(kc);
   }
 
   /**

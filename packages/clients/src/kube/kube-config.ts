@@ -1,12 +1,11 @@
 import { statSync } from 'node:fs';
 import { relative } from 'node:path';
-import type { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { InputError } from '@slipway/core';
-import { SharedConnectionsKubeConfig } from './api-client.js';
 
 /**
  * A KubeConfig from a file, else $KUBECONFIG / ~/.kube/config / in-cluster, switched to a context
- * when given; its clients share kept-alive connections (`SharedConnectionsKubeConfig`). A missing, unreadable or broken file, one without a cluster, or an unknown context
+ * when given. A missing, unreadable or broken file, one without a cluster, or an unknown context
  * is one InputError.
  */
 export function loadKubeConfig(
@@ -18,7 +17,7 @@ export function loadKubeConfig(
   if (file && !statSync(file, { throwIfNoEntry: false })?.isFile()) {
     throw new InputError(`${which} does not exist or is not a file; ${hint}`);
   }
-  const kc = new SharedConnectionsKubeConfig();
+  const kc = new KubeConfig();
   try {
     if (file) kc.loadFromFile(file);
     else kc.loadFromDefault();

@@ -1,4 +1,4 @@
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import {
   chartKinds,
   findWorkload,
@@ -92,20 +92,15 @@ export const targetOf = (service: CatalogService, stack: string, cluster: string
 /** The subject of a target's events: the service on its cluster. */
 export const subjectOf = (target: Target) => ({ service: target.service, cluster: target.cluster });
 
-/** The service × stack deploy lock: a Lease in the service's namespace of the target's cluster. */
-function deployLock(ctx: EngineContext, target: Target): DeployLock {
-  return new DeployLock(clusterOf(ctx), {
+/** Runs `fn` holding the service × stack deploy lock (a Lease in the service's namespace of the target's cluster). */
+export async function withDeployLock<T>(ctx: EngineContext, target: Target, fn: () => Promise<T>): Promise<T> {
+  if (ctx.dryRun) return fn();
+  const lock = new DeployLock(clusterOf(ctx), {
     namespace: target.namespace,
     name: `slipway-deploy-${target.service}-${target.stack}`,
     holder: ctx.user,
     ttlSeconds: ctx.lockTtlSeconds,
   });
-}
-
-/** Runs `fn` holding the service × stack deploy lock (a Lease in the service's namespace of the target's cluster). */
-export async function withDeployLock<T>(ctx: EngineContext, target: Target, fn: () => Promise<T>): Promise<T> {
-  if (ctx.dryRun) return fn();
-  const lock = deployLock(ctx, target);
   await lock.acquire().catch(async (error: unknown) => {
     // a service's first deploy: its namespace does not exist yet
     if (!(error instanceof RemoteError && error.status === 404)) throw error;
@@ -160,42 +155,20 @@ export async function bakeRelease(
   };
 }
 
-/** What a deploy reads of its target before it writes, lock held: the history and each chart's objects (to prune). */
-export interface TargetState {
-  history: ReleaseRecord[];
-  existing: Record<ChartName, KubernetesObject[]>;
-}
-
-/** Reads a target's state, all side by side (a client dry run reads nothing). */
-export async function readTargetState(ctx: EngineContext, target: Target, track: Track): Promise<TargetState> {
-  if (ctx.dryRun === 'client') return { history: [], existing: { workload: [], routing: [] } };
-  const applier = new Applier(clusterOf(ctx));
-  const existing = (chart: ChartName, t: Track) =>
-    applier.list(target.namespace, chartKinds[chart], ownership(target.service, target.stack, chart, t));
-  const [history, workload, routing] = await Promise.all([
-    ctx.dryRun ? [] : new ReleaseStore(clusterOf(ctx)).list(target.namespace, target.service, target.stack),
-    existing('workload', track),
-    existing('routing', 'stable'),
-  ]);
-  return { history, existing: { workload, routing } };
-}
-
 /**
  * Deploys a baked release, lock held by the caller: revision (an identical re-deploy keeps its
  * revision), apply + prune + track the workload, then routing; on a failed rollout records the
- * failure and, when asked, restores the previous successful revision. `state`: the target's state
- * when the caller read it already (lock held).
+ * failure and, when asked, restores the previous successful revision.
  */
 export async function deployRelease(
   ctx: EngineContext,
   target: Target,
   baked: Omit<ReleaseRecord, 'revision'>,
   rollbackOnFailure: boolean,
-  state?: Promise<TargetState>,
 ): Promise<DeploySummary> {
   const t0 = Date.now();
   const store = () => new ReleaseStore(clusterOf(ctx));
-  const { history, existing } = await (state ?? readTargetState(ctx, target, baked.track));
+  const history = ctx.dryRun ? [] : await store().list(target.namespace, target.service, target.stack);
   const latest = history.find((r) => r.result === 'succeeded' && r.track === baked.track);
   const revision =
     latest?.digest === baked.digest ? latest.revision : Math.max(0, ...history.map((r) => r.revision)) + 1;
@@ -210,7 +183,7 @@ export async function deployRelease(
     ...(record.valuesCommit ? { valuesCommit: record.valuesCommit } : {}),
   };
   try {
-    const rollout = await applyRecord(ctx, target, record, changes, existing);
+    const rollout = await applyRecord(ctx, target, record, changes);
     if (!ctx.dryRun) await store().save(target.namespace, record);
     return { ...base, result: 'succeeded', rollout, elapsedMs: Date.now() - t0 };
   } catch (error) {
@@ -242,16 +215,12 @@ export async function deployRelease(
   }
 }
 
-/**
- * Applies a record's manifests: workload (tracked until stable), then routing; prunes leftovers of
- * each. `existing`: each chart's objects as listed just before (else listed here).
- */
+/** Applies a record's manifests: workload (tracked until stable), then routing; prunes leftovers of each. */
 export async function applyRecord(
   ctx: EngineContext,
   target: Target,
   record: ReleaseRecord,
   changes: ObjectChange[],
-  existing?: Record<ChartName, KubernetesObject[]>,
 ): Promise<string> {
   const applier =
     ctx.dryRun === 'client' ? undefined : new Applier(clusterOf(ctx), ctx.dryRun === 'server' ? 'server' : undefined);
@@ -265,7 +234,7 @@ export async function applyRecord(
     labels('workload', record.track),
   );
   await stage(ctx.report, subjectOf(target), 'deploy workload', async () => {
-    const applied = await applyScope(ctx, applier, target, 'workload', record.track, workload, existing?.workload);
+    const applied = await applyScope(ctx, applier, target, 'workload', record.track, workload);
     changes.push(...applied);
     return { value: undefined, detail: describeChanges(applied) };
   });
@@ -276,17 +245,14 @@ export async function applyRecord(
     labels('routing', 'stable'),
   );
   await stage(ctx.report, subjectOf(target), 'deploy routing', async () => {
-    const applied = await applyScope(ctx, applier, target, 'routing', 'stable', routing, existing?.routing);
+    const applied = await applyScope(ctx, applier, target, 'routing', 'stable', routing);
     changes.push(...applied);
     return { value: undefined, detail: describeChanges(applied) };
   });
   return rollout;
 }
 
-/**
- * Applies the objects of one chart × track, then prunes what an earlier revision applied and this
- * one does not render. `listed`: the scope's objects as listed just before (else listed here).
- */
+/** Applies the objects of one chart × track, then prunes what an earlier revision applied and this one does not render. */
 export async function applyScope(
   ctx: EngineContext,
   applier: Applier | undefined,
@@ -294,14 +260,15 @@ export async function applyScope(
   chart: ChartName,
   track: Track,
   objects: readonly K8sObject[],
-  listed?: readonly KubernetesObject[],
 ): Promise<ObjectChange[]> {
   if (ctx.dryRun === 'client')
     return objects.map((o) => ({ kind: o.kind, name: o.metadata.name, action: 'configured' }));
   if (!applier) throw new Error('no cluster to apply to');
-  const existing =
-    listed ??
-    (await applier.list(target.namespace, chartKinds[chart], ownership(target.service, target.stack, chart, track)));
+  const existing = await applier.list(
+    target.namespace,
+    chartKinds[chart],
+    ownership(target.service, target.stack, chart, track),
+  );
   const applied = await applier.apply(objects, existing);
   return [...applied, ...(await applier.delete(pruneCandidates(existing, objects)))];
 }
