@@ -67,6 +67,11 @@ step "slipway canary promote orders (the disable-canary stage)"
 slipway canary promote orders --stack dev --catalog "$demo"
 
 if slipway dev status | grep -q slipway-dev-3; then
+  # prod values pin the workload to the prod node pool (nodeSelector node-pool: prod), as the
+  # company's prod clusters label their nodes; the local clusters' fake nodes get that label here
+  for context in slipway-dev-2 slipway-dev-3; do
+    "$bin/kubectl" --context "$context" label nodes --all --overwrite node-pool=prod >/dev/null
+  done
   step "slipway deploy payments --stack prod (master only, strict values): cluster shop-prod-eu, then shop-prod-us"
   slipway deploy payments --stack prod --image-tag 1.0.0 --source-branch master --values-branch master --skip-build --catalog "$demo"
 fi
