@@ -26,12 +26,15 @@ slipway validate examples/catalog
 
 # the example catalog, pointed at this platform's registry and cluster, with the repository's
 # charts copied into it (the example names them by oci:// ref; a local ref may not leave the catalog;
-# each chart folder holds its copy of the slipway-common library, so the folder is all it needs)
+# each chart folder holds its copy of the slipway-common library, so the folder is all it needs);
+# the pipelines then bake those folders as git/repo artifacts
 demo=$(mktemp -d)/catalog
 cp -r examples/catalog "$demo"
 mkdir -p "$demo/charts" && cp -r charts/workload charts/routing "$demo/charts/"
 sed -i -e "s|^  host: registry.slipway.local:5000|  host: '$SLIPWAY_REGISTRY'\\n  insecure: true|" \
-  -e "s#ref: oci://[^,]*/charts/\(workload\|routing\),#ref: charts/\\1,#g" "$demo/slipway.yaml"
+  -e "s#ref: oci://[^,]*/charts/\(workload\|routing\),#ref: charts/\\1,#g" \
+  -e "s#^  chartArtifacts: .*#  chartArtifacts: { type: git-repo, account: catalog-git, repo: 'git@github.com:slipway-demo/catalog.git', branch: master, paths: { workload: examples/catalog/charts/workload, routing: examples/catalog/charts/routing } }#" \
+  "$demo/slipway.yaml"
 
 # strict stacks bake the catalog from a commit of their values branch: the copy is a git repository
 commit() { git -C "$demo" add -A && git -C "$demo" -c user.name=slipway -c user.email=slipway@localhost commit -q -m "$1"; }
