@@ -9,16 +9,7 @@
 // Both sides use the storage driver slipway picks on this machine (overlay where it can mount it,
 // else vfs; SLIPWAY_BUILDAH_DRIVER forces one). BASELINE=<file> keeps an earlier result beside this one.
 import { spawn } from 'node:child_process';
-import {
-  copyFileSync,
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -27,6 +18,7 @@ import { VaultClient, overlayProbe } from '@slipway/clients';
 import { chooseStorageDriver } from '@slipway/core';
 import { startPlatform, stopPlatform } from '@slipway/dev-platform';
 import { compare, median, repoRoot, run, slipwayBin, time, toolsBin, writeResult } from '../lib/measure.mjs';
+import { writePlatformCatalog } from '../lib/catalog.mjs';
 
 const reps = Number(process.env.REPS ?? 5);
 const skipReps = Number(process.env.SKIP_REPS ?? 11);
@@ -279,28 +271,16 @@ async function deployKeyAppRole() {
 
 function writeCatalog(services) {
   const dir = join(work, 'catalog');
-  for (const chart of ['workload', 'routing'])
-    cpSync(join(repoRoot, 'charts', chart), join(dir, 'charts', chart), { recursive: true });
-  writeFileSync(
-    join(dir, 'slipway.yaml'),
-    stringify({
-      apiVersion: 'slipway.dev/v1',
-      kind: 'Platform',
-      registry: { host: platform.registry.host, project: 'microservices', insecure: true },
-      charts: {
-        workload: { ref: 'charts/workload', version: '0.1.0' },
-        routing: { ref: 'charts/routing', version: '0.1.0' },
-      },
-      vault: {
-        address: platform.vault.address,
-        auth: { method: 'approle' },
-        deployKeys: { mount: 'secret', path: 'deploy-keys/{service}' },
-      },
-      build: { knownHosts: readFileSync(platform.git.knownHostsPath, 'utf8') },
-      stacks: { dev: { cluster: 'local', branches: ['*'] } },
-      clusters: { local: {} },
-    }),
-  );
+  writePlatformCatalog(dir, platform.registry.host, {
+    vault: {
+      address: platform.vault.address,
+      auth: { method: 'approle' },
+      deployKeys: { mount: 'secret', path: 'deploy-keys/{service}' },
+    },
+    build: { knownHosts: readFileSync(platform.git.knownHostsPath, 'utf8') },
+    stacks: { dev: { cluster: 'local', branches: ['*'] } },
+    clusters: { local: {} },
+  });
   for (const name of services) addService(dir, name, 'node');
   return dir;
 }

@@ -6,13 +6,14 @@
 // deploys its own service); each slipway run's stages are timed from its --output json events, so
 // that the gap to the raw script is explained stage by stage.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { bundles, compare, median, repoRoot, run, toolsBin, writeResult } from '../lib/measure.mjs';
+import { writePlatformCatalog } from '../lib/catalog.mjs';
 
 const reps = Number(process.env.REPS ?? 5);
 const fleet = Number(process.env.SERVICES ?? 20);
@@ -77,24 +78,10 @@ try {
     probes: { initialDelaySeconds: 0, periodSeconds: 1 },
     resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '32Mi' } },
   };
-  mkdirSync(catalog, { recursive: true });
-  // the repository's charts inside the catalog (a local chart ref may not leave it)
-  for (const chart of ['workload', 'routing'])
-    cpSync(join(repoRoot, 'charts', chart), join(catalog, 'charts', chart), { recursive: true });
-  writeFileSync(
-    join(catalog, 'slipway.yaml'),
-    stringify({
-      apiVersion: 'slipway.dev/v1',
-      kind: 'Platform',
-      registry: { host: env.SLIPWAY_REGISTRY, project: 'microservices', insecure: true },
-      charts: {
-        workload: { ref: 'charts/workload', version: '0.1.0' },
-        routing: { ref: 'charts/routing', version: '0.1.0' },
-      },
-      stacks: { dev: { cluster: 'local' } },
-      clusters: { local: { kubeconfig: env.KUBECONFIG } },
-    }),
-  );
+  writePlatformCatalog(catalog, env.SLIPWAY_REGISTRY, {
+    stacks: { dev: { cluster: 'local' } },
+    clusters: { local: { kubeconfig: env.KUBECONFIG } },
+  });
   const names = Array.from({ length: fleet }, (_, i) => `svc-${String(i + 1).padStart(2, '0')}`);
   for (const name of names) {
     mkdirSync(join(catalog, 'services', name), { recursive: true });

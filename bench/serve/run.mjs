@@ -10,12 +10,13 @@
 // Each rep rolls out a new image tag; variants interleaved; medians.
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { stringify } from 'yaml';
 import { median, repoRoot, run, slipwayBin, time, toolsBin, writeResult } from '../lib/measure.mjs';
+import { writePlatformCatalog } from '../lib/catalog.mjs';
 import { devPlatform, pushEmptyImage, watchRollout } from '../lib/platform.mjs';
 
 const reps = Number(process.env.REPS ?? 7);
@@ -226,23 +227,10 @@ try {
 
 /** `fleet` services of one image, each with a `release` webhook trigger to dev (tag from the payload's `tag`). */
 function writeCatalog(dir, env) {
-  mkdirSync(dir, { recursive: true });
-  for (const chart of ['workload', 'routing'])
-    cpSync(join(repoRoot, 'charts', chart), join(dir, 'charts', chart), { recursive: true });
-  writeFileSync(
-    join(dir, 'slipway.yaml'),
-    stringify({
-      apiVersion: 'slipway.dev/v1',
-      kind: 'Platform',
-      registry: { host: env.SLIPWAY_REGISTRY, project: 'microservices', insecure: true },
-      charts: {
-        workload: { ref: 'charts/workload', version: '0.1.0' },
-        routing: { ref: 'charts/routing', version: '0.1.0' },
-      },
-      stacks: { dev: { cluster: 'local' } },
-      clusters: { local: { kubeconfig: env.KUBECONFIG } },
-    }),
-  );
+  writePlatformCatalog(dir, env.SLIPWAY_REGISTRY, {
+    stacks: { dev: { cluster: 'local' } },
+    clusters: { local: { kubeconfig: env.KUBECONFIG } },
+  });
   const values = {
     replicaCount: 2,
     healthCheckPath: '/health',

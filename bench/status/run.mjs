@@ -6,11 +6,12 @@
 // records are gzipped Secrets). Also `slipway status --context <c>` per cluster in sequence (the
 // one-kubeconfig mode), to separate the gain of reading clusters at once from the CLI's own cost.
 // The releases are real deploys: 20 services with `deploy --all --skip-build`, each to its 3 clusters.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { compare, repoRoot, run, slipwayBin, toolsBin, writeResult } from '../lib/measure.mjs';
+import { compare, run, slipwayBin, toolsBin, writeResult } from '../lib/measure.mjs';
+import { writePlatformCatalog } from '../lib/catalog.mjs';
 import { pushEmptyImage } from '../lib/platform.mjs';
 
 const reps = Number(process.env.REPS ?? 11);
@@ -39,27 +40,14 @@ try {
 
   // a catalog of `fleet` services of one product whose dev stack spans the three clusters
   const catalog = join(work, 'catalog');
-  mkdirSync(catalog, { recursive: true });
-  for (const chart of ['workload', 'routing'])
-    cpSync(join(repoRoot, 'charts', chart), join(catalog, 'charts', chart), { recursive: true });
   const clusters = Object.fromEntries(
     contexts.map((context, i) => [`c${i + 1}`, { kubeconfig: env.KUBECONFIG, context }]),
   );
-  writeFileSync(
-    join(catalog, 'slipway.yaml'),
-    stringify({
-      apiVersion: 'slipway.dev/v1',
-      kind: 'Platform',
-      registry: { host: env.SLIPWAY_REGISTRY, project: 'microservices', insecure: true },
-      charts: {
-        workload: { ref: 'charts/workload', version: '0.1.0' },
-        routing: { ref: 'charts/routing', version: '0.1.0' },
-      },
-      stacks: { dev: {} },
-      products: { bench: { clusters: { dev: Object.keys(clusters) } } },
-      clusters,
-    }),
-  );
+  writePlatformCatalog(catalog, env.SLIPWAY_REGISTRY, {
+    stacks: { dev: {} },
+    products: { bench: { clusters: { dev: Object.keys(clusters) } } },
+    clusters,
+  });
   const values = {
     replicaCount: 2,
     resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '32Mi' } },
