@@ -67,6 +67,17 @@ export async function buildImage(
     const authFile = writeAuthFile(work.path, registry.host, credentials);
     const tlsVerify = !registry.insecure;
     const labels = ociLabels({ source: service.config.repository, ...commit, branch: req.sourceBranch });
+    const pushed = (digest: string): BuildResult => {
+      deps.progress(`pushed ${reference}@${digest}`);
+      return {
+        image,
+        tag: req.imageTag,
+        digest,
+        skipped: false,
+        revision: commit.revision,
+        sourceBranch: req.sourceBranch,
+      };
+    };
     if (req.builder === 'buildkit') {
       deps.progress(`building ${reference} from ${commit.revision.slice(0, 12)} with BuildKit`);
       const digest = await buildWithBuildkit(deps, {
@@ -81,15 +92,7 @@ export async function buildImage(
         privateDir: work.path,
         onLine: deps.buildOutput,
       });
-      deps.progress(`pushed ${reference}@${digest}`);
-      return {
-        image,
-        tag: req.imageTag,
-        digest,
-        skipped: false,
-        revision: commit.revision,
-        sourceBranch: req.sourceBranch,
-      };
+      return pushed(digest);
     }
     // buildah's temp files and storage in the private dir; base images and cache mounts kept (build-cache.ts)
     const { options: buildah, store } = buildahStorage(deps.tool, deps.settings, work.path, deps.env);
@@ -122,15 +125,7 @@ export async function buildImage(
         tlsVerify,
         privateDir: work.path,
       });
-      deps.progress(`pushed ${reference}@${digest}`);
-      return {
-        image,
-        tag: req.imageTag,
-        digest,
-        skipped: false,
-        revision: commit.revision,
-        sourceBranch: req.sourceBranch,
-      };
+      return pushed(digest);
     } finally {
       // a private storage goes with the private dir; a shared one keeps its layers, not the image
       if (deps.settings.buildahRoot)
