@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { AppsV1Api, CoordinationV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/wait.js';
@@ -197,7 +198,8 @@ describe('secret-sync as a running controller: drift, leader election, endpoints
           stdio: ['ignore', 'ignore', 'pipe'],
         },
       );
-      child.stderr?.on('data', (b: Buffer) => logs.push(...b.toString('utf8').split('\n').filter(Boolean)));
+      // whole lines: a line can arrive split over two chunks
+      if (child.stderr) createInterface({ input: child.stderr }).on('line', (line) => logs.push(line));
       return { child, logs };
     };
     const logged = (logs: string[], msg: string) => logs.some((l) => l.includes(`"msg":"${msg}"`));
@@ -216,8 +218,10 @@ describe('secret-sync as a running controller: drift, leader election, endpoints
       // readiness of both: the leader after its first cycle, the standby as a standby
       const port = (logs: string[]) =>
         (JSON.parse(logs.find((l) => l.includes('secret-sync started')) ?? '{}') as { port?: number }).port;
-      for (const r of [leader, standby])
-        expect((await fetch(`http://127.0.0.1:${port(r.logs)}/readyz`)).status).toBe(200);
+      for (const r of [leader, standby]) {
+        const at = await eventually('its start logged', () => Promise.resolve(port(r.logs)), 30_000);
+        expect((await fetch(`http://127.0.0.1:${at}/readyz`)).status).toBe(200);
+      }
 
       await kv.put('procs/procs-a/db', { v: '2' });
       leader.child.kill('SIGTERM');
