@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ToolLookup } from '@slipway/clients';
-import { loadKubeConfig } from '@slipway/clients/kube';
+import { loadKubeConfig, shareConnections } from '@slipway/clients/kube';
 import { readEnv, type SlipwayEnv } from '../env.js';
 import { toolDeps } from './tool-deps.js';
 
@@ -27,7 +27,7 @@ export interface AppDeps {
 export function appDeps(env: SlipwayEnv = readEnv()): AppDeps {
   return {
     ...toolDeps(env),
-    kubeConfig: (choice) => loadKubeConfig(choice),
+    kubeConfig: (choice) => shareConnections(loadKubeConfig(choice)),
     now: () => Date.now(),
   };
 }

@@ -1,4 +1,3 @@
-import { Agent as HttpsAgent } from 'node:https';
 import {
   createConfiguration,
   ServerConfiguration,
@@ -8,6 +7,7 @@ import {
   type RequestContext,
   type SecurityAuthentication,
 } from '@kubernetes/client-node';
+import { sharedAgentFor } from './shared-agent.js';
 
 /** Options of the API clients slipway builds. */
 export interface ApiClientOptions {
@@ -60,25 +60,16 @@ export function makeApiClient<T extends ApiType>(
 
 /**
  * The kubeconfig's authentication (headers, rotated token files, exec plugins: all as client-node
- * does them), with client-node's fresh per-request https.Agent swapped for one shared keep-alive
- * Agent of the same TLS options (made anew when those change, e.g. a rotated client certificate).
- * Proxy agents are left as they are.
+ * does them), with client-node's fresh per-request https.Agent swapped for the shared kept-alive
+ * one of the same TLS options and at most `maxSockets` connections (see `sharedAgentFor`).
  */
 export function keepAliveAuthentication(kc: KubeConfig, maxSockets: number): SecurityAuthentication {
-  let shared: { key: string; agent: HttpsAgent } | undefined;
   return {
     getName: () => 'kubeconfig-keep-alive',
     applySecurityAuthentication: async (context: RequestContext) => {
       await kc.applySecurityAuthentication(context);
-      const fresh: unknown = context.getAgent();
-      if (!(fresh instanceof HttpsAgent) || fresh.constructor !== HttpsAgent) return;
-      const o = fresh.options;
-      const key = [o.ca, o.cert, o.key, o.pfx, o.passphrase, o.rejectUnauthorized, o.servername].map(String).join('\0');
-      if (shared?.key !== key) {
-        shared?.agent.destroy();
-        shared = { key, agent: new HttpsAgent({ ...o, keepAlive: true, maxSockets }) };
-      }
-      context.setAgent(shared.agent);
+      const shared = sharedAgentFor(context.getAgent(), maxSockets);
+      if (shared) context.setAgent(shared);
     },
   };
 }

@@ -11,3 +11,4 @@ export * from './cluster-objects.js';
 export * from './approval-store.js';
 export * from './across-namespaces.js';
 export * from './kube-http.js';
+export * from './shared-agent.js';
