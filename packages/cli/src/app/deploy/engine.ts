@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import {
   chartKinds,
   findWorkload,
@@ -233,8 +233,15 @@ export async function applyRecord(
     target.namespace,
     labels('workload', record.track),
   );
+  // what both scopes hold now is read at once (the lock is held): routing does not wait for a
+  // read of its own after the rollout
+  const before = {
+    workload: listScope(applier, target, 'workload', record.track),
+    routing: listScope(applier, target, 'routing', 'stable'),
+  };
+  before.routing.catch(() => undefined); // unused when the rollout fails
   await stage(ctx.report, subjectOf(target), 'deploy workload', async () => {
-    const applied = await applyScope(ctx, applier, target, 'workload', record.track, workload);
+    const applied = await applyScope(ctx, applier, target, 'workload', record.track, workload, before.workload);
     changes.push(...applied);
     return { value: undefined, detail: describeChanges(applied) };
   });
@@ -245,14 +252,28 @@ export async function applyRecord(
     labels('routing', 'stable'),
   );
   await stage(ctx.report, subjectOf(target), 'deploy routing', async () => {
-    const applied = await applyScope(ctx, applier, target, 'routing', 'stable', routing);
+    const applied = await applyScope(ctx, applier, target, 'routing', 'stable', routing, before.routing);
     changes.push(...applied);
     return { value: undefined, detail: describeChanges(applied) };
   });
   return rollout;
 }
 
-/** Applies the objects of one chart × track, then prunes what an earlier revision applied and this one does not render. */
+/** The objects of one chart × track that slipway applied (none without a cluster). */
+function listScope(
+  applier: Applier | undefined,
+  target: Target,
+  chart: ChartName,
+  track: Track,
+): Promise<KubernetesObject[]> {
+  if (!applier) return Promise.resolve([]);
+  return applier.list(target.namespace, chartKinds[chart], ownership(target.service, target.stack, chart, track));
+}
+
+/**
+ * Applies the objects of one chart × track, then prunes what an earlier revision applied and this
+ * one does not render (`listed`: that scope as read earlier under the same lock, else read now).
+ */
 export async function applyScope(
   ctx: EngineContext,
   applier: Applier | undefined,
@@ -260,15 +281,12 @@ export async function applyScope(
   chart: ChartName,
   track: Track,
   objects: readonly K8sObject[],
+  listed?: Promise<KubernetesObject[]>,
 ): Promise<ObjectChange[]> {
   if (ctx.dryRun === 'client')
     return objects.map((o) => ({ kind: o.kind, name: o.metadata.name, action: 'configured' }));
   if (!applier) throw new Error('no cluster to apply to');
-  const existing = await applier.list(
-    target.namespace,
-    chartKinds[chart],
-    ownership(target.service, target.stack, chart, track),
-  );
+  const existing = await (listed ?? listScope(applier, target, chart, track));
   const applied = await applier.apply(objects, existing);
   return [...applied, ...(await applier.delete(pruneCandidates(existing, objects)))];
 }
