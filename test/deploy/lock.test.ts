@@ -86,4 +86,14 @@ describe('one deploy at a time per service × stack', () => {
     ]);
     expect((JSON.parse(history.stdout) as { deployedBy: string }[])[0]?.deployedBy).toMatch(/^third-deployer@/);
   });
+
+  it('a deploy that fails before it applies (its bake) gives back the lock it took while baking', async () => {
+    const failed = await slipway([...args('2.0.0'), '--helm', '/bin/false'], {
+      ...registryEnv(platform()),
+      SLIPWAY_USER: 'fourth-deployer',
+    });
+    expect(failed.code).not.toBe(0);
+    expect(failed.stderr).toMatch(/bake/);
+    await expect(lease()).rejects.toMatchObject({ code: 404 });
+  });
 });

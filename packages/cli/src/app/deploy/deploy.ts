@@ -13,6 +13,8 @@ import {
   deployRelease,
   targetOf,
   withDeployLock,
+  lockEarly,
+  releaseEarlyLock,
   type DeploySummary,
   type EngineContext,
   type ReleaseParams,
@@ -141,6 +143,9 @@ async function deployFrom(
   const runs = await Promise.all(
     services.map(async ({ service, clusters }, index) => {
       const targets = clusters.map((cluster) => targetOf(service, stack, cluster));
+      // one named service: its first cluster's lock is taken while the release bakes
+      const first = targets[0];
+      const early = alone && first ? lockEarly(contextOf(first), first) : undefined;
       let baked: Omit<ReleaseRecord, 'revision'>;
       let reviews = new Map<string, ValuesReview>();
       try {
@@ -159,6 +164,7 @@ async function deployFrom(
         const review = { breakGlass: opts.breakGlass ? opts.reason : undefined, dryRun: opts.dryRun };
         reviews = await reviewValues(deps, catalog, (t) => clusterOf(contextOf(t)), targets, baked, review, report);
       } catch (error) {
+        await releaseEarlyLock(early);
         // the first cluster fails with the reason, the others report what they still run
         return clusterByCluster(
           targets,
@@ -173,11 +179,18 @@ async function deployFrom(
         targets,
         contextOf,
         (ctx, target) =>
-          perCluster(target.cluster, async () => {
-            if (opts.canary && !opts.dryRun) await refuseSecondCanary(ctx, target);
-            const record = withReview(baked, reviews.get(target.cluster));
-            return withDeployLock(ctx, target, () => deployRelease(ctx, target, record, params.rollbackOnFailure));
-          }),
+          perCluster(target.cluster, () =>
+            withDeployLock(
+              ctx,
+              target,
+              async () => {
+                if (opts.canary && !opts.dryRun) await refuseSecondCanary(ctx, target);
+                const record = withReview(baked, reviews.get(target.cluster));
+                return deployRelease(ctx, target, record, params.rollbackOnFailure);
+              },
+              target === first ? early : undefined,
+            ),
+          ),
         { throwWhenAlone: alone },
       );
       return summaries.map((s) => {

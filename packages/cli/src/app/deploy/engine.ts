@@ -92,27 +92,70 @@ export const targetOf = (service: CatalogService, stack: string, cluster: string
 /** The subject of a target's events: the service on its cluster. */
 export const subjectOf = (target: Target) => ({ service: target.service, cluster: target.cluster });
 
-/** Runs `fn` holding the service × stack deploy lock (a Lease in the service's namespace of the target's cluster). */
-export async function withDeployLock<T>(ctx: EngineContext, target: Target, fn: () => Promise<T>): Promise<T> {
-  if (ctx.dryRun) return fn();
-  const lock = new DeployLock(clusterOf(ctx), {
+function deployLockOf(ctx: EngineContext, target: Target): DeployLock {
+  return new DeployLock(clusterOf(ctx), {
     namespace: target.namespace,
     name: `slipway-deploy-${target.service}-${target.stack}`,
     holder: ctx.user,
     ttlSeconds: ctx.lockTtlSeconds,
   });
-  await lock.acquire().catch(async (error: unknown) => {
-    // a service's first deploy: its namespace does not exist yet
-    if (!(error instanceof RemoteError && error.status === 404)) throw error;
-    await new Applier(clusterOf(ctx)).apply([
-      {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: target.namespace, labels: { [labelKeys.managedBy]: 'slipway' } },
-      },
-    ]);
-    await lock.acquire();
-  });
+}
+
+const isNotFound = (error: unknown) => error instanceof RemoteError && error.status === 404;
+
+/**
+ * Starts taking a target's deploy lock early, while its release bakes (the lock does not depend
+ * on the bake). Resolves to the held lock, or undefined when the service's namespace does not
+ * exist yet (its first deploy: `withDeployLock` creates it, after the bake). A caller that does not
+ * go on to `withDeployLock` must `releaseEarlyLock`.
+ */
+export function lockEarly(ctx: EngineContext, target: Target): Promise<DeployLock | undefined> {
+  if (ctx.dryRun) return Promise.resolve(undefined);
+  const lock = deployLockOf(ctx, target);
+  const taking = lock.acquire().then(
+    () => lock,
+    (error: unknown) => {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    },
+  );
+  taking.catch(() => undefined); // its failure is the deploy's, seen when awaited
+  return taking;
+}
+
+/** Gives back a lock taken by `lockEarly` that no deploy used (the bake failed). */
+export async function releaseEarlyLock(early: Promise<DeployLock | undefined> | undefined): Promise<void> {
+  const lock = await early?.catch(() => undefined);
+  await lock?.release();
+}
+
+/**
+ * Runs `fn` holding the service × stack deploy lock (a Lease in the service's namespace of the
+ * target's cluster): the one `lockEarly` took for this target, else taken now.
+ */
+export async function withDeployLock<T>(
+  ctx: EngineContext,
+  target: Target,
+  fn: () => Promise<T>,
+  early?: Promise<DeployLock | undefined>,
+): Promise<T> {
+  if (ctx.dryRun) return fn();
+  const held = await early;
+  const lock = held ?? deployLockOf(ctx, target);
+  if (!held) {
+    await lock.acquire().catch(async (error: unknown) => {
+      // a service's first deploy: its namespace does not exist yet
+      if (!isNotFound(error)) throw error;
+      await new Applier(clusterOf(ctx)).apply([
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: target.namespace, labels: { [labelKeys.managedBy]: 'slipway' } },
+        },
+      ]);
+      await lock.acquire();
+    });
+  }
   try {
     return await fn();
   } finally {
