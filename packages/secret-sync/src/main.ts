@@ -1,4 +1,6 @@
 #!/usr/bin/env node
-import { secretSyncMain } from './command.js';
+import { keepHeapNearLiveSet } from './small-heap.js';
 
+keepHeapNearLiveSet();
+const { secretSyncMain } = await import('./command.js');
 process.exitCode = await secretSyncMain(process.argv.slice(2));
