@@ -14,6 +14,7 @@
 // loads, and client-node's generated API keeps megabytes of doc comments (a deploy's chunks go from
 // 6.6 MB to 2.9 MB). Names are kept, so stack traces stay readable; `--debug` maps them to the
 // sources (main.ts turns source maps on).
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -61,20 +62,52 @@ const clientNodeWithoutSideEffects = {
   },
 };
 
-if (existsSync(`${root}packages/cli/dist/main.js`)) {
-  const built = await build({
+const cli = `${root}packages/cli/dist`;
+if (existsSync(`${cli}/main.js`)) {
+  // 1. the split ESM build, staged; named .cjs already, so that its imports name the final files
+  const staged = `${cli}/esm`;
+  rmSync(staged, { recursive: true, force: true });
+  const split = await build({
     ...common,
+    banner: {},
     ...compact,
     plugins: [clientNodeWithoutSideEffects],
-    entryPoints: { slipway: `${root}packages/cli/dist/main.js` },
-    outdir: `${root}packages/cli/dist`,
-    outExtension: { '.js': '.mjs' },
+    entryPoints: { cli: `${cli}/main.js` },
+    outdir: staged,
+    entryNames: 'chunks/[name]',
+    outExtension: { '.js': '.cjs' },
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     metafile: true,
   });
-  writeFileSync(`${root}packages/cli/dist/chunks.meta.json`, JSON.stringify(built.metafile));
-  removeOldChunks(new Set(Object.keys(built.metafile.outputs).map((o) => resolve(root, o))));
+  writeFileSync(`${cli}/chunks.meta.json`, JSON.stringify(split.metafile));
+  // 2. each chunk as CommonJS (`import()` as require), which src/start.ts compiles with a code cache;
+  // the source maps chain through to the TypeScript sources
+  const converted = await build({
+    ...common,
+    banner: {},
+    ...compact,
+    bundle: false,
+    format: 'cjs',
+    supported: { 'dynamic-import': false },
+    entryPoints: Object.keys(split.metafile.outputs).filter((o) => o.endsWith('.cjs')),
+    outbase: staged,
+    outdir: cli,
+    outExtension: { '.js': '.cjs' },
+    metafile: true,
+    // the dependencies' warnings were shown (or not) by the first step
+    logLevel: 'error',
+  });
+  rmSync(staged, { recursive: true, force: true });
+  removeOldChunks(new Set(Object.keys(converted.metafile.outputs).map((o) => resolve(root, o))));
+  // 3. the loader, `slipway` itself
+  await build({
+    ...common,
+    banner: {},
+    entryPoints: [`${cli}/start.js`],
+    outfile: `${cli}/slipway.mjs`,
+  });
+  writeCodeCache();
 }
 if (existsSync(`${root}packages/secret-sync/dist/main.js`)) {
   await build({
@@ -100,5 +133,24 @@ function removeOldChunks(current) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (!current.has(path) && statSync(path).mtimeMs < old) rmSync(path, { force: true });
+  }
+}
+
+/**
+ * The code cache of this Node binary (src/start.ts): `--help` and `validate` of the example catalog
+ * run with SLIPWAY_WRITE_CODE_CACHE=1, each writing every chunk's cache at exit with the functions
+ * it ran (the second run starts from the first one's cache); chunks they do not run are cached as
+ * loaded. Earlier caches go: they name chunks of earlier builds.
+ */
+function writeCodeCache() {
+  rmSync(`${cli}/code-cache`, { recursive: true, force: true });
+  for (const args of [['--help'], ['validate', `${root}examples/catalog`]]) {
+    const run = spawnSync(process.execPath, [`${cli}/slipway.mjs`, ...args], {
+      env: { ...process.env, SLIPWAY_WRITE_CODE_CACHE: '1' },
+      stdio: 'ignore',
+    });
+    // validate reports an invalid example catalog with 2; anything else is a broken bundle
+    if (run.status !== 0 && run.status !== 2)
+      throw new Error(`code cache: slipway ${args.join(' ')} failed (${run.error ?? run.signal ?? run.status})`);
   }
 }

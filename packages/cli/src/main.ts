@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { buildCommand } from './commands/build.js';
 import { bakeCommand } from './commands/bake.js';
@@ -50,9 +49,8 @@ const usage = (command: CommandUnknownOpts) => {
 };
 usage(program);
 
-try {
-  await program.parseAsync();
-} catch (error) {
+// no top-level await: the bundle is loaded as CommonJS (src/start.ts)
+program.parseAsync().catch((error: unknown) => {
   // the one place errors become an exit code and a message
   if (error instanceof CommanderError) {
     if (json && error.exitCode !== 0) writeJson({ type: 'UsageError', message: error.message, exitCode: 2 });
@@ -65,7 +63,7 @@ try {
     else if (report.type === 'UnexpectedError') process.stderr.write('(run with --debug for the stack trace)\n');
     process.exitCode = report.exitCode;
   }
-}
+});
 
 function writeJson(report: ReturnType<typeof describeError>): void {
   // one line: also a valid last event of a JSON-lines stream
