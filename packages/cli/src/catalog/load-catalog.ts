@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
   checkValuesPolicy,
-  parseYaml,
   settingsFile,
   positionOf,
   sortIssues,
   validateCatalog,
   ValidationError,
   type Catalog,
+  type ParsedYaml,
   type ValidationIssue,
 } from '@slipway/core';
 import { checkChartRefs } from './chart-refs.js';
@@ -52,8 +52,7 @@ export function checkCatalog(
     for (const service of catalog.services.values()) {
       if ([...refused].some((f) => f.startsWith(`${service.dir}/`))) service.incomplete = true;
     }
-    const settingsSource = read.files.find((f) => f.path === settingsFile);
-    const parsed = settingsSource ? parseYaml(settingsSource).parsed : undefined;
+    const parsed = validated.settingsParsed;
     issues.push(...checkChartRefs(read.root, catalog.settings, parsed, shownPath), ...checkPatterns(catalog, parsed));
     for (const service of catalog.services.values())
       for (const stack of service.config.stacks) issues.push(...checkValuesPolicy(catalog.settings, service, stack));
@@ -94,7 +93,7 @@ function refusedAgain(issue: ValidationIssue, refused: ReadonlySet<string>): boo
 }
 
 /** The policy patterns of slipway.yaml must be regular expressions. */
-function checkPatterns(catalog: Catalog, parsed: ReturnType<typeof parseYaml>['parsed']): ValidationIssue[] {
+function checkPatterns(catalog: Catalog, parsed: ParsedYaml | undefined): ValidationIssue[] {
   const { policy } = catalog.settings;
   return (['imageTagPattern', 'branchPattern'] as const).flatMap((key): ValidationIssue[] => {
     try {

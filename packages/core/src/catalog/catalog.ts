@@ -40,7 +40,12 @@ const servicePath = /^services\/([^/]+)\/(service\.yaml|values\.yaml|values-([^/
  * and returns every issue at once, with the part of the catalog that is valid (for policy checks):
  * use it for work only when there are no issues.
  */
-export function validateCatalog(files: readonly SourceFile[]): { catalog?: Catalog; issues: ValidationIssue[] } {
+export function validateCatalog(files: readonly SourceFile[]): {
+  catalog?: Catalog;
+  issues: ValidationIssue[];
+  /** slipway.yaml as parsed (when it parses): further checks point at its lines without parsing it again. */
+  settingsParsed?: ParsedYaml;
+} {
   const issues: ValidationIssue[] = [];
   const parse = (file: SourceFile) => {
     const r = parseYaml(file);
@@ -146,7 +151,11 @@ export function validateCatalog(files: readonly SourceFile[]): { catalog?: Catal
       ...checkNameCollisions(settings, [...services.values()]),
       ...(settingsParsed ? checkPermissionTriggers(settings, settingsParsed, services) : []),
     );
-  return { ...(settings ? { catalog: { settings, services } } : {}), issues: sortIssues(issues) };
+  return {
+    ...(settings ? { catalog: { settings, services } } : {}),
+    issues: sortIssues(issues),
+    ...(settingsParsed ? { settingsParsed } : {}),
+  };
 }
 
 function groupByServiceDir(

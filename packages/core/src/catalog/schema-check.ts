@@ -1,4 +1,8 @@
-import type * as z from 'zod';
+import * as z from 'zod';
+
+// zod compiles an object schema into a function (new Function) at its first parse: slower than
+// interpreting it for the few files of one command, and not in V8's code cache (docs/adr/0010)
+z.config({ jitless: true });
 import { didYouMean } from './did-you-mean.js';
 import type { ValidationIssue } from './issues.js';
 import { positionOf, valueAt, type ParsedYaml } from './yaml-source.js';
