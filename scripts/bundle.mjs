@@ -1,19 +1,21 @@
 // Bundles the compiled CLI and its dependencies (see docs/adr/0002): loading hundreds of small
 // modules (client-node's generated API above all) costs Node 20 about a second at every start.
 //
-// The CLI is split (esbuild `splitting`, ESM): packages/cli/dist/slipway.mjs holds the command
-// definitions, and each command's app code and dependencies sit in packages/cli/dist/chunks/, loaded
-// by the command's `await import()` only when it runs — `slipway --help` loads commander and the
-// command definitions only, `validate` adds zod and yaml but never client-node. The workspace
-// packages declare `"sideEffects": false` (their modules only define things), so a chunk takes only
-// the modules whose exports it uses, not a whole barrel. The chunk graph is written to
-// packages/cli/dist/chunks.meta.json (esbuild's metafile); bench/cli reports what each command loads.
-// secret-sync's controller stays one file.
+// The CLI is split (esbuild `splitting`): packages/cli/dist/chunks/cli.cjs holds the command
+// definitions, and each command's app code and dependencies sit in other chunks, loaded by the
+// command's `await import()` only when it runs — `slipway --help` loads commander and the command
+// definitions only, `validate` adds zod and yaml but never client-node. The workspace packages
+// declare `"sideEffects": false` (their modules only define things), so a chunk takes only the
+// modules whose exports it uses, not a whole barrel. The chunk graph is written to
+// packages/cli/dist/chunks.meta.json (esbuild's metafile). The ESM chunks are then converted to
+// CommonJS, which packages/cli/dist/slipway.mjs (src/start.ts) compiles with V8's code cache; the
+// build writes that cache for the Node that runs it (docs/adr/0010). secret-sync's controller stays
+// one ESM file.
 //
 // Both are written without comments and indentation (`compact`): V8 scans every byte of a module it
 // loads, and client-node's generated API keeps megabytes of doc comments (a deploy's chunks go from
 // 6.6 MB to 2.9 MB). Names are kept, so stack traces stay readable; `--debug` maps them to the
-// sources (main.ts turns source maps on).
+// sources (src/start.ts turns source maps on).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -15,8 +15,7 @@ import { describeError, redact } from './errors.js';
 
 const argv = process.argv.slice(2);
 const debug = argv.includes('--debug') || readEnv().debug;
-// the bundle is compact (scripts/bundle.mjs): a stack trace names the sources, as the commands load after this
-if (debug) process.setSourceMapsEnabled(true);
+// with --debug, src/start.ts loaded the bundle with source maps on: a stack trace names the sources
 /** `--output json` anywhere on the command line: errors are JSON too. */
 const json = argv.some((a, i) => a === '--output=json' || (a === '--output' && argv[i + 1] === 'json'));
 
