@@ -37,6 +37,9 @@ const common = {
   },
 };
 
+/** Node's own URL instead of a fallback node-fetch never uses here (see the shim). */
+const shims = { 'whatwg-url': './scripts/shims/whatwg-url.mjs' };
+
 /** No comments or indentation, ASCII only; names kept (see above). */
 const compact = {
   minifyWhitespace: true,
@@ -74,6 +77,7 @@ if (existsSync(`${cli}/main.js`)) {
     banner: {},
     ...compact,
     plugins: [clientNodeWithoutSideEffects],
+    alias: shims,
     entryPoints: { cli: `${cli}/main.js` },
     outdir: staged,
     entryNames: 'chunks/[name]',
@@ -121,6 +125,7 @@ if (existsSync(`${root}packages/secret-sync/dist/main.js`)) {
     // controller's source is a third of the size and one byte a character
     ...compact,
     plugins: [clientNodeWithoutSideEffects],
+    alias: shims,
   });
 }
 
