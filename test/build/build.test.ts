@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient, overlayProbe, run } from '@slipway/clients';
 import { chooseStorageDriver } from '@slipway/core';
-import { toolPath } from '@slipway/dev-platform';
+import { freePort, toolPath } from '@slipway/dev-platform';
 import { slipway, slipwayBin } from '../support/cli.js';
 import { pushEmptyImage } from '../support/registry-images.js';
 import { usePlatform } from '../support/platform.js';
@@ -30,14 +29,6 @@ function filesUnder(dir: string): string[] {
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name));
 }
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 /**
  * `slipway build` end to end on the real platform: distribution with htpasswd, OpenBao (AppRole

@@ -2,14 +2,14 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash, createSign, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteError, type Catalog, type CatalogService } from '@slipway/core';
 import { RegistryClient } from '@slipway/clients';
 import { findImage } from '../../packages/cli/src/app/deploy/image-check.js';
-import { toolPath } from '@slipway/dev-platform';
+import { freePort, toolPath } from '@slipway/dev-platform';
 import { eventually } from '../support/wait.js';
 
 /**
@@ -21,14 +21,6 @@ import { eventually } from '../support/wait.js';
 const service = 'slipway-test';
 const issuer = 'slipway-test-issuer';
 const user = { name: 'ci', password: 'realm-test-password' };
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 describe('the token realm rule against a real distribution registry with token auth', () => {
   const dir = mkdtempSync(join(tmpdir(), 'slipway-registry-token-'));

@@ -1,10 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { clusterPortNames, portNames, type ClusterPorts, type PlatformPorts } from './plan/index.js';
 
 /**
- * Asks the kernel for distinct free loopback ports, one per platform listener (each of `clusters`
- * clusters has its own). OpenBao's dev and Vault dev servers also listen on their port + 1
- * (cluster address), so that one must be free too. All are held until every one is chosen.
+ * Distinct free loopback ports, one per platform listener (each of `clusters` clusters has its
+ * own). OpenBao's dev and Vault dev servers also listen on their port + 1 (cluster address), so
+ * that one must be free too. All are held until every one is chosen.
+ *
+ * They are drawn at random below the kernel's ephemeral range: a port handed out by `listen(0)`
+ * comes from that range, and between choosing it and the component binding it any outgoing
+ * connection on the machine may take it as its local port, and the component then exits at
+ * start-up with "address already in use" (a likely cause of a registry that exited at start-up
+ * in CI while parallel suites were busy).
  */
 export async function freePorts(clusters = 1): Promise<PlatformPorts> {
   const servers: Server[] = [];
@@ -21,7 +28,7 @@ export async function freePorts(clusters = 1): Promise<PlatformPorts> {
   };
   const pick = async (name: string): Promise<number> => {
     for (;;) {
-      const port = await hold(0);
+      const port = await hold(candidatePort());
       if (port === undefined) continue;
       if ((name === 'openbao' || name === 'hashicorpVault') && (await hold(port + 1)) === undefined) continue;
       return port;
@@ -42,15 +49,36 @@ export async function freePorts(clusters = 1): Promise<PlatformPorts> {
   }
 }
 
-/** One free loopback port, released for the caller to listen on. */
+const lowest = 10_000;
+
+/** A random port in [10000, start of the ephemeral range - 1); 0 (the kernel's choice) if that range is too small. */
+export function candidatePort(): number {
+  const below = ephemeralStart();
+  return below > lowest + 1000 ? lowest + Math.floor(Math.random() * (below - lowest - 1)) : 0;
+}
+
+/** The first port of the kernel's ephemeral range (Linux default 32768). */
+function ephemeralStart(): number {
+  try {
+    const first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(first) ? first : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/** One free loopback port (drawn as freePorts draws them), released for the caller to listen on. */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address !== 'object') throw new Error('no free loopback port');
-  return address.port;
+  for (;;) {
+    const server = createServer();
+    const port = await new Promise<number | undefined>((resolve) => {
+      server.once('error', () => resolve(undefined));
+      server.listen(candidatePort(), '127.0.0.1', () => {
+        const address = server.address();
+        resolve(address && typeof address === 'object' ? address.port : undefined);
+      });
+    });
+    await new Promise((resolve) => server.close(resolve));
+    if (port !== undefined) return port;
+  }
 }

@@ -2,6 +2,7 @@
 // config files, layout) under plan/, the launcher that writes, starts and stops it beside it.
 export * from './plan/index.js';
 export * from './cluster-health.js';
+export { freePort } from './free-ports.js';
 export * from './git-server.js';
 export * from './platform.js';
 export * from './processes.js';
