@@ -1,34 +1,16 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolsCacheBin, VaultClient } from '@slipway/clients';
 import { vaultTransport } from '@slipway/clients/vault-transport';
+import { freePort } from '@slipway/dev-platform';
 import { eventually } from '../support/wait.js';
 import { usePlatform } from '../support/platform.js';
 import { decoded, ensureNamespace, newController, readSecret } from './support.js';
 
 const bao = join(toolsCacheBin(), 'bao');
-
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
-    // OpenBao's dev server also takes port + 1 (cluster listener)
-    const next = await new Promise<boolean>((resolve) => {
-      const s = createServer()
-        .once('error', () => resolve(false))
-        .listen(port + 1, '127.0.0.1', () => s.close(() => resolve(true)));
-    });
-    if (next) return port;
-  }
-}
 
 describe('Vault over TLS with a private CA (--vault-cacert)', () => {
   const platform = usePlatform('secret-sync-tls', ['kube']);
@@ -38,7 +20,7 @@ describe('Vault over TLS with a private CA (--vault-cacert)', () => {
   let child: ReturnType<typeof spawn> | undefined;
 
   beforeAll(async () => {
-    const port = await freePort();
+    const port = await freePort({ andNext: true });
     address = `https://127.0.0.1:${port}`;
     child = spawn(
       bao,

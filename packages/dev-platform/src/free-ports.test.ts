@@ -9,7 +9,7 @@ describe('freePorts', () => {
   it('draws distinct ports below the ephemeral range, where no outgoing connection can take them before the component binds', async () => {
     const ports = allPorts(await freePorts(3));
     expect(new Set(ports).size).toBe(ports.length);
-    for (const port of [...ports, await freePort()]) {
+    for (const port of [...ports, await freePort(), await freePort({ andNext: true })]) {
       expect(port).toBeGreaterThanOrEqual(10_000);
       expect(port).toBeLessThan(ephemeralStart);
     }

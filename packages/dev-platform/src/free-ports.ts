@@ -67,18 +67,27 @@ function ephemeralStart(): number {
   }
 }
 
-/** One free loopback port (drawn as freePorts draws them), released for the caller to listen on. */
-export async function freePort(): Promise<number> {
+/**
+ * One free loopback port (drawn as freePorts draws them), released for the caller to listen on;
+ * with `andNext`, port + 1 is free too (a Vault or OpenBao dev server's cluster listener).
+ */
+export async function freePort(options: { andNext?: boolean } = {}): Promise<number> {
   for (;;) {
-    const server = createServer();
-    const port = await new Promise<number | undefined>((resolve) => {
-      server.once('error', () => resolve(undefined));
-      server.listen(candidatePort(), '127.0.0.1', () => {
-        const address = server.address();
-        resolve(address && typeof address === 'object' ? address.port : undefined);
-      });
-    });
-    await new Promise((resolve) => server.close(resolve));
-    if (port !== undefined) return port;
+    const port = await bindable(candidatePort());
+    if (port !== undefined && (!options.andNext || (await bindable(port + 1)) !== undefined)) return port;
   }
+}
+
+/** The port, if a listener could bind it just now (0: any). */
+async function bindable(port: number): Promise<number | undefined> {
+  const server = createServer();
+  const bound = await new Promise<number | undefined>((resolve) => {
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(address && typeof address === 'object' ? address.port : undefined);
+    });
+  });
+  if (bound !== undefined) await new Promise((resolve) => server.close(resolve));
+  return bound;
 }
