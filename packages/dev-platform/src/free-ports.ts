@@ -7,24 +7,16 @@ import { clusterPortNames, portNames, type ClusterPorts, type PlatformPorts } fr
  * own). OpenBao's dev and Vault dev servers also listen on their port + 1 (cluster address), so
  * that one must be free too. All are held until every one is chosen.
  *
- * They are drawn at random below the kernel's ephemeral range: a port handed out by `listen(0)`
- * comes from that range, and between choosing it and the component binding it any outgoing
- * connection on the machine may take it as its local port, and the component then exits at
- * start-up with "address already in use" (a likely cause of a registry that exited at start-up
- * in CI while parallel suites were busy).
+ * Ports are drawn at random below the kernel's ephemeral range. One from `listen(0)` lies in that
+ * range, where any outgoing connection may take it before the component binds it, and the
+ * component then exits at start-up ("address already in use").
  */
 export async function freePorts(clusters = 1): Promise<PlatformPorts> {
   const servers: Server[] = [];
   const hold = async (port: number): Promise<number | undefined> => {
-    const server = createServer();
-    const bound = await new Promise<boolean>((resolve) => {
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => resolve(true));
-    });
-    if (!bound) return undefined;
-    servers.push(server);
-    const address = server.address();
-    return address && typeof address === 'object' ? address.port : undefined;
+    const server = await listenOn(port);
+    if (server) servers.push(server);
+    return server && portOf(server);
   };
   const pick = async (name: string): Promise<number> => {
     for (;;) {
@@ -45,25 +37,7 @@ export async function freePorts(clusters = 1): Promise<PlatformPorts> {
     }
     return { ...(ports as PlatformPorts), ...(extraClusters.length ? { extraClusters } : {}) };
   } finally {
-    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  }
-}
-
-const lowest = 10_000;
-
-/** A random port in [10000, start of the ephemeral range - 1); 0 (the kernel's choice) if that range is too small. */
-export function candidatePort(): number {
-  const below = ephemeralStart();
-  return below > lowest + 1000 ? lowest + Math.floor(Math.random() * (below - lowest - 1)) : 0;
-}
-
-/** The first port of the kernel's ephemeral range (Linux default 32768). */
-function ephemeralStart(): number {
-  try {
-    const first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
-    return Number.isInteger(first) ? first : 32_768;
-  } catch {
-    return 32_768;
+    await Promise.all(servers.map(close));
   }
 }
 
@@ -78,16 +52,47 @@ export async function freePort(options: { andNext?: boolean } = {}): Promise<num
   }
 }
 
-/** The port, if a listener could bind it just now (0: any). */
+/** The port, if a listener could bind it just now. */
 async function bindable(port: number): Promise<number | undefined> {
-  const server = createServer();
-  const bound = await new Promise<number | undefined>((resolve) => {
-    server.once('error', () => resolve(undefined));
-    server.listen(port, '127.0.0.1', () => {
-      const address = server.address();
-      resolve(address && typeof address === 'object' ? address.port : undefined);
-    });
-  });
-  if (bound !== undefined) await new Promise((resolve) => server.close(resolve));
+  const server = await listenOn(port);
+  if (!server) return undefined;
+  const bound = portOf(server); // before close: a closed server has no address
+  await close(server);
   return bound;
+}
+
+/** A loopback listener on the port (0: any), or undefined if it is taken. */
+function listenOn(port: number): Promise<Server | undefined> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function portOf(server: Server): number | undefined {
+  const address = server.address();
+  return address && typeof address === 'object' ? address.port : undefined;
+}
+
+const close = (server: Server) => new Promise((resolve) => server.close(resolve));
+
+const lowest = 10_000;
+/** The first port of the kernel's ephemeral range (Linux default 32768), read once. */
+let ephemeralStart: number | undefined;
+
+/** A random port in [10000, start of the ephemeral range); 0 (the kernel's choice) if that range is too small. */
+function candidatePort(): number {
+  ephemeralStart ??= readEphemeralStart();
+  const below = ephemeralStart;
+  return below > lowest + 1000 ? lowest + Math.floor(Math.random() * (below - lowest - 1)) : 0;
+}
+
+function readEphemeralStart(): number {
+  try {
+    const first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(first) ? first : 32_768;
+  } catch {
+    return 32_768;
+  }
 }
