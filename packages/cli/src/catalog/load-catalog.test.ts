@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '@slipway/core';
-import { loadCatalog } from './load-catalog.js';
+import { InputError, ValidationError } from '@slipway/core';
+import { loadCatalog, loadServiceCatalog } from './load-catalog.js';
 
 const example = new URL('../../../../examples/catalog', import.meta.url).pathname;
 
@@ -29,5 +29,21 @@ describe('loadCatalog', () => {
     const restored = loadCatalog(dir);
     expect(restored.services.get('orders')?.values?.values).toMatchObject({ containerPort: 3000 });
     expect(loadCatalog(dir)).toBe(restored);
+  });
+});
+
+describe('loadServiceCatalog', () => {
+  it('reads and validates slipway.yaml and the one service only, and names the services it knows', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'slipway-load-')), 'catalog');
+    cpSync(example, dir, { recursive: true });
+    writeFileSync(join(dir, 'services/payments/service.yaml'), 'name: [\n');
+    const catalog = loadServiceCatalog(dir, 'orders');
+    expect([...catalog.services.keys()]).toEqual(['orders']);
+    expect(catalog.services.get('orders')?.values?.values).toMatchObject({ containerPort: 3000 });
+    expect(() => loadServiceCatalog(dir, 'payments')).toThrow(ValidationError);
+    expect(() => loadServiceCatalog(dir, 'order')).toThrow(InputError);
+    expect(() => loadServiceCatalog(dir, 'order')).toThrow(
+      /no service "order" in the catalog .*\(services: inventory, orders, payments, recommendations\); did you mean orders\?/,
+    );
   });
 });

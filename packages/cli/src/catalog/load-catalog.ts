@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
+  InputError,
   checkValuesPolicy,
+  didYouMean,
   settingsFile,
   positionOf,
   sortIssues,
@@ -142,5 +144,23 @@ export function loadCatalog(dir: string, shownAs?: ShownAs): Catalog {
     validated.set(read.root, { digest, catalog });
     if (validated.size > maxValidated) validated.delete(validated.keys().next().value as string);
   }
+  return catalog;
+}
+
+/**
+ * The catalog with only one service read and validated (slipway.yaml and that service's files):
+ * what a command about one service needs, at a cost that does not grow with the catalog. Checks
+ * between services (names, namespaces, routes) are `validate`'s, on the whole catalog.
+ */
+export function loadServiceCatalog(dir: string, service: string): Catalog {
+  const read = readCatalogFiles(dir, { service });
+  if (!read.serviceDirs.includes(service)) {
+    const suggestion = didYouMean(service, read.serviceDirs);
+    throw new InputError(
+      `no service "${service.slice(0, 100)}" in the catalog ${displayPath(read.root)} (services: ${read.serviceDirs.join(', ') || 'none'})${suggestion ? `; did you mean ${suggestion}?` : ''}`,
+    );
+  }
+  const { catalog, issues } = checkCatalog(dir, undefined, read);
+  if (!catalog) throw new ValidationError(issues);
   return catalog;
 }

@@ -29,7 +29,7 @@ describe('readCatalogFiles', () => {
   });
 
   it('stops at the file that takes the whole catalog past its size limit, and says so once', () => {
-    const { files, issues } = readCatalogFiles(dir, 250);
+    const { files, issues } = readCatalogFiles(dir, { maxTotalBytes: 250 });
     expect(files.map((f) => f.path)).toEqual(['slipway.yaml', 'services/a/service.yaml', 'services/b/service.yaml']);
     expect(issues.map((i) => [i.file, i.message])).toEqual([
       ['services/c/service.yaml', "the catalog's files together pass 0.0002384185791015625 MiB here"],

@@ -8,6 +8,8 @@ export interface CatalogFiles {
   files: SourceFile[];
   /** Files and folders refused before parsing (links out of the catalog, folders, sizes, encodings). */
   issues: ValidationIssue[];
+  /** The names under services/ that are not files (each one a service's folder, read or not). */
+  serviceDirs: string[];
 }
 
 const fileIssue = (file: string, message: string, hint: string): ValidationIssue => ({
@@ -19,14 +21,21 @@ const fileIssue = (file: string, message: string, hint: string): ValidationIssue
   hint,
 });
 
+/** All catalog files together: 64 MiB, so that a pull request adding thousands of files is refused too. */
+export const maxCatalogBytes = 64 * 1024 * 1024;
+
+export interface ReadCatalogOptions {
+  maxTotalBytes?: number;
+  /** Only this service's folder (the others are listed, not read): what one service's build needs. */
+  service?: string;
+}
+
 /**
  * Reads slipway.yaml and every YAML file under services/<name>/ of a catalog directory. Each file
  * must be a regular file inside the catalog (see `readContainedFile`); what is not becomes an issue.
  */
-/** All catalog files together: 64 MiB, so that a pull request adding thousands of files is refused too. */
-export const maxCatalogBytes = 64 * 1024 * 1024;
-
-export function readCatalogFiles(dir: string, maxTotalBytes = maxCatalogBytes): CatalogFiles {
+export function readCatalogFiles(dir: string, options: ReadCatalogOptions = {}): CatalogFiles {
+  const { maxTotalBytes = maxCatalogBytes, service: only } = options;
   let st;
   try {
     st = statSync(dir, { throwIfNoEntry: false });
@@ -43,6 +52,7 @@ export function readCatalogFiles(dir: string, maxTotalBytes = maxCatalogBytes): 
   const root = realpathSync(dir);
   const files: SourceFile[] = [];
   const issues: ValidationIssue[] = [];
+  const serviceDirs: string[] = [];
   let total = 0;
   const read = (path: string) => {
     if (total > maxTotalBytes) return; // reported once, at the file that crossed the limit
@@ -86,6 +96,8 @@ export function readCatalogFiles(dir: string, maxTotalBytes = maxCatalogBytes): 
       const path = `services/${name}`;
       const r = resolveContained(root, path);
       if (r.kind === 'file') continue; // a README beside the service folders
+      serviceDirs.push(name);
+      if (only !== undefined && name !== only) continue;
       const real = folder(path);
       if (!real) continue;
       for (const file of list(real, path)) {
@@ -93,5 +105,5 @@ export function readCatalogFiles(dir: string, maxTotalBytes = maxCatalogBytes): 
       }
     }
   }
-  return { root, files, issues };
+  return { root, files, issues, serviceDirs };
 }

@@ -1,7 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError, buildPropertiesText, type BuildResult } from '@slipway/core';
-import { loadCatalog } from '../../catalog/load-catalog.js';
+import { loadServiceCatalog } from '../../catalog/load-catalog.js';
 import type { ToolDeps } from '../tool-deps.js';
 import { runBuild } from './run-build.js';
 
@@ -32,7 +32,7 @@ export async function buildService(
     throw new InputError(
       `--image-tag "${flags.imageTag.slice(0, 130)}" is not an image tag (letters, digits, "_", "." and "-", at most 128, not starting with "." or "-")`,
     );
-  const catalog = loadCatalog(flags.catalog);
+  const catalog = loadServiceCatalog(flags.catalog, service);
   const built = await runBuild(
     catalog,
     {
