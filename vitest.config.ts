@@ -14,6 +14,7 @@ export default defineConfig({
     // tests run the TypeScript sources; the build (tsc -b) is only for the installed CLI
     alias: {
       '@slipway/core': src('core'),
+      '@slipway/clients/kube/plain': fileURLToPath(new URL('./packages/clients/src/kube/plain.ts', import.meta.url)),
       '@slipway/clients/kube': fileURLToPath(new URL('./packages/clients/src/kube/index.ts', import.meta.url)),
       '@slipway/clients/gate': fileURLToPath(new URL('./packages/clients/src/gate/index.ts', import.meta.url)),
       '@slipway/clients/vault-transport': fileURLToPath(

@@ -9,7 +9,7 @@ import {
   type SyncOutcome,
   type SyncPlan,
 } from '@slipway/core';
-import { KubeError } from '@slipway/clients/kube';
+import { KubeError } from '@slipway/clients/kube/plain';
 import type { KubeSecrets } from './kube-secrets.js';
 import type { KeyedMutex } from './keyed-mutex.js';
 import { errorFields, type Logger } from './logger.js';

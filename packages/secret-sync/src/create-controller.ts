@@ -1,6 +1,6 @@
 import { readFile as readFileFs } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeAccess } from '@slipway/clients/kube/plain';
 import type { SyncConfig } from '@slipway/core';
 import { VaultClient, VaultKv, type RetryPolicy, type VaultFetch } from '@slipway/clients';
 import { vaultTransport } from '@slipway/clients/vault-transport';
@@ -21,7 +21,7 @@ import { VaultTree } from './vault-tree.js';
 import { WorkloadRestarter } from './workload-restarter.js';
 
 export interface SecretSyncDeps {
-  kubeConfig: KubeConfig;
+  kubeConfig: KubeAccess;
   /** Seam for Vault HTTP (tests inject failures); default: vaultTransport, trusting --vault-cacert. */
   fetch?: VaultFetch;
   logger?: Logger;

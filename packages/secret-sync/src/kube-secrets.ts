@@ -1,5 +1,4 @@
-import { CoreV1Api, type CoreV1Event, type KubeConfig } from '@kubernetes/client-node';
-import { KubeError, KubeHttp, kubeError, makeApiClient } from '@slipway/clients/kube';
+import { KubeError, KubeHttp, kubeError, type KubeAccess } from '@slipway/clients/kube/plain';
 import {
   eventComponentPrefix,
   managedSelector,
@@ -19,23 +18,21 @@ export const fieldManager = 'slipway-secret-sync';
 /**
  * The Kubernetes calls of secret-sync: Secrets (managed ones listed by label selector, in the
  * cluster or per namespace served), namespaces, Events, TokenRequest. Every write is counted by
- * verb on the way out. The Secret calls (thousands per first cycle) are plain JSON over KubeHttp,
- * summarised as they arrive; the rare others go through client-node.
+ * verb on the way out. All are plain JSON over KubeHttp; Secrets (thousands per first cycle) are
+ * summarised as they arrive.
  */
 export class KubeSecrets {
-  readonly #core: CoreV1Api;
   readonly #http: KubeHttp;
   readonly #metrics: SyncMetrics;
   readonly #retry: RetryPolicy;
 
   constructor(
-    kc: KubeConfig,
+    kc: KubeAccess,
     metrics: SyncMetrics,
     retry: RetryPolicy = { attempts: 4, baseDelayMs: 200, maxDelayMs: 5000 },
     connections = 32,
   ) {
     // kept-alive connections: a TLS handshake per call would bound the create rate
-    this.#core = makeApiClient(kc, CoreV1Api, { keepAlive: connections });
     this.#http = new KubeHttp(kc, { connections });
     this.#metrics = metrics;
     this.#retry = retry;
@@ -120,7 +117,10 @@ export class KubeSecrets {
     if (only.length > 0) {
       const found = await mapLimit(only, 8, async (name) => {
         try {
-          await this.#call(`read Namespace ${name}`, undefined, () => this.#core.readNamespace({ name }));
+          const what = `read Namespace ${name}`;
+          await this.#call(what, undefined, () =>
+            this.#http.call(what, 'GET', `/api/v1/namespaces/${encodeURIComponent(name)}`),
+          );
           return name;
         } catch (error) {
           if (error instanceof KubeError && error.status === 404) return undefined;
@@ -129,8 +129,11 @@ export class KubeSecrets {
       });
       return new Set(found.filter((n): n is string => n !== undefined));
     }
-    const list = await this.#call('list namespaces', undefined, () => this.#core.listNamespace({}));
-    return new Set(list.items.map((n) => n.metadata?.name ?? '').filter((n) => n !== ''));
+    const what = 'list namespaces';
+    const list = await this.#call(what, undefined, () =>
+      this.#http.call<{ items?: { metadata?: { name?: string } }[] }>(what, 'GET', '/api/v1/namespaces'),
+    );
+    return new Set((list.items ?? []).map((n) => n.metadata?.name ?? '').filter((n) => n !== ''));
   }
 
   /**
@@ -148,8 +151,10 @@ export class KubeSecrets {
     component: string;
     instance: string;
   }): Promise<void> {
-    const now = new Date();
-    const body: CoreV1Event = {
+    const now = new Date().toISOString();
+    const body = {
+      apiVersion: 'v1',
+      kind: 'Event',
       metadata: {
         generateName: `${/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(input.name) ? input.name : 'secret-sync'}.`,
         namespace: input.namespace,
@@ -171,22 +176,24 @@ export class KubeSecrets {
       lastTimestamp: now,
       count: 1,
     };
-    await this.#call('create Event', ['create', 'events'], () =>
-      this.#core.createNamespacedEvent({ namespace: input.namespace, body }),
+    const what = 'create Event';
+    await this.#call(what, ['create', 'events'], () =>
+      this.#http.call(what, 'POST', `/api/v1/namespaces/${encodeURIComponent(input.namespace)}/events`, { body }),
     );
   }
 
   /** A short-lived service-account token through the TokenRequest API. */
   async tokenRequest(namespace: string, serviceAccount: string, audience?: string): Promise<string> {
-    const res = await this.#call(
-      `TokenRequest for ${namespace}/${serviceAccount}`,
-      ['create', 'serviceaccounts/token'],
-      () =>
-        this.#core.createNamespacedServiceAccountToken({
-          namespace,
-          name: serviceAccount,
-          body: { spec: { audiences: audience ? [audience] : [], expirationSeconds: 600 } },
-        }),
+    const what = `TokenRequest for ${namespace}/${serviceAccount}`;
+    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/serviceaccounts/${encodeURIComponent(serviceAccount)}/token`;
+    const res = await this.#call(what, ['create', 'serviceaccounts/token'], () =>
+      this.#http.call<{ status?: { token?: string } }>(what, 'POST', path, {
+        body: {
+          apiVersion: 'authentication.k8s.io/v1',
+          kind: 'TokenRequest',
+          spec: { audiences: audience ? [audience] : [], expirationSeconds: 600 },
+        },
+      }),
     );
     const token = res.status?.token;
     if (!token) {

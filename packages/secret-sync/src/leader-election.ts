@@ -1,5 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeError, Lease } from '@slipway/clients/kube';
+import { KubeError, Lease, type KubeAccess } from '@slipway/clients/kube/plain';
 import { errorFields, type Logger } from './logger.js';
 import type { SyncMetrics } from './metrics.js';
 
@@ -36,7 +35,7 @@ export class LeaderElector {
   #loop: Promise<void> | undefined;
   #blocker: string | undefined;
 
-  constructor(kc: KubeConfig, options: LeaderElectionOptions) {
+  constructor(kc: KubeAccess, options: LeaderElectionOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
     this.#lease = new Lease(kc, {

@@ -1,5 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
-import { Informer, kubeError } from '@slipway/clients/kube';
+import { Informer, kubeError, type KubeAccess } from '@slipway/clients/kube/plain';
 import { managedSelector, refKey, summarizeSecret, type ExistingSecret, type SecretLike } from '@slipway/core';
 import type { KubeSecrets } from './kube-secrets.js';
 import { errorFields, type Logger } from './logger.js';
@@ -18,7 +17,7 @@ export class ManagedSecretCache {
   readonly #informers: Informer<ExistingSecret, SecretLike>[];
 
   constructor(
-    kc: KubeConfig,
+    kc: KubeAccess,
     kube: KubeSecrets,
     logger: Logger,
     onEvent: (event: CacheEvent) => void,

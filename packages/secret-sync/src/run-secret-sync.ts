@@ -1,4 +1,4 @@
-import { loadKubeConfig } from '@slipway/clients/kube';
+import { loadKubeAccess } from '@slipway/clients/kube/plain';
 import { InputError, parseSyncConfig, SlipwayError, type RawSyncConfig, type SyncConfig } from '@slipway/core';
 import { SecretSyncController } from './controller.js';
 import { createSecretSyncController } from './create-controller.js';
@@ -38,7 +38,7 @@ export async function runSecretSync(raw: RawSyncConfig, io: RunIo = {}): Promise
     const config = loadSyncConfig(raw, env);
     logger = createLogger({ level: config.logLevel }, process.stderr);
     const controller = createSecretSyncController(config, {
-      kubeConfig: loadKubeConfig({ kubeconfig: config.kubeconfig, context: config.kubeContext }),
+      kubeConfig: await loadKubeAccess({ kubeconfig: config.kubeconfig, context: config.kubeContext }),
       logger,
       env: { vaultToken: env.VAULT_TOKEN, secretId: env.VAULT_SECRET_ID },
       processMetrics: true,

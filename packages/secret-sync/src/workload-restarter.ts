@@ -1,6 +1,5 @@
-import { AppsV1Api, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { podSpecSecretNames, restartedAtAnnotation, type PodSpecLike } from '@slipway/core';
-import { kubeError } from '@slipway/clients/kube';
+import { KubeHttp, type KubeAccess } from '@slipway/clients/kube/plain';
 import { errorFields, type Logger } from './logger.js';
 import type { SyncMetrics } from './metrics.js';
 
@@ -10,16 +9,16 @@ import type { SyncMetrics } from './metrics.js';
  * Debounced: changes within the window lead to one restart per workload.
  */
 export class WorkloadRestarter {
-  readonly #apps: AppsV1Api;
+  readonly #http: KubeHttp;
   readonly #pending = new Map<string, Set<string>>();
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
 
   constructor(
-    kc: KubeConfig,
+    kc: KubeAccess,
     private readonly options: { debounceMs: number; logger: Logger; metrics: SyncMetrics; mayWrite: () => boolean },
   ) {
-    this.#apps = kc.makeApiClient(AppsV1Api);
+    this.#http = new KubeHttp(kc, { connections: 2 });
   }
 
   notify(namespace: string, name: string): void {
@@ -51,44 +50,42 @@ export class WorkloadRestarter {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#pending.clear();
+    void this.#http.close().catch(() => undefined);
   }
 
   async #restartIn(namespace: string, secrets: Set<string>): Promise<void> {
+    const apps = `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}`;
+    const list = (resource: string, kind: string) =>
+      this.#http.call<{ items?: Workload[] }>(`list ${kind}s in ${namespace}`, 'GET', `${apps}/${resource}`);
     const [deployments, statefulSets] = await Promise.all([
-      this.#apps.listNamespacedDeployment({ namespace }).catch((e: unknown) => {
-        throw kubeError(e, `list Deployments in ${namespace}`);
-      }),
-      this.#apps.listNamespacedStatefulSet({ namespace }).catch((e: unknown) => {
-        throw kubeError(e, `list StatefulSets in ${namespace}`);
-      }),
+      list('deployments', 'Deployment'),
+      list('statefulsets', 'StatefulSet'),
     ]);
     const at = new Date().toISOString();
     const patch = { spec: { template: { metadata: { annotations: { [restartedAtAnnotation]: at } } } } };
     const uses = (spec: unknown) => [...podSpecSecretNames(spec as PodSpecLike)].filter((n) => secrets.has(n));
-    const options = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
-    for (const d of deployments.items) {
-      const used = uses(d.spec?.template.spec);
-      if (used.length === 0 || !this.options.mayWrite()) continue;
-      const name = d.metadata?.name ?? '';
-      this.options.metrics.kubeWrites.inc({ verb: 'patch', resource: 'deployments' });
-      await this.#apps.patchNamespacedDeployment({ namespace, name, body: patch }, options);
-      this.options.metrics.workloadRestarts.inc({ kind: 'Deployment' });
-      this.options.logger.info(
-        { workload: `Deployment ${namespace}/${name}`, secrets: used },
-        'restarted workload (Secret changed)',
-      );
-    }
-    for (const s of statefulSets.items) {
-      const used = uses(s.spec?.template.spec);
-      if (used.length === 0 || !this.options.mayWrite()) continue;
-      const name = s.metadata?.name ?? '';
-      this.options.metrics.kubeWrites.inc({ verb: 'patch', resource: 'statefulsets' });
-      await this.#apps.patchNamespacedStatefulSet({ namespace, name, body: patch }, options);
-      this.options.metrics.workloadRestarts.inc({ kind: 'StatefulSet' });
-      this.options.logger.info(
-        { workload: `StatefulSet ${namespace}/${name}`, secrets: used },
-        'restarted workload (Secret changed)',
-      );
+    for (const [kind, resource, items] of [
+      ['Deployment', 'deployments', deployments.items ?? []],
+      ['StatefulSet', 'statefulsets', statefulSets.items ?? []],
+    ] as const) {
+      for (const w of items) {
+        const used = uses(w.spec?.template?.spec);
+        if (used.length === 0 || !this.options.mayWrite()) continue;
+        const name = w.metadata?.name ?? '';
+        const workload = `${kind} ${namespace}/${name}`;
+        this.options.metrics.kubeWrites.inc({ verb: 'patch', resource });
+        await this.#http.call(`restart ${workload}`, 'PATCH', `${apps}/${resource}/${encodeURIComponent(name)}`, {
+          body: patch,
+          contentType: 'application/strategic-merge-patch+json',
+        });
+        this.options.metrics.workloadRestarts.inc({ kind });
+        this.options.logger.info({ workload, secrets: used }, 'restarted workload (Secret changed)');
+      }
     }
   }
+}
+
+interface Workload {
+  metadata?: { name?: string };
+  spec?: { template?: { spec?: unknown } };
 }

@@ -7,6 +7,7 @@ import {
   type CapturedAnswer as Answer,
 } from './fixtures/replay.js';
 import { Informer, listAllPages, type WatchEventType } from './informer.js';
+import { kubeStatus } from './kube-error.js';
 
 const answer = (name: string): Pick<Answer, 'status' | 'body'> =>
   answers[name] ?? { status: 500, body: `no captured answer ${name}` };
@@ -77,7 +78,7 @@ describe('Informer (answers of a real apiserver)', () => {
     const seen = {
       lists: [] as string[][],
       events: [] as [WatchEventType, string, string][],
-      errors: [] as [string, number | undefined][],
+      errors: [] as [string, number][],
     };
     informer = new Informer<V1Secret, V1Secret>(kc, {
       path: '/api/v1/namespaces/cap/secrets',
@@ -86,11 +87,7 @@ describe('Informer (answers of a real apiserver)', () => {
         listAllPages((page) => core.listNamespacedSecret({ namespace: 'cap', labelSelector: 'app=cap', ...page })),
       onList: (items) => seen.lists.push(items.map((s) => `${s.metadata?.name}@${s.metadata?.resourceVersion}`)),
       onEvent: (type, s) => seen.events.push([type, s.metadata?.name ?? '', s.metadata?.resourceVersion ?? '']),
-      onError: (error, during) =>
-        seen.errors.push([
-          during,
-          (error as { statusCode?: number; code?: number }).statusCode ?? (error as { code?: number }).code,
-        ]),
+      onError: (error, during) => seen.errors.push([during, kubeStatus(error)]),
       retryDelayMs,
     });
     return seen;

@@ -1,4 +1,5 @@
-import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeAccess } from './kube-access.js';
+import { KubeHttp } from './kube-http.js';
 
 /** What a watch event carries that the informer itself reads. */
 export interface WatchedObject {
@@ -28,10 +29,11 @@ export interface InformerOptions<Listed, Watched extends WatchedObject> {
  * it needs: secret-sync only summaries, never Secret values). Watches from the list's
  * resourceVersion with bookmarks; a watch the server closes resumes from the last resourceVersion
  * seen; 410 Gone lists again at once; any other failure lists again after a delay, until stop().
- * client-node's ListWatch keeps whole objects and stops at the first error, hence this one.
+ * client-node's ListWatch keeps whole objects and stops at the first error, hence this one. The
+ * watch has a connection of its own (KubeHttp), closed by stop().
  */
 export class Informer<Listed, Watched extends WatchedObject = WatchedObject> {
-  readonly #kc: KubeConfig;
+  readonly #http: KubeHttp;
   readonly #options: InformerOptions<Listed, Watched>;
   #resourceVersion = '';
   #listed = false;
@@ -40,8 +42,8 @@ export class Informer<Listed, Watched extends WatchedObject = WatchedObject> {
   #abort: AbortController | undefined;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(kc: KubeConfig, options: InformerOptions<Listed, Watched>) {
-    this.#kc = kc;
+  constructor(kc: KubeAccess, options: InformerOptions<Listed, Watched>) {
+    this.#http = new KubeHttp(kc, { connections: 1 });
     this.#options = options;
   }
 
@@ -67,6 +69,7 @@ export class Informer<Listed, Watched extends WatchedObject = WatchedObject> {
     this.#abort = undefined;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
+    void this.#http.close().catch(() => undefined);
   }
 
   /** True once a list is in (and until stop()). */
@@ -110,45 +113,47 @@ export class Informer<Listed, Watched extends WatchedObject = WatchedObject> {
   async #watch(epoch: number): Promise<void> {
     if (!this.#current(epoch)) return;
     const { path, labelSelector, fieldSelector } = this.#options;
-    let ended = false;
-    let failed: unknown; // an ERROR event other than 410: the stream ends next, then retry as after an error
-    const done = (error: unknown) => {
-      if (ended) return;
-      ended = true;
+    const timeoutSeconds = this.#options.watchTimeoutSeconds ?? 300;
+    let failed: unknown; // an ERROR event other than 410: retry as after an error
+    const abort = new AbortController();
+    this.#abort = abort;
+    const onEvent = ({ type, object }: { type: string; object: Watched & { code?: number } }) => {
       if (!this.#current(epoch)) return;
-      this.#abort = undefined;
-      if (error) this.#options.onError?.(error, 'watch');
-      this.#restart(epoch, error || failed || undefined);
-    };
-    const onEvent = (phase: string, obj: Watched & { code?: number }) => {
-      if (!this.#current(epoch)) return;
-      if (phase === 'ERROR') {
-        if (obj.code === 410) this.#resourceVersion = '';
-        else failed = Object.assign(new Error(`watch of ${path}: ${JSON.stringify(obj)}`), { statusCode: obj.code });
+      if (type === 'ERROR') {
+        if (object.code === 410) this.#resourceVersion = '';
+        else
+          failed ??= Object.assign(new Error(`watch of ${path}: ${JSON.stringify(object)}`), {
+            statusCode: object.code,
+          });
         return;
       }
-      const rv = obj.metadata?.resourceVersion;
+      const rv = object.metadata?.resourceVersion;
       if (rv) this.#resourceVersion = rv;
-      if (phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED') this.#options.onEvent(phase, obj);
+      if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') this.#options.onEvent(type, object);
     };
+    let error: unknown;
     try {
-      const abort = await new Watch(this.#kc).watch(
+      await this.#http.watch(
+        `watch ${path}`,
         path,
         {
           resourceVersion: this.#resourceVersion,
-          allowWatchBookmarks: true,
-          timeoutSeconds: this.#options.watchTimeoutSeconds ?? 300,
-          ...(labelSelector ? { labelSelector } : {}),
-          ...(fieldSelector ? { fieldSelector } : {}),
+          allowWatchBookmarks: 'true',
+          timeoutSeconds,
+          labelSelector,
+          fieldSelector,
         },
         onEvent,
-        done,
+        // the server ends the watch after timeoutSeconds: silence well past that is a dead connection
+        { signal: abort.signal, idleTimeoutMs: (timeoutSeconds + 60) * 1000 },
       );
-      if (!this.#current(epoch)) abort.abort();
-      else if (!ended) this.#abort = abort;
-    } catch (error) {
-      done(error);
+    } catch (e) {
+      error = e;
     }
+    if (!this.#current(epoch)) return;
+    if (this.#abort === abort) this.#abort = undefined;
+    if (error) this.#options.onError?.(error, 'watch');
+    this.#restart(epoch, error || failed || undefined);
   }
 }
 

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
-import { relative } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { InputError } from '@slipway/core';
+import { kubeconfigHint as hint, kubeconfigName } from './kube-config-file.js';
 
 /**
  * A KubeConfig from a file, else $KUBECONFIG / ~/.kube/config / in-cluster, switched to a context
@@ -12,8 +12,7 @@ export function loadKubeConfig(
   options: { kubeconfig?: string | undefined; context?: string | undefined } = {},
 ): KubeConfig {
   const file = options.kubeconfig;
-  const which = file ? `kubeconfig ${shown(file)}` : 'the kubeconfig ($KUBECONFIG or ~/.kube/config)';
-  const hint = 'pass --kubeconfig with a working kubeconfig file';
+  const which = kubeconfigName(file);
   if (file && !statSync(file, { throwIfNoEntry: false })?.isFile()) {
     throw new InputError(`${which} does not exist or is not a file; ${hint}`);
   }
@@ -36,10 +35,4 @@ export function loadKubeConfig(
   }
   if (!kc.getCurrentCluster()) throw new InputError(`${which} names no cluster for its current context; ${hint}`);
   return kc;
-}
-
-/** A path as the user wrote it, relative to the current directory when that is shorter. */
-function shown(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel === '' ? '.' : rel.length <= path.length ? rel : path;
 }

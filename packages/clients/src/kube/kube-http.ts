@@ -1,6 +1,6 @@
 import type { RequestOptions } from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import type { KubeAccess } from './kube-access.js';
 import { kubeError } from './kube-error.js';
 
 export interface KubeHttpOptions {
@@ -28,17 +28,23 @@ interface Auth {
   at: number;
 }
 
+/** A watch event as the apiserver streams it, one JSON object per line. */
+export interface KubeWatchEvent<T> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: T;
+}
+
 /**
- * Plain JSON calls to the apiserver over undici, authenticated as the kubeconfig says (its
- * headers, client certificate, CA, exec plugins and token files, all applied by client-node's
- * KubeConfig): for the calls a controller makes thousands of times, where client-node's
- * generated client costs ~0.5 ms of CPU and several objects per call (ObjectSerializer both ways,
- * a fresh agent, a CA file read). Answers are the parsed JSON as the apiserver sent it; a failure
- * is a KubeError (status, Status reason and details.kind). The credentials are reused for
- * `authTtlMs` and asked for again at once after a 401.
+ * Plain JSON calls and watches to the apiserver over undici, authenticated as the kubeconfig says
+ * (its headers, client certificate, CA and token files, applied by a KubeAccess: client-node's
+ * KubeConfig, with exec plugins, or `loadKubeAccess`): for the calls a controller makes thousands
+ * of times, where client-node's generated client costs ~0.5 ms of CPU and several objects per
+ * call (ObjectSerializer both ways, a fresh agent, a CA file read). Answers are the parsed JSON as
+ * the apiserver sent it; a failure is a KubeError (status, Status reason and details.kind). The
+ * credentials are reused for `authTtlMs` and asked for again at once after a 401.
  */
 export class KubeHttp {
-  readonly #kc: KubeConfig;
+  readonly #kc: KubeAccess;
   readonly #server: string;
   readonly #connections: number;
   readonly #timeoutMs: number;
@@ -47,7 +53,7 @@ export class KubeHttp {
   #auth: Promise<Auth> | undefined;
   #dispatcher: { tlsKey: string; agent: Dispatcher } | undefined;
 
-  constructor(kc: KubeConfig, options: KubeHttpOptions = {}) {
+  constructor(kc: KubeAccess, options: KubeHttpOptions = {}) {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig names no cluster for its current context');
     this.#kc = kc;
@@ -68,6 +74,51 @@ export class KubeHttp {
       return JSON.parse(res.text) as T;
     } catch (error) {
       throw kubeError(error, what);
+    }
+  }
+
+  /**
+   * A watch (`watch=true` added to `query`): `onEvent` for each event as it arrives, until the server
+   * ends the stream (resolves), or it fails or stays silent for `idleTimeoutMs` (rejects with a
+   * KubeError); `signal` stops it (rejects with an AbortError).
+   */
+  async watch<T>(
+    what: string,
+    path: string,
+    query: KubeHttpCall['query'],
+    onEvent: (event: KubeWatchEvent<T>) => void,
+    options: { signal: AbortSignal; idleTimeoutMs: number },
+  ): Promise<void> {
+    let body: Dispatcher.ResponseData['body'];
+    try {
+      const auth = await this.#credentials(false);
+      const res = await request(`${this.#server}${path}${queryString({ ...query, watch: 'true' })}`, {
+        method: 'GET',
+        headers: { ...auth.headers, accept: 'application/json' },
+        dispatcher: this.#agentFor(auth),
+        signal: options.signal,
+        headersTimeout: this.#timeoutMs,
+        bodyTimeout: options.idleTimeoutMs,
+      });
+      if (res.statusCode < 200 || res.statusCode > 299) {
+        if (res.statusCode === 401) this.#auth = undefined; // the next watch asks for credentials again
+        const text = await res.body.text();
+        throw Object.assign(new Error(`HTTP ${res.statusCode}`), { code: res.statusCode, body: text });
+      }
+      body = res.body;
+    } catch (error) {
+      throw options.signal.aborted ? error : kubeError(error, what);
+    }
+    body.setEncoding('utf8');
+    let rest = '';
+    try {
+      for await (const chunk of body as AsyncIterable<string>) {
+        const lines = (rest + chunk).split('\n');
+        rest = lines.pop() ?? '';
+        for (const line of lines) if (line.trim() !== '') onEvent(JSON.parse(line) as KubeWatchEvent<T>);
+      }
+    } catch (error) {
+      throw options.signal.aborted ? error : kubeError(error, what);
     }
   }
 

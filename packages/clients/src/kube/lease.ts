@@ -1,5 +1,6 @@
-import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
-import { kubeError } from './kube-error.js';
+import type { KubeAccess } from './kube-access.js';
+import { KubeError } from './kube-error.js';
+import { KubeHttp } from './kube-http.js';
 
 export interface LeaseOptions {
   namespace: string;
@@ -26,20 +27,25 @@ export type LeaseAttempt =
  * machines does not matter. Writes carry the resourceVersion read, so two takers race safely.
  */
 export class Lease {
-  readonly #api: CoordinationV1Api;
+  readonly #http: KubeHttp;
   readonly #o: LeaseOptions;
   readonly #now: () => number;
   #observedRecord = '';
   #observedAt = 0;
 
-  constructor(kc: KubeConfig, options: LeaseOptions) {
-    this.#api = kc.makeApiClient(CoordinationV1Api);
+  constructor(kc: KubeAccess, options: LeaseOptions) {
+    this.#http = new KubeHttp(kc, { connections: 1 });
     this.#o = options;
     this.#now = options.now ?? Date.now;
   }
 
   get #ref(): string {
     return `Lease ${this.#o.namespace}/${this.#o.name}`;
+  }
+
+  get #path(): string {
+    const { namespace, name } = this.#o;
+    return `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases/${encodeURIComponent(name)}`;
   }
 
   get #seconds(): number {
@@ -52,21 +58,29 @@ export class Lease {
    */
   async tryAcquireOrRenew(): Promise<LeaseAttempt> {
     const { namespace, name, identity } = this.#o;
-    const now = new V1MicroTime(this.#now());
+    const now = microTime(this.#now());
     const lease = await this.#read();
     if (!lease) {
       this.#o.onWrite?.('create');
       const spec = { holderIdentity: identity, leaseDurationSeconds: this.#seconds, acquireTime: now, renewTime: now };
       try {
-        await this.#api.createNamespacedLease({
-          namespace,
-          body: { metadata: { name, namespace }, spec: { ...spec, leaseTransitions: 0 } },
-        });
+        await this.#http.call(
+          `create ${this.#ref}`,
+          'POST',
+          `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`,
+          {
+            body: {
+              apiVersion: 'coordination.k8s.io/v1',
+              kind: 'Lease',
+              metadata: { name, namespace },
+              spec: { ...spec, leaseTransitions: 0 },
+            },
+          },
+        );
         return { acquired: true, previous: '' };
       } catch (error) {
-        const e = kubeError(error, `create ${this.#ref}`);
-        if (e.status === 409) return { acquired: false, holder: '', since: undefined, record: '' }; // a faster candidate
-        throw e;
+        if (status(error) === 409) return { acquired: false, holder: '', since: undefined, record: '' }; // a faster candidate
+        throw error;
       }
     }
     const spec = lease.spec ?? {};
@@ -84,9 +98,7 @@ export class Lease {
     const mine = holder === identity;
     this.#o.onWrite?.('update');
     try {
-      const updated = await this.#api.replaceNamespacedLease({
-        namespace,
-        name,
+      const updated = await this.#http.call<LeaseObject>(`update ${this.#ref}`, 'PUT', this.#path, {
         body: {
           ...lease,
           spec: {
@@ -102,11 +114,10 @@ export class Lease {
       this.#observe(updated);
       return { acquired: true, previous: holder };
     } catch (error) {
-      const e = kubeError(error, `update ${this.#ref}`);
       // another candidate wrote first, or the Lease was just deleted: try again next time
-      if (e.status === 409 || e.status === 404)
+      if (status(error) === 409 || status(error) === 404)
         return { acquired: false, holder, since: undefined, record: this.#observedRecord };
-      throw e;
+      throw error;
     }
   }
 
@@ -115,18 +126,15 @@ export class Lease {
    * once), or with `remove` deletes it (resourceVersion precondition). False when not ours.
    */
   async release(options: { remove?: boolean } = {}): Promise<boolean> {
-    const { namespace, name } = this.#o;
     const lease = await this.#read();
     if (lease?.spec?.holderIdentity !== this.#o.identity) return false;
     if (options.remove) {
       this.#o.onWrite?.('delete');
       const preconditions = { resourceVersion: lease.metadata?.resourceVersion ?? '' };
-      await this.#api.deleteNamespacedLease({ namespace, name, body: { preconditions } }).catch((error: unknown) => {
-        throw kubeError(error, `delete ${this.#ref}`);
-      });
+      await this.#http.call(`delete ${this.#ref}`, 'DELETE', this.#path, { body: { preconditions } });
       return true;
     }
-    const now = new V1MicroTime(this.#now());
+    const now = microTime(this.#now());
     this.#o.onWrite?.('update');
     const spec = {
       ...lease.spec,
@@ -135,29 +143,46 @@ export class Lease {
       acquireTime: now,
       renewTime: now,
     };
-    await this.#api.replaceNamespacedLease({ namespace, name, body: { ...lease, spec } }).catch((error: unknown) => {
-      throw kubeError(error, `update ${this.#ref}`);
-    });
+    await this.#http.call(`update ${this.#ref}`, 'PUT', this.#path, { body: { ...lease, spec } });
     return true;
   }
 
-  async #read(): Promise<V1Lease | undefined> {
-    const { namespace, name } = this.#o;
+  async #read(): Promise<LeaseObject | undefined> {
     try {
-      return await this.#api.readNamespacedLease({ namespace, name });
+      return await this.#http.call<LeaseObject>(`read ${this.#ref}`, 'GET', this.#path);
     } catch (error) {
-      const e = kubeError(error, `read ${this.#ref}`);
-      if (e.status === 404) return undefined;
-      throw e;
+      if (status(error) === 404) return undefined;
+      throw error;
     }
   }
 
   /** Restarts the leaseDuration count whenever the record changes. */
-  #observe(lease: V1Lease): void {
+  #observe(lease: LeaseObject): void {
     const spec = lease.spec ?? {};
     const record = `${spec.holderIdentity ?? ''}|${String(spec.renewTime ?? '')}|${lease.metadata?.resourceVersion ?? ''}`;
     if (record === this.#observedRecord) return;
     this.#observedRecord = record;
     this.#observedAt = this.#now();
   }
+}
+
+/** A Lease as the apiserver sends it (times as strings). */
+interface LeaseObject {
+  metadata?: { resourceVersion?: string };
+  spec?: {
+    holderIdentity?: string | undefined;
+    leaseDurationSeconds?: number;
+    acquireTime?: string;
+    renewTime?: string;
+    leaseTransitions?: number;
+  };
+}
+
+/** metav1.MicroTime: RFC 3339 with microseconds. */
+function microTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/Z$/, '000Z');
+}
+
+function status(error: unknown): number | undefined {
+  return error instanceof KubeError ? error.status : undefined;
 }
