@@ -6,7 +6,7 @@
 // Environment: NAMESPACES (200), PER_NAMESPACE (50), STEADY_CYCLES (3), MODES (scan,list-detailed,list:
 // OpenBao's), HASHICORP (1: also measure plain LIST against HashiCorp Vault; 0: skip), BIN (bundle: the
 // shipped one-file controller; main: the unbundled tsc output; or a path), NODE_ARGS (node flags for the
-// controller), STDOUT_DIR (a directory: each controller's stdout there, e.g. with NODE_ARGS=--trace-gc),
+// controller; default: the chart's nodeOptions), STDOUT_DIR (a directory: each controller's stdout there, e.g. with NODE_ARGS=--trace-gc),
 // HEAP_SNAPSHOT (a directory: a heap snapshot of the controller after its first cycle), OUT (results file),
 // CEILING (0: skip the apiserver's own create throughput)
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,6 +15,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { parse } from 'yaml';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { VaultClient } from '@slipway/clients';
 import { secretSyncPolicy } from '@slipway/core';
@@ -30,7 +31,9 @@ const bin =
       ? `${root}packages/secret-sync/dist/slipway-secret-sync.mjs`
       : binChoice;
 const stdoutDir = process.env['STDOUT_DIR'];
-const nodeArgs = (process.env['NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+// the controller runs with the Node flags the chart gives it (values.yaml nodeOptions) unless NODE_ARGS is set
+const chartValues = parse(readFileSync(`${root}charts/secret-sync/values.yaml`, 'utf8')) as { nodeOptions?: string };
+const nodeArgs = (process.env['NODE_ARGS'] ?? chartValues.nodeOptions ?? '').split(' ').filter((a) => a !== '');
 const heapSnapshotDir = process.env['HEAP_SNAPSHOT'];
 const outFile = process.env['OUT'] ?? 'secret-sync.json';
 const withCeiling = process.env['CEILING'] !== '0';

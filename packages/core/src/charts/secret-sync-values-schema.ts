@@ -133,6 +133,11 @@ export const secretSyncValuesSchema = z
       })
       .optional(),
     logLevel: option('logLevel', controller.logLevel.unwrap()),
+    nodeOptions: z
+      .string()
+      .max(1024)
+      .optional()
+      .describe("Node.js flags for the controller (NODE_OPTIONS); '' for Node's defaults"),
     // the pod's port: 0 (the controller's "pick one") is no container port
     port: option('port', port),
     service: z.strictObject({ enabled: z.boolean().optional(), annotations: stringMap.optional() }).optional(),
