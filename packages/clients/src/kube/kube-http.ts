@@ -1,5 +1,6 @@
 import type { RequestOptions } from 'node:https';
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import type * as UndiciModule from 'undici';
+import type { Dispatcher } from 'undici';
 import type { KubeAccess } from './kube-access.js';
 import { kubeError } from './kube-error.js';
 
@@ -27,6 +28,11 @@ interface Auth {
   tlsKey: string;
   at: number;
 }
+
+type Undici = typeof UndiciModule;
+let undici: Promise<Undici> | undefined;
+/** undici, loaded at the first call: a command that imports but never calls KubeHttp skips its load. */
+const loadUndici = (): Promise<Undici> => (undici ??= import('undici'));
 
 /** A watch event as the apiserver streams it, one JSON object per line. */
 export interface KubeWatchEvent<T> {
@@ -92,10 +98,11 @@ export class KubeHttp {
     let body: Dispatcher.ResponseData['body'];
     try {
       const auth = await this.#credentials(false);
-      const res = await request(`${this.#server}${path}${queryString({ ...query, watch: 'true' })}`, {
+      const http = await loadUndici();
+      const res = await http.request(`${this.#server}${path}${queryString({ ...query, watch: 'true' })}`, {
         method: 'GET',
         headers: { ...auth.headers, accept: 'application/json' },
-        dispatcher: this.#agentFor(auth),
+        dispatcher: this.#agentFor(http, auth),
         signal: options.signal,
         headersTimeout: this.#timeoutMs,
         bodyTimeout: options.idleTimeoutMs,
@@ -138,7 +145,8 @@ export class KubeHttp {
   ): Promise<{ status: number; text: string }> {
     try {
       const auth = await this.#credentials(freshAuth);
-      const res = await request(`${this.#server}${path}${queryString(init.query)}`, {
+      const http = await loadUndici();
+      const res = await http.request(`${this.#server}${path}${queryString(init.query)}`, {
         method: method as 'GET',
         headers: {
           ...auth.headers,
@@ -146,7 +154,7 @@ export class KubeHttp {
           ...(init.body === undefined ? {} : { 'content-type': init.contentType ?? 'application/json' }),
         },
         ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-        dispatcher: this.#agentFor(auth),
+        dispatcher: this.#agentFor(http, auth),
         headersTimeout: this.#timeoutMs,
         bodyTimeout: this.#timeoutMs,
       });
@@ -193,7 +201,7 @@ export class KubeHttp {
   }
 
   /** One kept-alive agent per TLS identity (made anew when a rotated certificate changes it). */
-  #agentFor(auth: Auth): Dispatcher {
+  #agentFor({ Agent, ProxyAgent }: Undici, auth: Auth): Dispatcher {
     if (this.#dispatcher?.tlsKey === auth.tlsKey) return this.#dispatcher.agent;
     const old = this.#dispatcher?.agent;
     const tls = auth.tls;
