@@ -31,8 +31,12 @@ interface Auth {
 
 type Undici = typeof UndiciModule;
 let undici: Promise<Undici> | undefined;
-/** undici, loaded at the first call: a command that imports but never calls KubeHttp skips its load. */
-const loadUndici = (): Promise<Undici> => (undici ??= import('undici'));
+/**
+ * undici, loaded at the first call: a command that imports but never calls KubeHttp skips its load.
+ * undici is CommonJS: its exports are `default` where a bundle splits it into a chunk of its own.
+ */
+const loadUndici = (): Promise<Undici> =>
+  (undici ??= import('undici').then((m) => (m as Undici & { default?: Undici }).default ?? m));
 
 /** A watch event as the apiserver streams it, one JSON object per line. */
 export interface KubeWatchEvent<T> {
