@@ -176,7 +176,10 @@ try {
     await kubectl(['apply', '--server-side', '-f', join(crds, f)]);
   }
   await kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
-  await core.createNamespace({ body: { metadata: { name: 'devops' } } });
+  // the platform may have made it already
+  await core.createNamespace({ body: { metadata: { name: 'devops' } } }).catch((error: unknown) => {
+    if ((error as { code?: number }).code !== 409) throw error;
+  });
   await core.createNamespacedSecret({
     namespace: 'devops',
     body: { metadata: { name: 'vault-token' }, stringData: { token: p.vault.rootToken } },
