@@ -78,8 +78,7 @@ export class KubeHttp {
   async call<T>(what: string, method: string, path: string, init: KubeHttpCall = {}): Promise<T> {
     let res = await this.#send(what, method, path, init, false);
     if (res.status === 401) res = await this.#send(what, method, path, init, true);
-    if (res.status < 200 || res.status > 299)
-      throw kubeError(Object.assign(new Error(`HTTP ${res.status}`), { code: res.status, body: res.text }), what);
+    if (res.status < 200 || res.status > 299) throw kubeError(httpError(res.status, res.text), what);
     try {
       return JSON.parse(res.text) as T;
     } catch (error) {
@@ -101,20 +100,13 @@ export class KubeHttp {
   ): Promise<void> {
     let body: Dispatcher.ResponseData['body'];
     try {
-      const auth = await this.#credentials(false);
-      const http = await loadUndici();
-      const res = await http.request(`${this.#server}${path}${queryString({ ...query, watch: 'true' })}`, {
-        method: 'GET',
-        headers: { ...auth.headers, accept: 'application/json' },
-        dispatcher: this.#agentFor(http, auth),
+      const res = await this.#request('GET', path, { query: { ...query, watch: 'true' } }, false, {
         signal: options.signal,
-        headersTimeout: this.#timeoutMs,
         bodyTimeout: options.idleTimeoutMs,
       });
       if (res.statusCode < 200 || res.statusCode > 299) {
         if (res.statusCode === 401) this.#auth = undefined; // the next watch asks for credentials again
-        const text = await res.body.text();
-        throw Object.assign(new Error(`HTTP ${res.statusCode}`), { code: res.statusCode, body: text });
+        throw httpError(res.statusCode, await res.body.text());
       }
       body = res.body;
     } catch (error) {
@@ -148,24 +140,36 @@ export class KubeHttp {
     freshAuth: boolean,
   ): Promise<{ status: number; text: string }> {
     try {
-      const auth = await this.#credentials(freshAuth);
-      const http = await loadUndici();
-      const res = await http.request(`${this.#server}${path}${queryString(init.query)}`, {
-        method: method as 'GET',
-        headers: {
-          ...auth.headers,
-          accept: 'application/json',
-          ...(init.body === undefined ? {} : { 'content-type': init.contentType ?? 'application/json' }),
-        },
-        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-        dispatcher: this.#agentFor(http, auth),
-        headersTimeout: this.#timeoutMs,
-        bodyTimeout: this.#timeoutMs,
-      });
+      const res = await this.#request(method, path, init, freshAuth, { bodyTimeout: this.#timeoutMs });
       return { status: res.statusCode, text: await res.body.text() };
     } catch (error) {
       throw kubeError(error, what);
     }
+  }
+
+  /** One request with the kubeconfig's credentials on the kept-alive agent; the body is the caller's to read. */
+  async #request(
+    method: string,
+    path: string,
+    init: KubeHttpCall,
+    freshAuth: boolean,
+    options: { bodyTimeout: number; signal?: AbortSignal },
+  ): Promise<Dispatcher.ResponseData> {
+    const auth = await this.#credentials(freshAuth);
+    const http = await loadUndici();
+    return http.request(`${this.#server}${path}${queryString(init.query)}`, {
+      method: method as 'GET',
+      headers: {
+        ...auth.headers,
+        accept: 'application/json',
+        ...(init.body === undefined ? {} : { 'content-type': init.contentType ?? 'application/json' }),
+      },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      dispatcher: this.#agentFor(http, auth),
+      headersTimeout: this.#timeoutMs,
+      bodyTimeout: options.bodyTimeout,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   }
 
   #credentials(fresh: boolean): Promise<Auth> {
@@ -227,6 +231,11 @@ interface TlsOptions {
   passphrase?: string;
   rejectUnauthorized?: boolean;
   servername?: string;
+}
+
+/** A non-2xx answer, shaped as kubeError reads it (status and Status body). */
+function httpError(status: number, body: string): Error {
+  return Object.assign(new Error(`HTTP ${status}`), { code: status, body });
 }
 
 function queryString(query: KubeHttpCall['query']): string {

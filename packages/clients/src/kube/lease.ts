@@ -1,5 +1,5 @@
 import type { KubeAccess } from './kube-access.js';
-import { KubeError } from './kube-error.js';
+import { kubeStatus } from './kube-error.js';
 import { KubeHttp } from './kube-http.js';
 
 export interface LeaseOptions {
@@ -43,9 +43,12 @@ export class Lease {
     return `Lease ${this.#o.namespace}/${this.#o.name}`;
   }
 
+  get #leases(): string {
+    return `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(this.#o.namespace)}/leases`;
+  }
+
   get #path(): string {
-    const { namespace, name } = this.#o;
-    return `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases/${encodeURIComponent(name)}`;
+    return `${this.#leases}/${encodeURIComponent(this.#o.name)}`;
   }
 
   get #seconds(): number {
@@ -64,22 +67,17 @@ export class Lease {
       this.#o.onWrite?.('create');
       const spec = { holderIdentity: identity, leaseDurationSeconds: this.#seconds, acquireTime: now, renewTime: now };
       try {
-        await this.#http.call(
-          `create ${this.#ref}`,
-          'POST',
-          `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`,
-          {
-            body: {
-              apiVersion: 'coordination.k8s.io/v1',
-              kind: 'Lease',
-              metadata: { name, namespace },
-              spec: { ...spec, leaseTransitions: 0 },
-            },
+        await this.#http.call(`create ${this.#ref}`, 'POST', this.#leases, {
+          body: {
+            apiVersion: 'coordination.k8s.io/v1',
+            kind: 'Lease',
+            metadata: { name, namespace },
+            spec: { ...spec, leaseTransitions: 0 },
           },
-        );
+        });
         return { acquired: true, previous: '' };
       } catch (error) {
-        if (status(error) === 409) return { acquired: false, holder: '', since: undefined, record: '' }; // a faster candidate
+        if (kubeStatus(error) === 409) return { acquired: false, holder: '', since: undefined, record: '' }; // a faster candidate
         throw error;
       }
     }
@@ -115,7 +113,7 @@ export class Lease {
       return { acquired: true, previous: holder };
     } catch (error) {
       // another candidate wrote first, or the Lease was just deleted: try again next time
-      if (status(error) === 409 || status(error) === 404)
+      if (kubeStatus(error) === 409 || kubeStatus(error) === 404)
         return { acquired: false, holder, since: undefined, record: this.#observedRecord };
       throw error;
     }
@@ -151,7 +149,7 @@ export class Lease {
     try {
       return await this.#http.call<LeaseObject>(`read ${this.#ref}`, 'GET', this.#path);
     } catch (error) {
-      if (status(error) === 404) return undefined;
+      if (kubeStatus(error) === 404) return undefined;
       throw error;
     }
   }
@@ -181,8 +179,4 @@ interface LeaseObject {
 /** metav1.MicroTime: RFC 3339 with microseconds. */
 function microTime(ms: number): string {
   return new Date(ms).toISOString().replace(/Z$/, '000Z');
-}
-
-function status(error: unknown): number | undefined {
-  return error instanceof KubeError ? error.status : undefined;
 }
