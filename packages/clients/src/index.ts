@@ -5,6 +5,7 @@ export * from './registry.js';
 export * from './tools.js';
 export * from './vault.js';
 export * from './helm.js';
+export * from './helm-renderer.js';
 export * from './vault-kv.js';
 export * from './buildah.js';
 export * from './buildkit.js';

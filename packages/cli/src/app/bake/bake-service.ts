@@ -12,7 +12,7 @@ import {
   type CatalogService,
   type ChartName,
 } from '@slipway/core';
-import { helmTemplate } from '@slipway/clients';
+import type { HelmTemplate } from '@slipway/clients';
 import { catalogFile, catalogIssues } from '../../catalog/load-catalog.js';
 
 export const chartNames: readonly ChartName[] = ['workload', 'routing'];
@@ -75,18 +75,18 @@ export function findService(catalog: Catalog, name: string, stack: string): Cata
 }
 
 /**
- * Renders both shared charts with real `helm template`: one after the other for `bake --all`
- * (its parallelism is per service), side by side for a single deploy.
+ * Renders both shared charts with helm's `helm template` (`helmTemplater`): one after the other
+ * for `bake --all` (its parallelism is per service), side by side for a single deploy.
  */
 export async function renderCharts(
-  helm: string,
+  template: HelmTemplate,
   catalog: Catalog,
   service: CatalogService,
   values: Record<string, unknown>,
   parallel = false,
 ): Promise<Record<ChartName, string>> {
   const render = (chart: ChartName) =>
-    helmTemplate(helm, {
+    template({
       release: service.config.name,
       namespace: service.config.namespace,
       ...resolveChart(catalog, chart),
@@ -110,7 +110,7 @@ export function assertCanaryAllowed(catalog: Catalog, service: CatalogService, r
 
 /** Bakes one service for one stack: the computed values, then both charts. */
 export async function bakeService(
-  helm: string,
+  template: HelmTemplate,
   catalog: Catalog,
   service: CatalogService,
   request: BakeRequest,
@@ -118,6 +118,6 @@ export async function bakeService(
 ): Promise<BakedService> {
   assertCanaryAllowed(catalog, service, request);
   const values = bakeValues(catalog.settings, service, request);
-  const manifests = await renderCharts(helm, catalog, service, values, parallel);
+  const manifests = await renderCharts(template, catalog, service, values, parallel);
   return { service: service.config.name, stack: request.stack, values, manifests };
 }

@@ -8,6 +8,7 @@ import {
   type CatalogService,
   type ValuesChange,
 } from '@slipway/core';
+import { helmTemplater } from '@slipway/clients';
 import { openCatalog } from '../../catalog/values-catalog.js';
 import type { ToolDeps } from '../tool-deps.js';
 import { maxBakeConcurrency as maxConcurrency } from './limits.js';
@@ -93,10 +94,10 @@ async function bakeCatalog(
       opts.out,
       requests.flatMap(({ service }) => outNames(service.config.name, opts.stack)),
     );
-  const helm = deps.tool('helm', { name: '--helm', value: opts.helm });
+  const template = helmTemplater(deps.tool('helm', { name: '--helm', value: opts.helm }));
   const concurrency = opts.concurrency ?? Math.min(availableParallelism(), maxConcurrency);
   const baked = await mapLimit(requests, concurrency, ({ service, request }) =>
-    bakeService(helm, catalog, service, request),
+    bakeService(template, catalog, service, request),
   );
   // the cluster client (client-node) loads only for --diff-against-release
   const diffs = opts.diffAgainstRelease

@@ -10,6 +10,7 @@ import {
   type ReleaseRecord,
 } from '@slipway/core';
 import { Applier, ReleaseStore } from '@slipway/clients/kube';
+import { helmTemplater } from '@slipway/clients';
 import { loadCatalog } from '../../catalog/load-catalog.js';
 import { openCatalog, type ValuesChoice, type ValuesSource } from '../../catalog/values-catalog.js';
 import { findService } from '../bake/bake-service.js';
@@ -80,7 +81,7 @@ async function finishFrom(
     report,
     ...engineIdentity(deps),
     timeoutMs: opts.timeout,
-    bake: { catalog, helm: deps.tool('helm', { name: '--helm', value: opts.helm }) },
+    bake: { catalog, template: helmTemplater(deps.tool('helm', { name: '--helm', value: opts.helm })) },
   };
   const targets = deployClusters(catalog, service, opts.stack, opts).map((c) => targetOf(service, opts.stack, c));
   for (const target of targets) connect(target.cluster); // every kubeconfig loads before any change

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { chartKinds, InputError, isStrict, limitPerKey, mapLimit, ownership, type ReleaseRecord } from '@slipway/core';
 import { Applier, ReleaseStore } from '@slipway/clients/kube';
+import { helmTemplater } from '@slipway/clients';
 import { openCatalog, type OpenedCatalog } from '../../catalog/values-catalog.js';
 import { assertStack } from '../bake/bake-service.js';
 import type { AppDeps } from '../deps.js';
@@ -120,7 +121,7 @@ async function deployFrom(
   // every kubeconfig loads before the build stage: a broken one stops the run before anything external
   for (const cluster of new Set(services.flatMap((s) => s.clusters))) connect?.(cluster);
   const base: EngineContext = {
-    bake: { catalog, helm: deps.tool('helm', { name: '--helm', value: opts.helm }) },
+    bake: { catalog, template: helmTemplater(deps.tool('helm', { name: '--helm', value: opts.helm })) },
     report,
     ...engineIdentity(deps),
     timeoutMs: opts.timeout,

@@ -19,6 +19,7 @@ import {
   type Track,
 } from '@slipway/core';
 import { Applier, DeployLock, ReleaseStore, trackRollout, type ObjectChange } from '@slipway/clients/kube';
+import type { HelmTemplate } from '@slipway/clients';
 import { bakeService } from '../bake/bake-service.js';
 import { stage, type Reporter } from '../events.js';
 import type { ValuesReview } from './values-review.js';
@@ -34,7 +35,7 @@ export interface EngineContext {
   lockTtlSeconds: number;
   timeoutMs: number;
   dryRun?: 'server' | 'client';
-  bake?: { catalog: Catalog; helm: string };
+  bake?: { catalog: Catalog; template: HelmTemplate };
 }
 
 /** A service × stack × cluster, in the service's namespace. */
@@ -170,10 +171,10 @@ export async function bakeRelease(
   params: ReleaseParams,
 ): Promise<Omit<ReleaseRecord, 'revision'>> {
   if (!ctx.bake) throw new Error('baking needs the catalog');
-  const { catalog, helm } = ctx.bake;
+  const { catalog, template } = ctx.bake;
   const name = service.config.name;
   const { values, manifests } = await stage(ctx.report, name, 'bake', async () => {
-    const baked = await bakeService(helm, catalog, service, params, true);
+    const baked = await bakeService(template, catalog, service, params, true);
     const count = (chart: ChartName) => parseManifests(baked.manifests[chart]).length;
     return { value: baked, detail: `workload ${count('workload')} objects, routing ${count('routing')} objects` };
   });
