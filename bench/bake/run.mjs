@@ -127,7 +127,7 @@ const summary = {
   bundles: Object.fromEntries(compared.map((b) => [b.label, b.path.replace(repoRoot, '')])),
   exampleCatalog: await bench(makeCatalog(1)),
   companyCatalog48: await bench(makeCatalog(12)),
-  note: 'slipway pays a fixed ~0.2 s per invocation (Node start, loading zod/yaml, validating and policy-checking the whole catalog); it shows on the 4-service example and vanishes at company size.',
+  note: 'slipway pays a fixed ~0.2 s per invocation (Node start, loading zod/yaml, validating and policy-checking the whole catalog); with the helm renderer beside helm (ADR 0011) it starts helm once, where the raw script starts it twice per service.',
 };
 rmSync(work, { recursive: true, force: true });
 console.log(
