@@ -23,6 +23,7 @@ import {
 } from '@slipway/clients';
 import { buildahStorage, keepBaseImages } from './build-cache.js';
 import { buildWithBuildkit } from './buildkit-build.js';
+import { currentDigest } from './registry-check.js';
 import { deployKeyField, type BuildDeps, type BuildRequest } from './run-build.js';
 import { openVaultSession, vaultError } from './vault-session.js';
 
@@ -101,7 +102,12 @@ export async function buildImage(
       await keepBaseImages(
         store,
         dockerfile,
-        { authFile, registryHost: registry.host, insecure: !tlsVerify },
+        {
+          authFile,
+          registryHost: registry.host,
+          insecure: !tlsVerify,
+          digestOf: (base) => currentDigest(catalog, base, credentials, deps.fetch),
+        },
         deps.progress,
       );
     await buildahBud(buildah, {
