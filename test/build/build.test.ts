@@ -374,34 +374,6 @@ describe('slipway build', () => {
     };
   }
 
-  it('pulls a kept base image again only when its tag moved in the registry', async () => {
-    const moving = `${platform().registry.host}/base/moving:1`;
-    await pushBaseImage(platform(), work, { image: moving, marker: 'one' });
-    keys.push(await hostRepo(platform(), 'rebased', { Dockerfile: dockerfile(moving), 'app.txt': 'v1\n' }));
-    const catalog = buildCatalog(platform(), [{ name: 'rebased' }]);
-    const { username, password, host } = platform().registry;
-    const registry = new RegistryClient({ host, insecureHttp: true, username, password });
-    const digestNow = async () => {
-      const found = await registry.manifestExists('base/moving', '1');
-      return found.exists ? found.digest : '';
-    };
-    const pulled = (stderr: string) => stderr.split('\n').filter((l) => l.includes(`pulled ${moving}`));
-
-    const first = await build(catalog, ['rebased', '--image-tag', '1.0.0']);
-    expect(first.code, first.stderr).toBe(0);
-    expect(pulled(first.stderr)).toEqual([`• pulled ${moving} (${await digestNow()}) into the build cache`]);
-    // the same tag at the same digest: the kept image is used as it is
-    const second = await build(catalog, ['rebased', '--image-tag', '1.0.1']);
-    expect(second.code, second.stderr).toBe(0);
-    expect(pulled(second.stderr)).toEqual([]);
-    // the tag moved (a patched base): the next build pulls it
-    await pushBaseImage(platform(), work, { image: moving, marker: 'two' });
-    const third = await build(catalog, ['rebased', '--image-tag', '1.0.2']);
-    expect(third.code, third.stderr).toBe(0);
-    expect(pulled(third.stderr)).toEqual([`• pulled ${moving} (${await digestNow()}) into the build cache`]);
-    expect(pulled(third.stderr)).not.toEqual(pulled(first.stderr));
-  });
-
   it('leaves no build.properties behind when it fails', () => {
     expect(existsSync(join(work, '.build.properties.tmp'))).toBe(false);
   });

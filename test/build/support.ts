@@ -20,20 +20,11 @@ const charts = new URL('../../charts', import.meta.url).pathname;
 /** The base image the test services build FROM: busybox from Debian's busybox-static, nothing pulled. */
 export const baseImage = (platform: Platform) => `${platform.registry.host}/base/busybox:1`;
 
-/**
- * Builds the busybox base image from a local rootfs and pushes it to the platform's registry (as
- * `image`, with a /marker file holding `marker` when given: the same tag with other content).
- */
-export async function pushBaseImage(
-  platform: Platform,
-  work: string,
-  { image = baseImage(platform), marker }: { image?: string; marker?: string } = {},
-): Promise<void> {
+/** Builds the busybox base image from a local rootfs and pushes it to the platform's registry. */
+export async function pushBaseImage(platform: Platform, work: string): Promise<void> {
   const { host, username, password } = platform.registry;
   const context = join(work, 'base');
-  rmSync(context, { recursive: true, force: true });
   mkdirSync(join(context, 'rootfs', 'bin'), { recursive: true });
-  if (marker !== undefined) writeFileSync(join(context, 'rootfs', 'marker'), marker);
   copyFileSync(toolPath('busybox'), join(context, 'rootfs', 'bin', 'busybox'));
   for (const tool of ['sh', 'sleep', 'cat', 'echo', 'mkdir', 'ls', 'true', 'false'])
     symlinkSync('busybox', join(context, 'rootfs', 'bin', tool));
@@ -47,8 +38,15 @@ export async function pushBaseImage(
   );
   const buildah = toolPath('buildah');
   try {
-    await run(buildah, [...storage, 'bud', '--isolation=chroot', '--quiet', '-t', image, context]);
-    await run(buildah, [...storage, 'push', '--quiet', '--tls-verify=false', `--authfile=${authfile}`, image]);
+    await run(buildah, [...storage, 'bud', '--isolation=chroot', '--quiet', '-t', baseImage(platform), context]);
+    await run(buildah, [
+      ...storage,
+      'push',
+      '--quiet',
+      '--tls-verify=false',
+      `--authfile=${authfile}`,
+      baseImage(platform),
+    ]);
   } finally {
     rmSync(authfile, { force: true });
     rmSync(join(work, 'base-storage'), { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dockerfileBaseImages, dockerfileRuns, imageOnRegistry } from './dockerfile-from.js';
+import { dockerfileBaseImages, dockerfileRuns } from './dockerfile-from.js';
 
 describe('dockerfileBaseImages', () => {
   it('names each FROM image once, in order, without scratch or earlier stages', () => {
@@ -32,27 +32,5 @@ describe('dockerfileBaseImages', () => {
     expect(dockerfileRuns('FROM base:1\nCOPY a ./\n# RUN in a comment\nCMD ["node", "a"]\n')).toBe(false);
     expect(dockerfileRuns('FROM base:1\nCOPY a ./\nrun --mount=type=cache,target=/c \\\n  make\n')).toBe(true);
     expect(dockerfileRuns('FROM base:1\nENV RUNNER=1 \\\n  RUN=2\n')).toBe(false);
-  });
-
-  it('splits an image of the given registry into name and tag or digest', () => {
-    const host = 'registry.local:5000';
-    expect(imageOnRegistry('registry.local:5000/shop/base-java:1', host)).toEqual({
-      name: 'shop/base-java',
-      reference: '1',
-    });
-    expect(imageOnRegistry('registry.local:5000/shop/base-java', host)).toEqual({
-      name: 'shop/base-java',
-      reference: 'latest',
-    });
-    expect(imageOnRegistry('registry.local:5000/shop/base:1@sha256:ab', host)).toEqual({
-      name: 'shop/base',
-      reference: 'sha256:ab',
-    });
-    expect(imageOnRegistry('registry.local:5000/shop/base@sha256:ab', host)).toEqual({
-      name: 'shop/base',
-      reference: 'sha256:ab',
-    });
-    expect(imageOnRegistry('registry.local:5001/shop/base:1', host)).toBeUndefined();
-    expect(imageOnRegistry('docker.io/library/busybox:1', host)).toBeUndefined();
   });
 });

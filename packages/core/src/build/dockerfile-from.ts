@@ -65,17 +65,3 @@ function substitute(word: string, args: ReadonlyMap<string, string>): string {
 }
 
 const unquote = (v: string) => (/^(["']).*\1$/.test(v) ? v.slice(1, -1) : v);
-
-/**
- * `<host>/<name>:<tag>` or `<host>/<name>@<digest>` split for a registry call, when the image lives
- * on `host`; undefined for any other registry. A name without a tag is `latest`, as builders read it.
- */
-export function imageOnRegistry(image: string, host: string): { name: string; reference: string } | undefined {
-  if (!image.startsWith(`${host}/`)) return undefined;
-  const path = image.slice(host.length + 1);
-  const at = path.indexOf('@');
-  if (at > 0) return { name: path.slice(0, at).replace(/:[^/]*$/, ''), reference: path.slice(at + 1) };
-  const colon = path.lastIndexOf(':');
-  if (colon > path.lastIndexOf('/')) return { name: path.slice(0, colon), reference: path.slice(colon + 1) };
-  return { name: path, reference: 'latest' };
-}

@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { chooseStorageDriver, dockerfileBaseImages } from '@slipway/core';
 import { buildahPull, overlayProbe, type BuildahOptions } from '@slipway/clients';
 import type { BuildEnv } from '../../env.js';
@@ -52,56 +52,20 @@ export function buildahStorage(
 }
 
 /**
- * Pulls the Dockerfile's base images into the kept image store. containers/storage locks the
- * store, so builds at once may pull into it and read from it. A base that cannot be kept is left
- * to the build, which pulls it (or says why not).
- *
- * A base on the catalog's registry is pulled only when its tag moved: `digestOf` asks the registry
- * (one HEAD) and `kept-digests.json` beside the store remembers the digest each kept image was
- * pulled at, which spares a buildah process (~80 ms) per build. The digest is read before the
- * pull, so a tag that moves meanwhile is pulled again next time; an unknown digest always pulls.
+ * Pulls the Dockerfile's base images into the kept image store (an image already there costs a
+ * manifest request). containers/storage locks the store, so builds at once may pull into it and
+ * read from it. A base that cannot be kept is left to the build, which pulls it (or says why not).
  */
 export async function keepBaseImages(
   store: BuildahOptions,
   dockerfile: string,
-  pull: {
-    authFile: string;
-    registryHost: string;
-    insecure: boolean;
-    digestOf: (image: string) => Promise<string | undefined>;
-  },
+  pull: { authFile: string; registryHost: string; insecure: boolean },
   progress: (message: string) => void,
 ): Promise<void> {
-  const indexFile = join(dirname(store.root), 'kept-digests.json');
-  const kept = readIndex(indexFile);
-  let changed = false;
   for (const image of dockerfileBaseImages(readFileSync(dockerfile, 'utf8'))) {
-    const digest = await pull.digestOf(image);
-    if (digest && kept[image] === digest) continue;
     const tlsVerify = !(pull.insecure && image.startsWith(`${pull.registryHost}/`));
-    try {
-      await buildahPull(store, { image, authFile: pull.authFile, tlsVerify });
-      progress(`pulled ${image}${digest ? ` (${digest})` : ''} into the build cache`);
-      if (digest) [kept[image], changed] = [digest, true];
-    } catch (error) {
-      progress(`${image} is not kept in the build cache (${String((error as Error).message ?? error).slice(0, 200)})`);
-    }
+    await buildahPull(store, { image, authFile: pull.authFile, tlsVerify }).catch((error: unknown) =>
+      progress(`${image} is not kept in the build cache (${String((error as Error).message ?? error).slice(0, 200)})`),
+    );
   }
-  if (changed) writeIndex(indexFile, kept);
-}
-
-function readIndex(file: string): Record<string, string> {
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    return parsed && typeof parsed === 'object' ? (parsed as Record<string, string>) : {};
-  } catch {
-    return {}; // none yet, or unreadable: every base is pulled
-  }
-}
-
-/** Written whole (temp file, then rename): a build reading it meanwhile sees the old one or the new. */
-function writeIndex(file: string, kept: Record<string, string>): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(kept, null, 2)}\n`, { mode: 0o600 });
-  renameSync(temp, file);
 }

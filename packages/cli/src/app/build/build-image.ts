@@ -23,7 +23,6 @@ import {
 } from '@slipway/clients';
 import { buildahStorage, keepBaseImages } from './build-cache.js';
 import { buildWithBuildkit } from './buildkit-build.js';
-import { currentDigest } from './registry-check.js';
 import { deployKeyField, type BuildDeps, type BuildRequest } from './run-build.js';
 import { openVaultSession, vaultError } from './vault-session.js';
 
@@ -102,12 +101,7 @@ export async function buildImage(
       await keepBaseImages(
         store,
         dockerfile,
-        {
-          authFile,
-          registryHost: registry.host,
-          insecure: !tlsVerify,
-          digestOf: (base) => currentDigest(catalog, base, credentials, deps.fetch),
-        },
+        { authFile, registryHost: registry.host, insecure: !tlsVerify },
         deps.progress,
       );
     await buildahBud(buildah, {

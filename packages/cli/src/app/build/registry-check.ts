@@ -1,11 +1,4 @@
-import {
-  RemoteError,
-  SlipwayError,
-  branchNameProblem,
-  imageOnRegistry,
-  imageSourceOf,
-  type Catalog,
-} from '@slipway/core';
+import { RemoteError, SlipwayError, branchNameProblem, imageSourceOf, type Catalog } from '@slipway/core';
 import { RegistryClient, type ManifestLookup } from '@slipway/clients';
 
 export interface RegistryCredentials {
@@ -75,22 +68,4 @@ export async function lookupImage(
       `${where}: ${reason.filter(Boolean).join(': ').slice(0, 200)}; ${options.outcome} (check registry.host in slipway.yaml and that the registry is reachable)`,
     );
   });
-}
-
-/**
- * The digest an image of the catalog's registry has now (a base image's tag), or undefined: another
- * registry, absent, or any failure (the caller then pulls, and buildah says what is wrong).
- */
-export async function currentDigest(
-  catalog: Catalog,
-  image: string,
-  credentials: RegistryCredentials,
-  fetchImpl?: typeof fetch,
-): Promise<string | undefined> {
-  const at = imageOnRegistry(image, catalog.settings.registry.host);
-  if (!at) return undefined;
-  const found = await registryClient(catalog, credentials, fetchImpl)
-    .manifestExists(at.name, at.reference)
-    .catch(() => undefined);
-  return found?.exists ? found.digest : undefined;
 }
