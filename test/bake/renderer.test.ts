@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { CommandError } from '@slipway/core';
 import { toolPath } from '@slipway/dev-platform';
 import { slipway } from '../support/cli.js';
 import { exampleCatalog } from '../support/example-catalog.js';
+import { eventually } from '../support/wait.js';
 
 const repo = new URL('../..', import.meta.url).pathname;
 const charts = join(repo, 'charts');
@@ -83,6 +84,36 @@ describe('the helm renderer', () => {
     const exited = await startHelmRenderer('/bin/false')(request).catch((e: unknown) => e);
     expect(exited).toBeInstanceOf(CommandError);
     expect((exited as CommandError).childExitCode).toBe(1);
+  });
+
+  it('lets an idle renderer go, and starts a new one for the next render', async () => {
+    // the renderer under a path of its own, so that its processes can be told from the other tests'
+    const dir = join(work, 'idle');
+    mkdirSync(dir);
+    const bin = join(dir, helmRendererName);
+    symlinkSync(toolPath(helmRendererName), bin);
+    const running = () =>
+      readdirSync('/proc')
+        .filter((pid) => /^\d+$/.test(pid))
+        .filter((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] === bin;
+          } catch {
+            return false; // exited meanwhile
+          }
+        }).length;
+    const render = startHelmRenderer(bin, 200);
+    const request = {
+      release: 'web',
+      namespace: 'web',
+      chart: join(charts, 'workload'),
+      values: { image: { repository: 'r', tag: '1' } },
+    };
+    expect(await render(request)).toMatch(/kind: Deployment/);
+    expect(running()).toBe(1);
+    await eventually('the idle renderer to exit', () => Promise.resolve(running() === 0 ? true : undefined), 10_000);
+    expect(await render(request)).toMatch(/kind: Deployment/);
+    expect(running()).toBe(1);
   });
 
   it('does not keep Node running once nothing is pending', () => {

@@ -27,23 +27,44 @@ export function helmTemplater(helm: string): HelmTemplate {
 /**
  * Starts slipway-helm-render now (its Go start overlaps whatever the command does next) and sends
  * it each request as a JSON line; answers come back by id, in any order. The process does not
- * keep Node alive while no render is pending, and it exits when Node closes its stdin. An error
- * reads as helm's own (`Error: ...`), with the command it stands for.
+ * keep Node alive while no render is pending, and it is let go after `idleMs` without a render
+ * (its stdin closed, so it exits): a long-running `slipway serve` keeps no idle renderer per
+ * deploy. The next render starts a new one. An error reads as helm's own (`Error: ...`), with the
+ * command it stands for.
  */
-export function startHelmRenderer(bin: string): HelmTemplate {
+export function startHelmRenderer(bin: string, idleMs = 2_000): HelmTemplate {
+  let current = rendererProcess(bin, idleMs);
+  return (request) => {
+    if (current.retired) current = rendererProcess(bin, idleMs);
+    return current.render(request);
+  };
+}
+
+interface Pending {
+  request: HelmTemplateRequest;
+  resolve: (manifest: string) => void;
+  reject: (error: Error) => void;
+}
+
+/** One renderer process; `retired` once it was let go or has exited. */
+function rendererProcess(bin: string, idleMs: number): { readonly retired: boolean; render: HelmTemplate } {
   const child = spawn(bin, [], { shell: false, stdio: ['pipe', 'pipe', 'pipe'] });
-  const pending = new Map<
-    number,
-    { request: HelmTemplateRequest; resolve: (m: string) => void; reject: (e: Error) => void }
-  >();
+  const pending = new Map<number, Pending>();
   let lastId = 0;
   let stderr = '';
-  let exited: CommandError | undefined;
+  let retired = false;
+  let idle: NodeJS.Timeout | undefined;
   const command = (r: HelmTemplateRequest) => `${bin} (helm ${helmTemplateArgs(r).join(' ')})`;
   // spawned pipes are sockets: each one must let go of the event loop too
   const handles = [child, ...([child.stdin, child.stdout, child.stderr] as unknown as Socket[])];
-  const hold = (on: boolean) => handles.forEach((h) => (on ? h.ref() : h.unref()));
-  hold(false);
+  const rest = () => {
+    for (const h of handles) h.unref();
+    idle = setTimeout(() => {
+      retired = true;
+      child.stdin.end();
+    }, idleMs).unref();
+  };
+  rest();
   child.stdin.on('error', () => {}); // a renderer that died is reported by 'close'
   child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString('utf8')).slice(-8192)));
   createInterface({ input: child.stdout }).on('line', (line) => {
@@ -53,23 +74,30 @@ export function startHelmRenderer(bin: string): HelmTemplate {
     pending.delete(answer.id);
     if (answer.error === undefined) call.resolve(answer.manifest);
     else call.reject(new CommandError(command(call.request), 1, `Error: ${answer.error}\n`));
-    if (pending.size === 0) hold(false);
+    if (pending.size === 0) rest();
   });
   const fail = (error: CommandError) => {
-    exited = error;
+    retired = true;
+    clearTimeout(idle);
     for (const call of pending.values()) call.reject(error);
     pending.clear();
   };
   child.on('error', (e) => fail(new CommandError(bin, 127, e.message)));
   child.on('close', (code, signal) => fail(new CommandError(bin, code ?? 128, stderr || `exited (${signal ?? code})`)));
-  return (request) =>
+  const render: HelmTemplate = (request) =>
     new Promise((resolve, reject) => {
-      if (exited) return reject(exited);
+      clearTimeout(idle);
+      for (const h of handles) h.ref();
       const id = ++lastId;
       pending.set(id, { request, resolve, reject });
-      hold(true);
       const { release, namespace, chart, values } = request;
       const line = JSON.stringify({ id, release, namespace, chart, ...ociOptions(request), values });
       child.stdin.write(`${line}\n`);
     });
+  return {
+    get retired() {
+      return retired;
+    },
+    render,
+  };
 }
