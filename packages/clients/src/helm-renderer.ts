@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CommandError } from '@slipway/core';
 import { helmTemplate, helmTemplateArgs, ociOptions, type HelmTemplate, type HelmTemplateRequest } from './helm.js';
+import { isExecutableFile } from './tools.js';
 
 /** The renderer's file name; install-tools.sh builds it beside the helm whose code it runs. */
 export const helmRendererName = 'slipway-helm-render';
@@ -21,7 +21,7 @@ interface Answer {
  */
 export function helmTemplater(helm: string): HelmTemplate {
   const renderer = join(dirname(helm), helmRendererName);
-  return existsSync(renderer) ? startHelmRenderer(renderer) : (request) => helmTemplate(helm, request);
+  return isExecutableFile(renderer) ? startHelmRenderer(renderer) : (request) => helmTemplate(helm, request);
 }
 
 /**
