@@ -10,11 +10,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { startPlatform, stopPlatform, toolPath } from '@slipway/dev-platform';
 import { run, VaultClient } from '@slipway/clients';
-import { loadKubeConfig } from '@slipway/clients/kube';
 
 const here = new URL('.', import.meta.url).pathname;
 const root = here.slice(0, here.indexOf('bench/secret-sync/'));
@@ -120,7 +119,8 @@ function countingProxy(upstream: string): Promise<string> {
 const dir = mkdtempSync(join(tmpdir(), 'slipway-bench-eso-'));
 const p = await startPlatform({ dir: join(dir, 'platform'), pieces: ['kube', 'vault'], nodes: 1 });
 try {
-  const kc = loadKubeConfig({ kubeconfig: p.kube.kubeconfigPath });
+  const kc = new KubeConfig();
+  kc.loadFromFile(p.kube.kubeconfigPath);
   const vault = new VaultClient({ address: p.vault.address, token: p.vault.rootToken });
   const kubectl = (args: string[], input?: string) =>
     run(toolPath('kubectl'), [`--kubeconfig=${p.kube.kubeconfigPath}`, ...args], input === undefined ? {} : { input });

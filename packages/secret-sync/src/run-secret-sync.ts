@@ -38,7 +38,7 @@ export async function runSecretSync(raw: RawSyncConfig, io: RunIo = {}): Promise
     const config = loadSyncConfig(raw, env);
     logger = createLogger({ level: config.logLevel }, process.stderr);
     const controller = createSecretSyncController(config, {
-      kubeConfig: await loadKubeAccess({ kubeconfig: config.kubeconfig, context: config.kubeContext }),
+      kubeConfig: loadKubeAccess({ kubeconfig: config.kubeconfig, context: config.kubeContext }),
       logger,
       env: { vaultToken: env.VAULT_TOKEN, secretId: env.VAULT_SECRET_ID },
       processMetrics: true,

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeAccess } from '@slipway/clients/kube';
 import type { Catalog } from '@slipway/core';
 import type { CanaryRequest, DeployRequest, RollbackRequest, RunApproval, RunSummary } from './pure/run-state.js';
 
@@ -72,7 +72,7 @@ export interface ServeEngine {
   /** The service's image tags in the registry, in any order. */
   tags: (service: string) => Promise<string[]>;
   /** The cluster that keeps the run records. */
-  runsCluster: () => KubeConfig;
+  runsCluster: () => KubeAccess;
   /**
    * The values review of `slipway deploy` for `user` (a strict stack with approvers): what an
    * approver must approve, or undefined when nothing needs one (unchanged values, a valid approval).

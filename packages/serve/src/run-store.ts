@@ -1,11 +1,14 @@
-import { CoreV1Api, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
 import { labelKeys, labelSelector } from '@slipway/core';
-import { kubeError, kubeStatus, makeApiClient } from '@slipway/clients/kube';
+import { kubeHttpFor, kubeStatus, type KubeAccess, type KubeHttp } from '@slipway/clients/kube';
 import type { RunRecord } from './pure/run-state.js';
 
 /** Labels of a run record ConfigMap (service and stack as on release records). */
 export const runLabels = { run: 'slipway.dev/run', state: 'slipway.dev/run-state' } as const;
 const dataKey = 'run.json';
+
+interface ConfigMap {
+  data?: Record<string, string>;
+}
 
 /**
  * Run records in the cluster, like the release records: one ConfigMap per run in the runs
@@ -13,31 +16,41 @@ const dataKey = 'run.json';
  * reads them back. Each save replaces the whole record.
  */
 export class RunStore {
-  readonly #core: CoreV1Api;
+  readonly #http: KubeHttp;
   readonly namespace: string;
 
-  constructor(kc: KubeConfig, namespace: string) {
-    this.#core = makeApiClient(kc, CoreV1Api, { timeoutMs: 30_000 });
+  constructor(kc: KubeAccess, namespace: string) {
+    this.#http = kubeHttpFor(kc);
     this.namespace = namespace;
+  }
+
+  get #configMaps(): string {
+    return `/api/v1/namespaces/${this.namespace}/configmaps`;
   }
 
   /** Creates the runs namespace when it is missing. */
   async ensureNamespace(): Promise<void> {
-    await this.#core.readNamespace({ name: this.namespace }).catch(async (e: unknown) => {
-      if (kubeStatus(e) !== 404) throw kubeError(e, `read namespace ${this.namespace}`);
-      await this.#core
-        .createNamespace({
-          body: { metadata: { name: this.namespace, labels: { [labelKeys.managedBy]: 'slipway' } } },
-        })
+    const path = `/api/v1/namespaces/${this.namespace}`;
+    await this.#http.call(`read namespace ${this.namespace}`, 'GET', path).catch(async (e: unknown) => {
+      if (kubeStatus(e) !== 404) throw e;
+      const body = {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: this.namespace, labels: { [labelKeys.managedBy]: 'slipway' } },
+      };
+      await this.#http
+        .call(`create namespace ${this.namespace}`, 'POST', '/api/v1/namespaces', { body })
         .catch((ce: unknown) => {
-          if (kubeStatus(ce) !== 409) throw kubeError(ce, `create namespace ${this.namespace}`);
+          if (kubeStatus(ce) !== 409) throw ce;
         });
     });
   }
 
   async save(run: RunRecord): Promise<void> {
     const name = configMapName(run.id);
-    const body: V1ConfigMap = {
+    const body = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
       metadata: {
         name,
         namespace: this.namespace,
@@ -51,21 +64,19 @@ export class RunStore {
       },
       data: { [dataKey]: JSON.stringify(run) },
     };
-    const namespace = this.namespace;
-    await this.#core.createNamespacedConfigMap({ namespace, body }).catch(async (e: unknown) => {
-      if (kubeStatus(e) !== 409) throw kubeError(e, `save run ${run.id}`);
-      await this.#core.replaceNamespacedConfigMap({ name, namespace, body }).catch((re: unknown) => {
-        throw kubeError(re, `save run ${run.id}`);
-      });
+    const what = `save run ${run.id}`;
+    await this.#http.call(what, 'POST', this.#configMaps, { body }).catch(async (e: unknown) => {
+      if (kubeStatus(e) !== 409) throw e;
+      await this.#http.call(what, 'PUT', `${this.#configMaps}/${name}`, { body });
     });
   }
 
   async get(id: string): Promise<RunRecord | undefined> {
-    const cm = await this.#core
-      .readNamespacedConfigMap({ name: configMapName(id), namespace: this.namespace })
+    const cm = await this.#http
+      .call<ConfigMap>(`read run ${id}`, 'GET', `${this.#configMaps}/${configMapName(id)}`)
       .catch((e: unknown) => {
         if (kubeStatus(e) === 404) return undefined;
-        throw kubeError(e, `read run ${id}`);
+        throw e;
       });
     return cm && decode(cm);
   }
@@ -78,11 +89,11 @@ export class RunStore {
       ...(filter.stack ? { [labelKeys.stack]: filter.stack } : {}),
       ...(filter.state ? { [runLabels.state]: filter.state } : {}),
     });
-    const list = await this.#core
-      .listNamespacedConfigMap({ namespace: this.namespace, labelSelector: selector })
+    const list = await this.#http
+      .call<{ items: ConfigMap[] }>('list runs', 'GET', this.#configMaps, { query: { labelSelector: selector } })
       .catch((e: unknown) => {
         if (kubeStatus(e) === 404) return { items: [] };
-        throw kubeError(e, 'list runs');
+        throw e;
       });
     return list.items
       .map(decode)
@@ -93,7 +104,7 @@ export class RunStore {
 
 const configMapName = (id: string) => `slipway-run-${id}`;
 
-function decode(cm: V1ConfigMap): RunRecord | undefined {
+function decode(cm: ConfigMap): RunRecord | undefined {
   const text = cm.data?.[dataKey];
   if (!text) return undefined;
   try {

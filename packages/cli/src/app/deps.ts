@@ -1,6 +1,5 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { ToolLookup } from '@slipway/clients';
-import { loadKubeConfig, shareConnections } from '@slipway/clients/kube';
+import { loadKubeAccess, type KubeAccess } from '@slipway/clients/kube';
 import { readEnv, type SlipwayEnv } from '../env.js';
 import { toolDeps } from './tool-deps.js';
 
@@ -12,14 +11,14 @@ export interface KubeConfigChoice {
 
 /**
  * What the app functions talk to besides their arguments: the environment (read once), external
- * tools, the cluster's KubeConfig and the clock. Commands build the real one (`appDeps()`); unit
+ * tools, the cluster's kubeconfig and the clock. Commands build the real one (`appDeps()`); unit
  * tests pass their own.
  */
 export interface AppDeps {
   env: SlipwayEnv;
   /** The path of an external binary (its flag, SLIPWAY_<NAME>, PATH, the tools cache). */
   tool: (name: string, flag?: ToolLookup['flag']) => string;
-  kubeConfig: (choice: KubeConfigChoice) => KubeConfig;
+  kubeConfig: (choice: KubeConfigChoice) => KubeAccess;
   /** Milliseconds since the epoch. */
   now: () => number;
 }
@@ -27,7 +26,7 @@ export interface AppDeps {
 export function appDeps(env: SlipwayEnv = readEnv()): AppDeps {
   return {
     ...toolDeps(env),
-    kubeConfig: (choice) => shareConnections(loadKubeConfig(choice)),
+    kubeConfig: (choice) => loadKubeAccess(choice),
     now: () => Date.now(),
   };
 }

@@ -1,6 +1,8 @@
-import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { applyWaves } from '@slipway/core';
-import { kubeError, kubeStatus, retryTooManyRequests } from './kube-error.js';
+import type { KubeAccess } from './kube-access.js';
+import { KubeError, kubeStatus, retryTooManyRequests } from './kube-error.js';
+import { kubeHttpFor, type KubeHttp } from './kube-http.js';
+import { resourcePath, type ObjectRef } from './resources.js';
 
 export type ApplyAction = 'created' | 'configured' | 'unchanged' | 'pruned';
 
@@ -15,23 +17,36 @@ export interface KindRef {
   kind: string;
 }
 
+/** An object as the apiserver has it (or as slipway sends it): its kind and metadata are read here. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+}
+
 export const fieldManager = 'slipway';
 
-/** Server-side apply and prune through the apiserver, with field manager `slipway`. */
+/** Server-side apply and prune through the apiserver (plain JSON over KubeHttp), with field manager `slipway`. */
 export class Applier {
-  readonly #api: KubernetesObjectApi;
+  readonly #http: KubeHttp;
   constructor(
-    kc: KubeConfig,
+    kc: KubeAccess,
     private readonly dryRun?: 'server',
   ) {
-    this.#api = KubernetesObjectApi.makeApiClient(kc);
+    this.#http = kubeHttpFor(kc);
   }
 
   /**
    * Applies objects wave by wave (see `applyWaves`), each wave at once. `known` (objects listed
    * just before) tells created / configured / unchanged without reading each object again.
    */
-  async apply(objects: readonly KubernetesObject[], known: readonly KubernetesObject[] = []): Promise<ObjectChange[]> {
+  async apply(objects: readonly KubeObject[], known: readonly KubeObject[] = []): Promise<ObjectChange[]> {
     const versions = new Map(known.map((o) => [`${o.kind}/${o.metadata?.name}`, o.metadata?.resourceVersion]));
     const changes: ObjectChange[] = [];
     for (const wave of applyWaves(objects))
@@ -39,36 +54,26 @@ export class Applier {
     return changes;
   }
 
-  async #applyOne(object: KubernetesObject, versions: ReadonlyMap<string, string | undefined>): Promise<ObjectChange> {
+  async #applyOne(object: KubeObject, versions: ReadonlyMap<string, string | undefined>): Promise<ObjectChange> {
     const kind = object.kind ?? '?';
     const name = object.metadata?.name ?? '?';
+    const path = await this.#path(`apply ${kind}/${name}`, { ...ref(object), name });
     const before = versions.has(`${kind}/${name}`)
       ? versions.get(`${kind}/${name}`)
-      : await this.#api
-          .read({
-            apiVersion: object.apiVersion ?? '',
-            kind,
-            metadata: { name, namespace: object.metadata?.namespace ?? '' },
-          })
-          .then(
-            (o) => o.metadata?.resourceVersion,
-            (e: unknown) => {
-              if (kubeStatus(e) === 404) return undefined;
-              throw kubeError(e, `read ${kind}/${name}`);
-            },
-          );
+      : await this.#http.call<KubeObject>(`read ${kind}/${name}`, 'GET', path).then(
+          (o) => o.metadata?.resourceVersion,
+          (e: unknown) => {
+            if (kubeStatus(e) === 404) return undefined;
+            throw e;
+          },
+        );
     const after = await retryTooManyRequests(() =>
-      this.#api.patch(
-        object,
-        undefined,
-        this.dryRun === 'server' ? 'All' : undefined,
-        fieldManager,
-        true,
-        PatchStrategy.ServerSideApply,
-      ),
-    ).catch((e: unknown) => {
-      throw kubeError(e, `apply ${kind}/${name}`);
-    });
+      this.#http.call<KubeObject>(`apply ${kind}/${name}`, 'PATCH', path, {
+        query: { fieldManager, force: 'true', dryRun: this.dryRun === 'server' ? 'All' : undefined },
+        body: object,
+        contentType: 'application/apply-patch+yaml',
+      }),
+    );
     const action: ApplyAction = !before
       ? 'created'
       : before === after.metadata?.resourceVersion
@@ -78,40 +83,64 @@ export class Applier {
   }
 
   /** Objects of the given kinds in a namespace that carry all the labels. */
-  async list(
-    namespace: string,
-    kinds: readonly KindRef[],
-    labels: Record<string, string>,
-  ): Promise<KubernetesObject[]> {
+  async list(namespace: string, kinds: readonly KindRef[], labels: Record<string, string>): Promise<KubeObject[]> {
     const selector = Object.entries(labels)
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
     const lists = await Promise.all(
-      kinds.map((k) =>
-        retryTooManyRequests(() =>
-          this.#api.list(k.apiVersion, k.kind, namespace, undefined, undefined, undefined, undefined, selector),
+      kinds.map(async (k) => {
+        const what = `list ${k.kind}`;
+        const path = await resourcePath(this.#http, { ...k, namespace });
+        if (!path) return []; // the kind is not served (e.g. CRD missing)
+        return retryTooManyRequests(() =>
+          this.#http.call<{ items: KubeObject[] }>(what, 'GET', path, { query: { labelSelector: selector } }),
         ).then(
           (l) => l.items.map((o) => ({ ...o, apiVersion: k.apiVersion, kind: k.kind })),
           (e: unknown) => {
-            if (kubeStatus(e) === 404) return []; // the kind is not served (e.g. CRD missing)
-            throw kubeError(e, `list ${k.kind}`);
+            if (kubeStatus(e) === 404) return [];
+            throw e;
           },
-        ),
-      ),
+        );
+      }),
     );
     return lists.flat();
   }
 
-  async delete(objects: readonly KubernetesObject[]): Promise<ObjectChange[]> {
+  async delete(objects: readonly KubeObject[]): Promise<ObjectChange[]> {
     const changes: ObjectChange[] = [];
     for (const o of objects) {
-      await this.#api
-        .delete(o, undefined, this.dryRun === 'server' ? 'All' : undefined, undefined, undefined, 'Background')
+      const kind = o.kind ?? '?';
+      const name = o.metadata?.name ?? '?';
+      const what = `delete ${kind}/${name}`;
+      await this.#http
+        .call(what, 'DELETE', await this.#path(what, { ...ref(o), name }), {
+          query: { dryRun: this.dryRun === 'server' ? 'All' : undefined },
+          body: { propagationPolicy: 'Background' },
+        })
         .catch((e: unknown) => {
-          if (kubeStatus(e) !== 404) throw kubeError(e, `delete ${o.kind}/${o.metadata?.name}`);
+          if (kubeStatus(e) !== 404) throw e;
         });
-      changes.push({ kind: o.kind ?? '?', name: o.metadata?.name ?? '?', action: 'pruned' });
+      changes.push({ kind, name, action: 'pruned' });
     }
     return changes;
   }
+
+  async #path(what: string, object: ObjectRef): Promise<string> {
+    const path = await resourcePath(this.#http, object);
+    if (path) return path;
+    const served = `${object.apiVersion} ${object.kind}`;
+    throw new KubeError(
+      `kubernetes ${what} failed (404): the cluster does not serve ${served} (is its CustomResourceDefinition installed?)`,
+      404,
+      '',
+      'NotFound',
+      object.kind,
+    );
+  }
 }
+
+const ref = (o: KubeObject): ObjectRef => ({
+  apiVersion: o.apiVersion ?? '',
+  kind: o.kind ?? '',
+  namespace: o.metadata?.namespace,
+});

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { labelKeys, labelSelector, type Approval } from '@slipway/core';
-import { makeApiClient, type ApiClientOptions } from './api-client.js';
-import { kubeError, kubeStatus } from './kube-error.js';
+import type { KubeAccess } from './kube-access.js';
+import { kubeStatus } from './kube-error.js';
+import { kubeHttpFor, type KubeHttp } from './kube-http.js';
+import type { StoreOptions } from './release-store.js';
 
 /**
  * Approvals of values changes in the cluster, beside the release history: one ConfigMap per
@@ -11,25 +12,25 @@ import { kubeError, kubeStatus } from './kube-error.js';
  * CLI, `slipway serve`) reads and writes the same ones.
  */
 export class ApprovalStore {
-  readonly #core: CoreV1Api;
-  constructor(kc: KubeConfig, options: ApiClientOptions = {}) {
-    this.#core = makeApiClient(kc, CoreV1Api, options);
+  readonly #http: KubeHttp;
+  constructor(kc: KubeAccess, options: StoreOptions = {}) {
+    this.#http = kubeHttpFor(kc, options.timeoutMs);
   }
 
   /** The approvals of a service × stack, newest first (expired ones included: the verdict judges). */
   async list(namespace: string, service: string, stack: string): Promise<Approval[]> {
-    const maps = await this.#core
-      .listNamespacedConfigMap({
-        namespace,
-        labelSelector: labelSelector({
-          [labelKeys.approval]: 'true',
-          [labelKeys.service]: service,
-          [labelKeys.stack]: stack,
-        }),
+    const selector = labelSelector({
+      [labelKeys.approval]: 'true',
+      [labelKeys.service]: service,
+      [labelKeys.stack]: stack,
+    });
+    const maps = await this.#http
+      .call<{ items: { data?: Record<string, string> }[] }>('list approvals', 'GET', configMaps(namespace), {
+        query: { labelSelector: selector },
       })
       .catch((e: unknown) => {
         if (kubeStatus(e) === 404) return { items: [] };
-        throw kubeError(e, 'list approvals');
+        throw e;
       });
     return maps.items
       .flatMap((m) => {
@@ -46,6 +47,8 @@ export class ApprovalStore {
   async save(namespace: string, approval: Approval): Promise<void> {
     const name = approvalName(approval);
     const body = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
       metadata: {
         name,
         namespace,
@@ -58,28 +61,27 @@ export class ApprovalStore {
       },
       data: { approval: JSON.stringify(approval) },
     };
-    const create = () => this.#core.createNamespacedConfigMap({ namespace, body });
+    const what = 'save approval';
+    const create = () => this.#http.call(what, 'POST', configMaps(namespace), { body });
     await create().catch(async (e: unknown) => {
       const status = kubeStatus(e);
-      if (status === 409)
-        return this.#core.replaceNamespacedConfigMap({ name, namespace, body }).catch((re: unknown) => {
-          throw kubeError(re, 'save approval');
-        });
+      if (status === 409) return this.#http.call(what, 'PUT', `${configMaps(namespace)}/${name}`, { body });
+      if (status !== 404) throw e;
       // a service's first deploy: its namespace does not exist yet
-      if (status === 404) {
-        await this.#core
-          .createNamespace({ body: { metadata: { name: namespace, labels: { [labelKeys.managedBy]: 'slipway' } } } })
-          .catch((ne: unknown) => {
-            if (kubeStatus(ne) !== 409) throw kubeError(ne, 'create namespace');
-          });
-        return create().catch((ce: unknown) => {
-          throw kubeError(ce, 'save approval');
-        });
-      }
-      throw kubeError(e, 'save approval');
+      const ns = {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: namespace, labels: { [labelKeys.managedBy]: 'slipway' } },
+      };
+      await this.#http.call('create namespace', 'POST', '/api/v1/namespaces', { body: ns }).catch((ne: unknown) => {
+        if (kubeStatus(ne) !== 409) throw ne;
+      });
+      return create();
     });
   }
 }
+
+const configMaps = (namespace: string) => `/api/v1/namespaces/${namespace}/configmaps`;
 
 /** `slipway-approval.<service>.<stack>.<digest>.<approver hash>`: a DNS subdomain whatever the user name. */
 function approvalName(a: Approval): string {

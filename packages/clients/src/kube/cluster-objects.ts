@@ -1,8 +1,9 @@
-import { AppsV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { labelKeys, labelSelector } from '@slipway/core';
 import { listAcrossNamespaces } from './across-namespaces.js';
-import { makeApiClient, type ApiClientOptions } from './api-client.js';
-import { kubeError, kubeStatus } from './kube-error.js';
+import type { KubeAccess } from './kube-access.js';
+import { kubeStatus } from './kube-error.js';
+import { kubeHttpFor } from './kube-http.js';
+import type { StoreOptions } from './release-store.js';
 
 /** A VirtualService as status reads it: its HTTP routes and their weighted destinations. */
 export interface VirtualServiceRoutes {
@@ -30,65 +31,42 @@ export interface ClusterObjects {
  * list one by one instead.
  */
 export async function listClusterObjects(
-  kc: KubeConfig,
+  kc: KubeAccess,
   filter: { service?: string | undefined; namespaces?: readonly string[] } = {},
-  options: ApiClientOptions = {},
+  options: StoreOptions = {},
 ): Promise<ClusterObjects> {
-  const apps = makeApiClient(kc, AppsV1Api, options);
-  const custom = makeApiClient(kc, CustomObjectsApi, options);
+  const http = kubeHttpFor(kc, options.timeoutMs);
   const selector = (chart: string) =>
     labelSelector({
       [labelKeys.chart]: chart,
       ...(filter.service ? { [labelKeys.service]: filter.service } : {}),
     });
-  const failed = (what: string) => (error: unknown) => {
-    throw kubeError(error, what);
-  };
-  const across = <T>(all: () => Promise<T[]>, each: (namespace: string) => Promise<T[]>) =>
-    listAcrossNamespaces(all, each, filter.namespaces);
-  const istio = { group: 'networking.istio.io', version: 'v1', plural: 'virtualservices' };
-  const routesOf = (list: unknown) => (list as { items?: Named<VirtualServiceRoutes>[] }).items ?? [];
-  const noRoutes = (what: string) => (error: unknown) => {
-    // no Istio CRD: no routes
-    if (kubeStatus(error) === 404) return [];
-    throw kubeError(error, what);
+  /** One kind with the chart's selector, across namespaces (`group/version/plural`); none when not served. */
+  const across = <T>(what: string, groupVersion: string, plural: string, chart: string, unserved: T[] | undefined) => {
+    const list = (path: string) =>
+      http.call<{ items?: T[] }>(what, 'GET', path, { query: { labelSelector: selector(chart) } }).then(
+        (l) => l.items ?? [],
+        (error: unknown) => {
+          if (unserved && kubeStatus(error) === 404) return unserved;
+          throw error;
+        },
+      );
+    return listAcrossNamespaces(
+      () => list(`/apis/${groupVersion}/${plural}`),
+      (namespace) => list(`/apis/${groupVersion}/namespaces/${namespace}/${plural}`),
+      filter.namespaces,
+    );
   };
   const [deployments, statefulSets, virtualServices] = await Promise.all([
-    across(
-      () =>
-        apps
-          .listDeploymentForAllNamespaces({ labelSelector: selector('workload') })
-          .then((l) => l.items)
-          .catch(failed('list Deployments')),
-      (namespace) =>
-        apps
-          .listNamespacedDeployment({ namespace, labelSelector: selector('workload') })
-          .then((l) => l.items)
-          .catch(failed('list Deployments')),
-    ),
-    across(
-      () =>
-        apps
-          .listStatefulSetForAllNamespaces({ labelSelector: selector('workload') })
-          .then((l) => l.items)
-          .catch(failed('list StatefulSets')),
-      (namespace) =>
-        apps
-          .listNamespacedStatefulSet({ namespace, labelSelector: selector('workload') })
-          .then((l) => l.items)
-          .catch(failed('list StatefulSets')),
-    ),
-    across(
-      () =>
-        custom
-          .listClusterCustomObject({ ...istio, labelSelector: selector('routing') })
-          .then(routesOf)
-          .catch(noRoutes('list VirtualServices')),
-      (namespace) =>
-        custom
-          .listNamespacedCustomObject({ ...istio, namespace, labelSelector: selector('routing') })
-          .then(routesOf)
-          .catch(noRoutes('list VirtualServices')),
+    across<Workload>('list Deployments', 'apps/v1', 'deployments', 'workload', undefined),
+    across<Workload>('list StatefulSets', 'apps/v1', 'statefulsets', 'workload', undefined),
+    // no Istio CRD: no routes
+    across<Named<VirtualServiceRoutes>>(
+      'list VirtualServices',
+      'networking.istio.io/v1',
+      'virtualservices',
+      'routing',
+      [],
     ),
   ]);
   const key = (namespace: string | undefined, name: string | undefined) => `${namespace ?? ''}/${name ?? ''}`;
@@ -114,4 +92,5 @@ export async function listClusterObjects(
   };
 }
 
-type Named<T> = T & { metadata?: { namespace?: string; name?: string } };
+type Named<T> = T & { metadata?: { namespace?: string; name?: string; labels?: Record<string, string> } };
+type Workload = Named<{ spec?: { replicas?: number }; status?: { readyReplicas?: number } }>;

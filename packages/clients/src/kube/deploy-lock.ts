@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeAccess } from './kube-access.js';
 import { InputError } from '@slipway/core';
 import { Lease } from './lease.js';
 
@@ -49,7 +49,7 @@ export class DeployLock {
   #held = false;
 
   constructor(
-    kc: KubeConfig,
+    kc: KubeAccess,
     private readonly options: LockOptions,
   ) {
     const ttlMs = (options.ttlSeconds ?? 30) * 1000;

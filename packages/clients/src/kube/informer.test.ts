@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CoreV1Api, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
+import type { KubeConfig, V1Secret } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   capturedAnswers as answers,
@@ -8,6 +8,7 @@ import {
 } from './fixtures/replay.js';
 import { Informer, listAllPages, type WatchEventType } from './informer.js';
 import { kubeStatus } from './kube-error.js';
+import { kubeHttpFor } from './kube-http.js';
 
 const answer = (name: string): Pick<Answer, 'status' | 'body'> =>
   answers[name] ?? { status: 500, body: `no captured answer ${name}` };
@@ -74,7 +75,6 @@ describe('Informer (answers of a real apiserver)', () => {
   const start = async (script: { list: string[]; watch: string[] }, retryDelayMs = 20) => {
     server = new ReplayServer(script);
     const kc = await server.start();
-    const core = kc.makeApiClient(CoreV1Api);
     const seen = {
       lists: [] as string[][],
       events: [] as [WatchEventType, string, string][],
@@ -83,8 +83,7 @@ describe('Informer (answers of a real apiserver)', () => {
     informer = new Informer<V1Secret, V1Secret>(kc, {
       path: '/api/v1/namespaces/cap/secrets',
       labelSelector: 'app=cap',
-      list: () =>
-        listAllPages((page) => core.listNamespacedSecret({ namespace: 'cap', labelSelector: 'app=cap', ...page })),
+      list: () => listAllPages(kubeHttpFor(kc), 'list', '/api/v1/namespaces/cap/secrets', { labelSelector: 'app=cap' }),
       onList: (items) => seen.lists.push(items.map((s) => `${s.metadata?.name}@${s.metadata?.resourceVersion}`)),
       onEvent: (type, s) => seen.events.push([type, s.metadata?.name ?? '', s.metadata?.resourceVersion ?? '']),
       onError: (error, during) => seen.errors.push([during, kubeStatus(error)]),
@@ -138,7 +137,7 @@ describe('Informer (answers of a real apiserver)', () => {
 
   it('a first list refused (403) rejects start() and is retried until it succeeds', async () => {
     const seen = await start({ list: ['informer-list-forbidden', 'informer-list'], watch: [] });
-    await expect(informer?.start()).rejects.toMatchObject({ code: 403 });
+    await expect(informer?.start()).rejects.toMatchObject({ status: 403, reason: 'Forbidden' });
     expect(informer?.synced).toBe(false);
     await until('the retried list', () => informer?.synced === true);
     expect(seen.lists).toEqual([itemsOf('informer-list')]);

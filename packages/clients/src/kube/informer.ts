@@ -157,24 +157,27 @@ export class Informer<Listed, Watched extends WatchedObject = WatchedObject> {
   }
 }
 
-/** One page of a list call, as client-node returns it. */
+/** One page of a list call, as the apiserver answers it. */
 interface ListPage<T> {
-  items: T[];
-  metadata?: { resourceVersion?: string | undefined; _continue?: string | undefined } | undefined;
+  items?: T[];
+  metadata?: { resourceVersion?: string; continue?: string };
 }
 
 /** Every page of a list (`limit`/`continue`), with the resourceVersion of the last page. */
 export async function listAllPages<T>(
-  page: (query: { limit: number; _continue?: string }) => Promise<ListPage<T>>,
+  http: KubeHttp,
+  what: string,
+  path: string,
+  query: Record<string, string | undefined> = {},
   limit = 500,
 ): Promise<{ items: T[]; resourceVersion: string }> {
   const items: T[] = [];
   let cont: string | undefined;
   let resourceVersion = '';
   do {
-    const answer = await page({ limit, ...(cont ? { _continue: cont } : {}) });
-    items.push(...answer.items);
-    cont = answer.metadata?._continue || undefined;
+    const answer = await http.call<ListPage<T>>(what, 'GET', path, { query: { ...query, limit, continue: cont } });
+    items.push(...(answer.items ?? []));
+    cont = answer.metadata?.continue || undefined;
     resourceVersion = answer.metadata?.resourceVersion ?? '';
   } while (cont);
   return { items, resourceVersion };

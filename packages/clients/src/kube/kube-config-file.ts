@@ -12,13 +12,14 @@ export interface KubeConfigChoice {
 }
 
 /**
- * A kubeconfig as KubeAccess, read without client-node (whose import alone costs a long-running
- * controller ~70 MiB): from a file, else $KUBECONFIG (files joined by ":", the first to set a value
+ * A kubeconfig as KubeAccess, read without client-node (whose import alone costs ~70 MiB and tens
+ * of ms of start): from a file, else $KUBECONFIG (files joined by ":", the first to set a value
  * wins) / ~/.kube/config / the Pod's service account, switched to a context when given. Users with
  * token, tokenFile, client certificates or basic auth are served here; an `exec` or `auth-provider`
- * user goes to client-node's KubeConfig, loaded only then. Errors are those of `loadKubeConfig`.
+ * user is served by client-node's KubeConfig, loaded at its first request. A missing, unreadable or
+ * broken file, one without a cluster, or an unknown context is one InputError.
  */
-export async function loadKubeAccess(options: KubeConfigChoice = {}, env = process.env): Promise<KubeAccess> {
+export function loadKubeAccess(options: KubeConfigChoice = {}, env = process.env): KubeAccess {
   const file = options.kubeconfig;
   const which = kubeconfigName(file);
   if (file && !statSync(file, { throwIfNoEntry: false })?.isFile())
@@ -32,8 +33,8 @@ export async function loadKubeAccess(options: KubeConfigChoice = {}, env = proce
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.slice(0, 120);
     throw new InputError(`${which} cannot be read: ${reason}; ${kubeconfigHint}`);
   }
-  const contextName = options.context ?? merged.currentContext;
-  const context = merged.contexts.get(contextName ?? '');
+  const contextName = options.context ?? merged.currentContext ?? '';
+  const context = merged.contexts.get(contextName);
   if (options.context && !context)
     throw new InputError(
       `kubeconfig has no context "${options.context}" (contexts: ${[...merged.contexts.keys()].join(', ') || 'none'})`,
@@ -41,12 +42,12 @@ export async function loadKubeAccess(options: KubeConfigChoice = {}, env = proce
   const cluster = merged.clusters.get(str(context?.['cluster']) ?? '');
   const server = str(cluster?.['server']);
   if (!cluster || !server) throw new InputError(`${which} names no cluster for its current context; ${kubeconfigHint}`);
-  const user = merged.users.get(str(context?.['user']) ?? '') ?? { __dir: '' };
-  if (user['exec'] || user['auth-provider']) {
-    const { loadKubeConfig } = await import('./kube-config.js');
-    return loadKubeConfig(options);
-  }
-  return new FileKubeAccess(server, cluster, user);
+  const userName = str(context?.['user']) ?? '';
+  const user = merged.users.get(userName) ?? { __dir: '' };
+  const names = { context: contextName, user: userName };
+  return user['exec'] || user['auth-provider']
+    ? new PluginKubeAccess(server, cluster, names, options)
+    : new FileKubeAccess(server, cluster, user, names);
 }
 
 export const kubeconfigHint = 'pass --kubeconfig with a working kubeconfig file';
@@ -99,14 +100,18 @@ function merge(files: readonly string[]): Merged {
   return merged;
 }
 
-/** A kubeconfig's cluster and user. Files (CA, certificates, token) are read at each call of apply. */
-class FileKubeAccess implements KubeAccess {
-  readonly #cluster: { server: string; proxyUrl?: string };
+interface Names {
+  context: string;
+  user: string;
+}
 
+/** The parts of KubeAccess a kubeconfig's context names: its cluster's server and proxy, and who. */
+abstract class NamedKubeAccess implements KubeAccess {
+  readonly #cluster: { server: string; proxyUrl?: string };
   constructor(
     server: string,
-    private readonly cluster: Entry,
-    private readonly user: Entry,
+    cluster: Entry,
+    private readonly names: Names,
   ) {
     const proxyUrl = str(cluster['proxy-url']);
     this.#cluster = { server, ...(proxyUrl ? { proxyUrl } : {}) };
@@ -116,7 +121,29 @@ class FileKubeAccess implements KubeAccess {
     return this.#cluster;
   }
 
-  async applyToHTTPSOptions(opts: RequestOptions): Promise<void> {
+  getCurrentContext(): string {
+    return this.names.context;
+  }
+
+  getCurrentUser(): { name: string } {
+    return { name: this.names.user };
+  }
+
+  abstract applyToHTTPSOptions(opts: RequestOptions): Promise<void>;
+}
+
+/** A kubeconfig's cluster and user. Files (CA, certificates, token) are read at each call of apply. */
+class FileKubeAccess extends NamedKubeAccess {
+  constructor(
+    server: string,
+    private readonly cluster: Entry,
+    private readonly user: Entry,
+    names: Names,
+  ) {
+    super(server, cluster, names);
+  }
+
+  applyToHTTPSOptions(opts: RequestOptions): Promise<void> {
     const { cluster, user } = this;
     const ca = dataOrFile(cluster, 'certificate-authority');
     if (ca) opts.ca = ca;
@@ -136,6 +163,27 @@ class FileKubeAccess implements KubeAccess {
   }
 }
 
+/**
+ * A user whose credentials come from an `exec` or `auth-provider` plugin: client-node runs the
+ * plugin (and caches its answer) as kubectl does; it is loaded at the first request only.
+ */
+class PluginKubeAccess extends NamedKubeAccess {
+  #kc: Promise<KubeAccess> | undefined;
+  constructor(
+    server: string,
+    cluster: Entry,
+    names: Names,
+    private readonly choice: KubeConfigChoice,
+  ) {
+    super(server, cluster, names);
+  }
+
+  async applyToHTTPSOptions(opts: RequestOptions): Promise<void> {
+    this.#kc ??= import('./plugin-kube-config.js').then((m) => m.pluginKubeConfig(this.choice));
+    await (await this.#kc).applyToHTTPSOptions(opts);
+  }
+}
+
 /** The Pod's service account: its token file is read again at each apply (bound tokens rotate). */
 function inClusterAccess(env: NodeJS.ProcessEnv): KubeAccess {
   const host = env['KUBERNETES_SERVICE_HOST'] ?? '';
@@ -145,6 +193,7 @@ function inClusterAccess(env: NodeJS.ProcessEnv): KubeAccess {
     `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
     { 'certificate-authority': join(dir, 'ca.crt'), __dir: dir },
     { tokenFile: join(dir, 'token'), __dir: dir },
+    { context: 'inClusterContext', user: 'inClusterUser' },
   );
 }
 

@@ -19,7 +19,15 @@ export function kubeError(error: unknown, what: string): KubeError {
   if (error instanceof KubeError) return error;
   // ApiException carries `code`; a failed watch, `statusCode`
   const { code, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
-  const status = typeof code === 'number' ? code : typeof statusCode === 'number' ? statusCode : 0;
+  // a DOMException (an aborted or timed-out call) has a numeric `code` of its own: no answer
+  const status =
+    error instanceof DOMException
+      ? 0
+      : typeof code === 'number'
+        ? code
+        : typeof statusCode === 'number'
+          ? statusCode
+          : 0;
   const raw = (error as { body?: unknown } | undefined)?.body;
   const text = typeof raw === 'string' ? raw : raw === undefined ? '' : JSON.stringify(raw);
   let parsed: { message?: string; reason?: string; details?: { kind?: string } } = {};
@@ -54,4 +62,17 @@ export function retryTooManyRequests<T>(call: () => Promise<T>): Promise<T> {
     policy: { attempts: 6, baseDelayMs: 250, maxDelayMs: 4000 },
     retryable: (error) => kubeStatus(error) === 429,
   });
+}
+
+/** Whether a failed call (or the KubeError made of it) had no answer within its request timeout. */
+export function isRequestTimeout(error: unknown): boolean {
+  const timeouts = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'];
+  for (let e = error; e instanceof Error; e = e.cause)
+    if (
+      e.name === 'AbortError' ||
+      e.name === 'TimeoutError' ||
+      timeouts.includes(String((e as { code?: unknown }).code))
+    )
+      return true;
+  return false;
 }

@@ -140,7 +140,11 @@ export class KubeHttp {
     freshAuth: boolean,
   ): Promise<{ status: number; text: string }> {
     try {
-      const res = await this.#request(method, path, init, freshAuth, { bodyTimeout: this.#timeoutMs });
+      // the whole call, connection and TLS included, is bounded (undici's connect timeout alone is 10 s)
+      const res = await this.#request(method, path, init, freshAuth, {
+        bodyTimeout: this.#timeoutMs,
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
       return { status: res.statusCode, text: await res.body.text() };
     } catch (error) {
       throw kubeError(error, what);
@@ -216,11 +220,25 @@ export class KubeHttp {
     const proxy = this.#kc.getCurrentCluster()?.proxyUrl;
     const agent: Dispatcher = proxy
       ? new ProxyAgent({ uri: proxy, requestTls: tls, connections: this.#connections })
-      : new Agent({ connections: this.#connections, connect: tls });
+      : new Agent({ connections: this.#connections, connect: { ...tls, timeout: this.#timeoutMs } });
     this.#dispatcher = { tlsKey: auth.tlsKey, agent };
     void old?.close().catch(() => undefined);
     return agent;
   }
+}
+
+const shared = new WeakMap<KubeAccess, Map<number, KubeHttp>>();
+
+/**
+ * The process's KubeHttp for a kubeconfig and request timeout: the calls of one command share its
+ * kept-alive connections (one TLS handshake, not one per call) and its credentials.
+ */
+export function kubeHttpFor(kc: KubeAccess, timeoutMs = 30_000): KubeHttp {
+  let byTimeout = shared.get(kc);
+  if (!byTimeout) shared.set(kc, (byTimeout = new Map<number, KubeHttp>()));
+  let http = byTimeout.get(timeoutMs);
+  if (!http) byTimeout.set(timeoutMs, (http = new KubeHttp(kc, { connections: 8, timeoutMs })));
+  return http;
 }
 
 interface TlsOptions {

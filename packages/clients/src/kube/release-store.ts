@@ -1,4 +1,3 @@
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import {
   decodeRecord,
   encodeRecord,
@@ -9,39 +8,53 @@ import {
   type ReleaseRecord,
 } from '@slipway/core';
 import { listAcrossNamespaces } from './across-namespaces.js';
-import { makeApiClient, type ApiClientOptions } from './api-client.js';
-import { kubeError, kubeStatus } from './kube-error.js';
+import type { KubeAccess } from './kube-access.js';
+import { kubeStatus } from './kube-error.js';
+import { kubeHttpFor, type KubeHttp } from './kube-http.js';
+
+/** How the stores (release records, approvals) call the cluster. */
+export interface StoreOptions {
+  /** Each request fails after this long without an answer. Default 30 s. */
+  timeoutMs?: number | undefined;
+}
+
+interface Secret {
+  type?: string;
+  data?: Record<string, string>;
+}
 
 /**
  * Release history in the cluster, like helm's release Secrets: one Secret per record, labelled
  * per service × stack, so any machine with the kubeconfig can read it.
  */
 export class ReleaseStore {
-  readonly #core: CoreV1Api;
-  /** `timeoutMs`: each request fails after that long without an answer. */
-  constructor(kc: KubeConfig, options: ApiClientOptions = {}) {
-    this.#core = makeApiClient(kc, CoreV1Api, options);
+  readonly #http: KubeHttp;
+  constructor(kc: KubeAccess, options: StoreOptions = {}) {
+    this.#http = kubeHttpFor(kc, options.timeoutMs);
   }
 
   /** All records of a service × stack, newest first. */
   async list(namespace: string, service: string, stack: string): Promise<ReleaseRecord[]> {
-    const secrets = await this.#core
-      .listNamespacedSecret({
-        namespace,
-        labelSelector: labelSelector({
-          [labelKeys.release]: 'true',
-          [labelKeys.service]: service,
-          [labelKeys.stack]: stack,
-        }),
-      })
-      .catch((e: unknown) => {
-        if (kubeStatus(e) === 404) return { items: [] };
-        throw kubeError(e, 'list release history');
-      });
-    return secrets.items
-      .filter((s) => s.type === recordType && s.data?.['release'])
-      .map((s) => decodeRecord(s.data?.['release'] ?? ''))
-      .sort((a, b) => b.revision - a.revision || b.deployedAt.localeCompare(a.deployedAt));
+    const selector = labelSelector({
+      [labelKeys.release]: 'true',
+      [labelKeys.service]: service,
+      [labelKeys.stack]: stack,
+    });
+    return recordsOf(await this.#listSecrets(namespace, selector));
+  }
+
+  /** The Secrets of one namespace, or of all (no namespace), with a label selector. */
+  #listSecrets(namespace: string | undefined, selector: string): Promise<Secret[]> {
+    const path = namespace === undefined ? '/api/v1/secrets' : `/api/v1/namespaces/${namespace}/secrets`;
+    return this.#http
+      .call<{ items: Secret[] }>('list release history', 'GET', path, { query: { labelSelector: selector } })
+      .then(
+        (l) => l.items,
+        (e: unknown) => {
+          if (namespace !== undefined && kubeStatus(e) === 404) return [];
+          throw e;
+        },
+      );
   }
 
   /**
@@ -56,32 +69,20 @@ export class ReleaseStore {
       ...(filter.service ? { [labelKeys.service]: filter.service } : {}),
       ...(filter.stack ? { [labelKeys.stack]: filter.stack } : {}),
     });
-    const failed = (e: unknown) => {
-      throw kubeError(e, 'list release history');
-    };
     const secrets = await listAcrossNamespaces(
-      () =>
-        this.#core
-          .listSecretForAllNamespaces({ labelSelector: selector })
-          .then((l) => l.items)
-          .catch(failed),
-      (namespace) =>
-        this.#core
-          .listNamespacedSecret({ namespace, labelSelector: selector })
-          .then((l) => l.items)
-          .catch((e: unknown) => (kubeStatus(e) === 404 ? [] : failed(e))),
+      () => this.#listSecrets(undefined, selector),
+      (namespace) => this.#listSecrets(namespace, selector),
       filter.namespaces,
     );
-    return secrets
-      .filter((s) => s.type === recordType && s.data?.['release'])
-      .map((s) => decodeRecord(s.data?.['release'] ?? ''))
-      .sort((a, b) => b.revision - a.revision || b.deployedAt.localeCompare(a.deployedAt));
+    return recordsOf(secrets);
   }
 
   /** Saves a record, then forgets what exceeds the history limit. */
   async save(namespace: string, record: ReleaseRecord): Promise<void> {
     const name = secretName(record);
     const body = {
+      apiVersion: 'v1',
+      kind: 'Secret',
       metadata: {
         name,
         namespace,
@@ -96,17 +97,26 @@ export class ReleaseStore {
       type: recordType,
       data: { release: encodeRecord(record) },
     };
-    await this.#core.createNamespacedSecret({ namespace, body }).catch(async (e: unknown) => {
-      if (kubeStatus(e) !== 409) throw kubeError(e, 'save release record');
-      await this.#core.replaceNamespacedSecret({ name, namespace, body }).catch((re: unknown) => {
-        throw kubeError(re, 'save release record');
-      });
+    const secrets = `/api/v1/namespaces/${namespace}/secrets`;
+    const what = 'save release record';
+    await this.#http.call(what, 'POST', secrets, { body }).catch(async (e: unknown) => {
+      if (kubeStatus(e) !== 409) throw e;
+      await this.#http.call(what, 'PUT', `${secrets}/${name}`, { body });
     });
     const all = await this.list(namespace, record.service, record.stack);
     for (const old of recordsToForget(all)) {
-      await this.#core.deleteNamespacedSecret({ name: secretName(old), namespace }).catch(() => undefined);
+      await this.#http
+        .call('forget a release record', 'DELETE', `${secrets}/${secretName(old)}`)
+        .catch(() => undefined);
     }
   }
+}
+
+function recordsOf(secrets: readonly Secret[]): ReleaseRecord[] {
+  return secrets
+    .filter((s) => s.type === recordType && s.data?.['release'])
+    .map((s) => decodeRecord(s.data?.['release'] ?? ''))
+    .sort((a, b) => b.revision - a.revision || b.deployedAt.localeCompare(a.deployedAt));
 }
 
 function secretName(r: ReleaseRecord): string {

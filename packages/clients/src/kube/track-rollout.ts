@@ -1,14 +1,10 @@
-import {
-  AppsV1Api,
-  CoreV1Api,
-  type CoreV1Event,
-  type KubeConfig,
-  type V1Pod,
-  type V1ReplicaSet,
-} from '@kubernetes/client-node';
+// types only: the objects are the apiserver's JSON (timestamps as strings)
+import type { CoreV1Event, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import { podFailure, readinessDeadline, workloadStatus, type RolloutStatus, type WorkloadObject } from '@slipway/core';
 import { Informer, listAllPages, type WatchEventType, type WatchedObject } from './informer.js';
+import type { KubeAccess } from './kube-access.js';
 import { kubeError } from './kube-error.js';
+import { kubeHttpFor } from './kube-http.js';
 
 export interface TrackOptions {
   kind: 'Deployment' | 'StatefulSet';
@@ -33,12 +29,11 @@ type Workload = WorkloadObject & {
  * timeout ends it. A first list that fails ends it at once (WatchFailed); later watch failures
  * are retried by the informers, bounded by the timeout.
  */
-export async function trackRollout(kc: KubeConfig, options: TrackOptions): Promise<Final> {
+export async function trackRollout(kc: KubeAccess, options: TrackOptions): Promise<Final> {
   const { kind, name, namespace } = options;
   const now = options.now ?? Date.now;
   const startedAt = now();
-  const apps = kc.makeApiClient(AppsV1Api);
-  const core = kc.makeApiClient(CoreV1Api);
+  const http = kubeHttpFor(kc);
   const plural = kind === 'Deployment' ? 'deployments' : 'statefulsets';
   const pods = new Map<string, V1Pod>();
   let workload: Workload | undefined;
@@ -94,7 +89,16 @@ export async function trackRollout(kc: KubeConfig, options: TrackOptions): Promi
       const selector = Object.entries(workload.spec?.selector?.matchLabels ?? {})
         .map(([k, v]) => `${k}=${v}`)
         .join(',');
-      const sets = await apps.listNamespacedReplicaSet({ namespace, labelSelector: selector }).catch(() => undefined);
+      const sets = await http
+        .call<{ items: V1ReplicaSet[] }>(
+          'list ReplicaSets',
+          'GET',
+          `/apis/apps/v1/namespaces/${namespace}/replicasets`,
+          {
+            query: { labelSelector: selector },
+          },
+        )
+        .catch(() => undefined);
       const current = sets?.items.find(
         (rs: V1ReplicaSet) =>
           rs.metadata?.annotations?.['deployment.kubernetes.io/revision'] === revision &&
@@ -110,14 +114,13 @@ export async function trackRollout(kc: KubeConfig, options: TrackOptions): Promi
       what: string,
       path: string,
       fieldSelector: string | undefined,
-      list: (query: { limit: number; _continue?: string }) => Promise<{ items: T[] }>,
       onList: (items: T[]) => void,
       on: (type: WatchEventType, obj: T) => void,
     ) => {
       const informer = new Informer<T, T>(kc, {
         path,
         fieldSelector,
-        list: () => listAllPages(list),
+        list: () => listAllPages<T>(http, `list ${what}`, path, { fieldSelector }),
         onList,
         onEvent: on,
       });
@@ -168,10 +171,6 @@ export async function trackRollout(kc: KubeConfig, options: TrackOptions): Promi
         `${kind} ${name}`,
         `/apis/apps/v1/namespaces/${namespace}/${plural}`,
         byName,
-        (page) =>
-          kind === 'Deployment'
-            ? apps.listNamespacedDeployment({ namespace, fieldSelector: byName, ...page })
-            : apps.listNamespacedStatefulSet({ namespace, fieldSelector: byName, ...page }),
         (items) => {
           const found = items[0];
           if (found) onWorkload('ADDED', found);
@@ -183,7 +182,6 @@ export async function trackRollout(kc: KubeConfig, options: TrackOptions): Promi
         `pods in ${namespace}`,
         `/api/v1/namespaces/${namespace}/pods`,
         undefined,
-        (page) => core.listNamespacedPod({ namespace, ...page }),
         (items) => {
           pods.clear();
           for (const pod of items) pods.set(pod.metadata?.name ?? '', pod);
@@ -195,7 +193,6 @@ export async function trackRollout(kc: KubeConfig, options: TrackOptions): Promi
         `events in ${namespace}`,
         `/api/v1/namespaces/${namespace}/events`,
         warnings,
-        (page) => core.listNamespacedEvent({ namespace, fieldSelector: warnings, ...page }),
         (items) => {
           for (const event of items) onEvent('ADDED', event);
         },

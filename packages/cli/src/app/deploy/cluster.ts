@@ -1,15 +1,15 @@
 import { hostname, userInfo } from 'node:os';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeAccess } from '@slipway/clients/kube';
 import { InputError, serviceClusters, type Catalog, type CatalogService } from '@slipway/core';
 import type { SlipwayEnv } from '../../env.js';
 import type { AppDeps } from '../deps.js';
 
 /**
- * The KubeConfig of each catalog cluster by name (its context in $KUBECONFIG or its own file),
+ * The KubeAccess of each catalog cluster by name (its context in $KUBECONFIG or its own file),
  * each loaded once; `override` (`--kubeconfig`) replaces the connection of every cluster asked for.
  */
-export function clusterConnections(deps: AppDeps, catalog: Catalog, override?: string): (name: string) => KubeConfig {
-  const loaded = new Map<string, KubeConfig>();
+export function clusterConnections(deps: AppDeps, catalog: Catalog, override?: string): (name: string) => KubeAccess {
+  const loaded = new Map<string, KubeAccess>();
   return (name) => {
     const cluster = catalog.settings.clusters[name];
     if (!cluster) throw new InputError(`cluster "${name}" is not declared in slipway.yaml`);

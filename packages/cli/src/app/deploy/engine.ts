@@ -1,4 +1,3 @@
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import {
   chartKinds,
   findWorkload,
@@ -18,7 +17,15 @@ import {
   type ReleaseRecord,
   type Track,
 } from '@slipway/core';
-import { Applier, DeployLock, ReleaseStore, trackRollout, type ObjectChange } from '@slipway/clients/kube';
+import {
+  Applier,
+  DeployLock,
+  ReleaseStore,
+  trackRollout,
+  type KubeAccess,
+  type KubeObject,
+  type ObjectChange,
+} from '@slipway/clients/kube';
 import type { HelmTemplate } from '@slipway/clients';
 import { bakeService } from '../bake/bake-service.js';
 import { stage, type Reporter } from '../events.js';
@@ -27,7 +34,7 @@ import type { ValuesReview } from './values-review.js';
 /** What the engine talks to. The catalog is only needed to bake; rollbacks use the records. */
 export interface EngineContext {
   /** The cluster; absent when only rendering (`--dry-run client`). */
-  kc?: KubeConfig;
+  kc?: KubeAccess;
   report: Reporter;
   /** Who deploys (lock holder, history). */
   user: string;
@@ -78,7 +85,7 @@ export interface DeploySummary {
 }
 
 /** The cluster of a context that talks to one. */
-export function clusterOf(ctx: EngineContext): KubeConfig {
+export function clusterOf(ctx: EngineContext): KubeAccess {
   if (!ctx.kc) throw new Error('no cluster: a client dry run only renders');
   return ctx.kc;
 }
@@ -309,7 +316,7 @@ function listScope(
   target: Target,
   chart: ChartName,
   track: Track,
-): Promise<KubernetesObject[]> {
+): Promise<KubeObject[]> {
   if (!applier) return Promise.resolve([]);
   return applier.list(target.namespace, chartKinds[chart], ownership(target.service, target.stack, chart, track));
 }
@@ -325,7 +332,7 @@ export async function applyScope(
   chart: ChartName,
   track: Track,
   objects: readonly K8sObject[],
-  listed?: Promise<KubernetesObject[]>,
+  listed?: Promise<KubeObject[]>,
 ): Promise<ObjectChange[]> {
   if (ctx.dryRun === 'client')
     return objects.map((o) => ({ kind: o.kind, name: o.metadata.name, action: 'configured' }));

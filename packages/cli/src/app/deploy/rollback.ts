@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeAccess } from '@slipway/clients/kube';
 import { InputError, type ReleaseRecord } from '@slipway/core';
 import { ReleaseStore } from '@slipway/clients/kube';
 import { loadCatalog } from '../../catalog/load-catalog.js';
@@ -36,7 +36,7 @@ export async function rollback(
   const plans = await Promise.all(
     clusters.map(async (c) => ({ ...c, wanted: await wantedRecord(c.kc, c.cluster, service, opts) })),
   );
-  const byTarget = new Map<string, { kc: KubeConfig; wanted: ReleaseRecord }>();
+  const byTarget = new Map<string, { kc: KubeAccess; wanted: ReleaseRecord }>();
   const targets = plans.map(({ kc, wanted, ...c }): Target => {
     // without a catalog the record keeps the cluster name it was deployed under
     const cluster = opts.catalog ? c.cluster : (wanted.cluster ?? c.cluster);
@@ -80,7 +80,7 @@ function rollbackClusters(deps: AppDeps, service: string, opts: RollbackOptions)
 
 /** The successful stable revision to restore on one cluster, or why there is none. */
 async function wantedRecord(
-  kc: KubeConfig,
+  kc: KubeAccess,
   cluster: string,
   service: string,
   opts: RollbackOptions,

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeAccess } from '@slipway/clients/kube';
 import {
   approvalVerdict,
   approveCommand,
@@ -31,13 +31,13 @@ export interface ValuesReview extends ValuesChange {
  * Who approves or requests, as the cluster knows them: SLIPWAY_USER (the test platform, CI), else
  * the kubeconfig's current user name. `slipway serve` passes its signed-in user instead.
  */
-export function personOf(env: SlipwayEnv, kc: KubeConfig): string {
+export function personOf(env: SlipwayEnv, kc: KubeAccess): string {
   return env.user ?? kc.getCurrentUser()?.name ?? 'unknown';
 }
 
 /** The values of a service × stack's last successful stable release on a cluster, against `values`. */
 export async function compareWithRelease(
-  kc: KubeConfig,
+  kc: KubeAccess,
   target: Pick<Target, 'namespace' | 'service' | 'stack'>,
   values: Readonly<Record<string, unknown>>,
 ): Promise<ValuesChange> {
@@ -51,7 +51,7 @@ export async function compareWithRelease(
  * changed, whether an approval in that cluster lets `requester` deploy them.
  */
 export async function clusterVerdict(
-  kc: KubeConfig,
+  kc: KubeAccess,
   target: Pick<Target, 'namespace' | 'service' | 'stack'>,
   values: Readonly<Record<string, unknown>>,
   approvers: Approvers,
@@ -79,7 +79,7 @@ export interface ReviewOptions {
 export async function reviewValues(
   deps: AppDeps,
   catalog: Catalog,
-  kcOf: (target: Target) => KubeConfig,
+  kcOf: (target: Target) => KubeAccess,
   targets: readonly Target[],
   baked: Omit<ReleaseRecord, 'revision'>,
   options: ReviewOptions,

@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeAccess } from '@slipway/clients/kube';
 import { clustersInUse, InputError, type Catalog, type ReleaseRecord } from '@slipway/core';
 import { isRequestTimeout } from '@slipway/clients/kube';
 import { clusterConnections } from '../deploy/cluster.js';
@@ -31,8 +31,8 @@ export interface ReadCluster {
    * cluster (or name none: written before clusters had names) are its own.
    */
   fromCatalog: boolean;
-  /** Its KubeConfig; throws an InputError when the kubeconfig or context cannot be used. */
-  connect: () => KubeConfig;
+  /** Its KubeAccess; throws an InputError when the kubeconfig or context cannot be used. */
+  connect: () => KubeAccess;
 }
 
 /** Without a catalog: the one kubeconfig context of `--kubeconfig` / `--context`, named after the context. */
@@ -103,7 +103,7 @@ export const recordOf = (cluster: ReadCluster) => (record: Pick<ReleaseRecord, '
 export async function readEachCluster<T>(
   clusters: readonly ReadCluster[],
   timeoutMs: number,
-  read: (kc: KubeConfig, cluster: ReadCluster) => Promise<T>,
+  read: (kc: KubeAccess, cluster: ReadCluster) => Promise<T>,
 ): Promise<{ cluster: ClusterReport; value?: T }[]> {
   return Promise.all(
     clusters.map(async (cluster) => {

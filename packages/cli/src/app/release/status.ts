@@ -1,4 +1,4 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeAccess } from '@slipway/clients/kube';
 import { routedCanaryWeight, type ReleaseRecord } from '@slipway/core';
 import { listClusterObjects, ReleaseStore } from '@slipway/clients/kube';
 import { loadCatalog } from '../../catalog/load-catalog.js';
@@ -88,7 +88,7 @@ export async function releaseStatus(
 
 /** The rows of one cluster: its records grouped by service × stack × cluster, each with its live objects. */
 async function clusterStatus(
-  kc: KubeConfig,
+  kc: KubeAccess,
   cluster: ReadCluster,
   service: string | undefined,
   opts: ClusterChoice & { stack?: string | undefined; namespaces: string[] | undefined },

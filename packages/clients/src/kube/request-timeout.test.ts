@@ -1,11 +1,9 @@
-import { CoreV1Api } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isRequestTimeout, makeApiClient } from './api-client.js';
 import { serveInApiserversPlace } from './fixtures/replay.js';
-import { KubeError } from './kube-error.js';
+import { isRequestTimeout, KubeError } from './kube-error.js';
 import { ReleaseStore } from './release-store.js';
 
-describe('makeApiClient with a request timeout', () => {
+describe('the stores with a request timeout', () => {
   let stop = () => Promise.resolve();
   afterEach(() => stop());
 
@@ -26,8 +24,7 @@ describe('makeApiClient with a request timeout', () => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'SecretList', items: [] }));
     });
     stop = served.stop;
-    const list = await makeApiClient(served.kc, CoreV1Api, { timeoutMs: 5_000 }).listSecretForAllNamespaces();
-    expect(list.items).toEqual([]);
+    expect(await new ReleaseStore(served.kc, { timeoutMs: 5_000 }).listAll()).toEqual([]);
     expect(seen).toEqual(['Bearer t']);
   });
 
