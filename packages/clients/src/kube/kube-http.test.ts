@@ -1,6 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { capturedAnswers, serveInApiserversPlace } from './fixtures/replay.js';
+import type { KubeAccess } from './kube-access.js';
 import { KubeHttp } from './kube-http.js';
 import { KubeError } from './kube-error.js';
 
@@ -99,5 +101,48 @@ describe('KubeHttp', () => {
     const http = new KubeHttp(kc);
     await expect(http.call('list Secrets', 'GET', '/api/v1/secrets')).rejects.toMatchObject({ status: 0 });
     await http.close();
+  });
+});
+
+describe('KubeHttp through the kubeconfig proxy-url', () => {
+  it('tunnels the calls through the proxy (CONNECT to the apiserver), as kubectl does', async () => {
+    const { kc, seen } = await replay(['release-list']);
+    const proxied: string[] = [];
+    // a CONNECT proxy test server: it opens the tunnel to the host:port asked for and relays bytes
+    const proxy = createServer();
+    proxy.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+      proxied.push(`${req.method} ${req.url}`);
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const server = kc.getCurrentCluster()?.server ?? '';
+    const viaProxy: KubeAccess = {
+      getCurrentCluster: () => ({ server, proxyUrl }),
+      getCurrentContext: () => kc.getCurrentContext(),
+      getCurrentUser: () => kc.getCurrentUser(),
+      applyToHTTPSOptions: (opts) => kc.applyToHTTPSOptions(opts),
+    };
+    const http = new KubeHttp(viaProxy);
+    try {
+      const list = await http.call<{ kind: string }>('list Secrets', 'GET', '/api/v1/namespaces/cap/secrets');
+      expect(list.kind).toBe('SecretList');
+    } finally {
+      await http.close();
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+    expect(proxied).toEqual([`CONNECT ${new URL(server).host}`]);
+    expect(seen.map((s) => `${s.method} ${s.url} ${s.headers.authorization}`)).toEqual([
+      'GET /api/v1/namespaces/cap/secrets Bearer t',
+    ]);
   });
 });

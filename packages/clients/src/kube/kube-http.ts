@@ -1,8 +1,8 @@
-import type { RequestOptions } from 'node:https';
-import type * as UndiciModule from 'undici';
-import type { Dispatcher } from 'undici';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 import type { KubeAccess } from './kube-access.js';
 import { kubeError } from './kube-error.js';
+import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 
 export interface KubeHttpOptions {
   /** Connections kept alive to the apiserver. */
@@ -29,15 +29,6 @@ interface Auth {
   at: number;
 }
 
-type Undici = typeof UndiciModule;
-let undici: Promise<Undici> | undefined;
-/**
- * undici, loaded at the first call: a command that imports but never calls KubeHttp skips its load.
- * undici is CommonJS: its exports are `default` where a bundle splits it into a chunk of its own.
- */
-const loadUndici = (): Promise<Undici> =>
-  (undici ??= import('undici').then((m) => (m as Undici & { default?: Undici }).default ?? m));
-
 /** A watch event as the apiserver streams it, one JSON object per line. */
 export interface KubeWatchEvent<T> {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -45,7 +36,8 @@ export interface KubeWatchEvent<T> {
 }
 
 /**
- * Plain JSON calls and watches to the apiserver over undici, authenticated as the kubeconfig says
+ * Plain JSON calls and watches to the apiserver over node:https (kept-alive connections; an HTTP
+ * proxy from the kubeconfig's proxy-url through hpagent), authenticated as the kubeconfig says
  * (its headers, client certificate, CA and token files, applied by a KubeAccess: client-node's
  * KubeConfig, with exec plugins, or `loadKubeAccess`): for the calls a controller makes thousands
  * of times, where client-node's generated client costs ~0.5 ms of CPU and several objects per
@@ -61,7 +53,7 @@ export class KubeHttp {
   readonly #authTtlMs: number;
   readonly #now: () => number;
   #auth: Promise<Auth> | undefined;
-  #dispatcher: { tlsKey: string; agent: Dispatcher } | undefined;
+  #agent: { tlsKey: string; agent: HttpAgent } | undefined;
 
   constructor(kc: KubeAccess, options: KubeHttpOptions = {}) {
     const cluster = kc.getCurrentCluster();
@@ -98,38 +90,39 @@ export class KubeHttp {
     onEvent: (event: KubeWatchEvent<T>) => void,
     options: { signal: AbortSignal; idleTimeoutMs: number },
   ): Promise<void> {
-    let body: Dispatcher.ResponseData['body'];
+    let res: IncomingMessage;
     try {
-      const res = await this.#request('GET', path, { query: { ...query, watch: 'true' } }, false, {
+      res = await this.#request('GET', path, { query: { ...query, watch: 'true' } }, false, {
         signal: options.signal,
-        bodyTimeout: options.idleTimeoutMs,
+        idleTimeoutMs: options.idleTimeoutMs,
       });
-      if (res.statusCode < 200 || res.statusCode > 299) {
+      if (res.statusCode === undefined || res.statusCode < 200 || res.statusCode > 299) {
         if (res.statusCode === 401) this.#auth = undefined; // the next watch asks for credentials again
-        throw httpError(res.statusCode, await res.body.text());
+        throw httpError(res.statusCode ?? 0, await bodyText(res));
       }
-      body = res.body;
     } catch (error) {
       throw options.signal.aborted ? error : kubeError(error, what);
     }
-    body.setEncoding('utf8');
+    res.setEncoding('utf8');
     let rest = '';
     try {
-      for await (const chunk of body as AsyncIterable<string>) {
+      for await (const chunk of res as AsyncIterable<string>) {
         const lines = (rest + chunk).split('\n');
         rest = lines.pop() ?? '';
         for (const line of lines) if (line.trim() !== '') onEvent(JSON.parse(line) as KubeWatchEvent<T>);
       }
+      // a stream cut short (the connection closed mid-watch) is a failure, not the server's end
+      if (!res.complete) throw new Error('the watch connection closed before the server ended it');
     } catch (error) {
       throw options.signal.aborted ? error : kubeError(error, what);
     }
   }
 
   /** Closes the kept-alive connections. */
-  async close(): Promise<void> {
-    const d = this.#dispatcher;
-    this.#dispatcher = undefined;
-    await d?.agent.close();
+  close(): Promise<void> {
+    this.#agent?.agent.destroy();
+    this.#agent = undefined;
+    return Promise.resolve();
   }
 
   async #send(
@@ -140,39 +133,42 @@ export class KubeHttp {
     freshAuth: boolean,
   ): Promise<{ status: number; text: string }> {
     try {
-      // the whole call, connection and TLS included, is bounded (undici's connect timeout alone is 10 s)
-      const res = await this.#request(method, path, init, freshAuth, {
-        bodyTimeout: this.#timeoutMs,
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
-      return { status: res.statusCode, text: await res.body.text() };
+      // the whole call, connection, TLS and body included, is bounded
+      const signal = AbortSignal.timeout(this.#timeoutMs);
+      const res = await this.#request(method, path, init, freshAuth, { signal, idleTimeoutMs: this.#timeoutMs });
+      return { status: res.statusCode ?? 0, text: await bodyText(res) };
     } catch (error) {
       throw kubeError(error, what);
     }
   }
 
-  /** One request with the kubeconfig's credentials on the kept-alive agent; the body is the caller's to read. */
+  /**
+   * One request with the kubeconfig's credentials on the kept-alive agent; resolves with the
+   * answer's head, its body the caller's to read. A socket silent for `idleTimeoutMs` fails it.
+   */
   async #request(
     method: string,
     path: string,
     init: KubeHttpCall,
     freshAuth: boolean,
-    options: { bodyTimeout: number; signal?: AbortSignal },
-  ): Promise<Dispatcher.ResponseData> {
+    options: { idleTimeoutMs: number; signal: AbortSignal },
+  ): Promise<IncomingMessage> {
     const auth = await this.#credentials(freshAuth);
-    const http = await loadUndici();
-    return http.request(`${this.#server}${path}${queryString(init.query)}`, {
-      method: method as 'GET',
-      headers: {
-        ...auth.headers,
-        accept: 'application/json',
-        ...(init.body === undefined ? {} : { 'content-type': init.contentType ?? 'application/json' }),
-      },
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-      dispatcher: this.#agentFor(http, auth),
-      headersTimeout: this.#timeoutMs,
-      bodyTimeout: options.bodyTimeout,
-      ...(options.signal ? { signal: options.signal } : {}),
+    const url = new URL(`${this.#server}${path}${queryString(init.query)}`);
+    const body = init.body === undefined ? undefined : JSON.stringify(init.body);
+    const headers: Record<string, string | number> = { ...auth.headers, accept: 'application/json' };
+    if (body !== undefined) {
+      headers['content-type'] = init.contentType ?? 'application/json';
+      headers['content-length'] = Buffer.byteLength(body);
+    }
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = send(url, { method, headers, agent: this.#agentFor(auth, url), signal: options.signal }, resolve);
+      req.setTimeout(options.idleTimeoutMs, () =>
+        req.destroy(Object.assign(new Error(`no data for ${options.idleTimeoutMs} ms`), { code: 'ETIMEDOUT' })),
+      );
+      req.on('error', reject);
+      req.end(body);
     });
   }
 
@@ -213,16 +209,19 @@ export class KubeHttp {
   }
 
   /** One kept-alive agent per TLS identity (made anew when a rotated certificate changes it). */
-  #agentFor({ Agent, ProxyAgent }: Undici, auth: Auth): Dispatcher {
-    if (this.#dispatcher?.tlsKey === auth.tlsKey) return this.#dispatcher.agent;
-    const old = this.#dispatcher?.agent;
-    const tls = auth.tls;
+  #agentFor(auth: Auth, url: URL): HttpAgent {
+    if (this.#agent?.tlsKey === auth.tlsKey) return this.#agent.agent;
+    this.#agent?.agent.destroy();
+    const options = { keepAlive: true, maxSockets: this.#connections, ...auth.tls };
     const proxy = this.#kc.getCurrentCluster()?.proxyUrl;
-    const agent: Dispatcher = proxy
-      ? new ProxyAgent({ uri: proxy, requestTls: tls, connections: this.#connections })
-      : new Agent({ connections: this.#connections, connect: { ...tls, timeout: this.#timeoutMs } });
-    this.#dispatcher = { tlsKey: auth.tlsKey, agent };
-    void old?.close().catch(() => undefined);
+    const agent: HttpAgent = proxy
+      ? url.protocol === 'https:'
+        ? new HttpsProxyAgent({ ...options, proxy })
+        : new HttpProxyAgent({ ...options, proxy })
+      : url.protocol === 'https:'
+        ? new HttpsAgent(options)
+        : new HttpAgent(options);
+    this.#agent = { tlsKey: auth.tlsKey, agent };
     return agent;
   }
 }
@@ -254,6 +253,17 @@ interface TlsOptions {
 /** A non-2xx answer, shaped as kubeError reads it (status and Status body). */
 function httpError(status: number, body: string): Error {
   return Object.assign(new Error(`HTTP ${status}`), { code: status, body });
+}
+
+/** A whole answer body as text; fails if the connection breaks before its end. */
+function bodyText(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => (text += chunk));
+    res.on('end', () => (res.complete ? resolve(text) : reject(new Error('the connection closed mid-answer'))));
+    res.on('error', reject);
+  });
 }
 
 function queryString(query: KubeHttpCall['query']): string {
