@@ -1,8 +1,8 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
+import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 import type { KubeAccess } from './kube-access.js';
 import { kubeError } from './kube-error.js';
-import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 
 export interface KubeHttpOptions {
   /** Connections kept alive to the apiserver. */
@@ -132,13 +132,21 @@ export class KubeHttp {
     init: KubeHttpCall,
     freshAuth: boolean,
   ): Promise<{ status: number; text: string }> {
+    // the whole call, connection, TLS and body included, is bounded; the timer is cleared with the
+    // answer (an AbortSignal.timeout would stay alive for its full time, thousands at once in a controller)
+    const abort = new AbortController();
+    const timer = setTimeout(
+      () => abort.abort(new DOMException(`no answer within ${this.#timeoutMs} ms`, 'TimeoutError')),
+      this.#timeoutMs,
+    );
     try {
-      // the whole call, connection, TLS and body included, is bounded
-      const signal = AbortSignal.timeout(this.#timeoutMs);
+      const signal = abort.signal;
       const res = await this.#request(method, path, init, freshAuth, { signal, idleTimeoutMs: this.#timeoutMs });
       return { status: res.statusCode ?? 0, text: await bodyText(res) };
     } catch (error) {
       throw kubeError(error, what);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
