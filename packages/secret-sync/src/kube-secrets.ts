@@ -1,4 +1,4 @@
-import { KubeError, KubeHttp, kubeError, type KubeAccess } from '@slipway/clients/kube/plain';
+import { KubeError, KubeHttp, kubeError, partialMetadataAccept, type KubeAccess } from '@slipway/clients/kube/plain';
 import {
   eventComponentPrefix,
   managedSelector,
@@ -6,6 +6,7 @@ import {
   secretManifest,
   withRetry,
   type RetryPolicy,
+  summarizeCreated,
   summarizeSecret,
   type DesiredSecret,
   type ExistingSecret,
@@ -40,13 +41,15 @@ export class KubeSecrets {
 
   async create(desired: DesiredSecret): Promise<ExistingSecret> {
     const what = `create Secret ${desired.namespace}/${desired.name}`;
+    // metadata-only answer: thousands of creates in a first cycle need not parse their data back
     const created = await this.#call(what, ['create', 'secrets'], () =>
       this.#http.call<SecretLike>(what, 'POST', secretsPath(desired.namespace), {
         query: { fieldManager },
         body: secretManifest(desired),
+        accept: partialMetadataAccept,
       }),
     );
-    return summarizeSecret(created);
+    return summarizeCreated(desired, created);
   }
 
   /** JSON merge patch; carries a resourceVersion precondition when the patch has one. */

@@ -20,7 +20,12 @@ export interface KubeHttpCall {
   body?: unknown;
   /** Default `application/json`. */
   contentType?: string;
+  /** Default `application/json`; e.g. a write answered as metadata only (`partialMetadataAccept`). */
+  accept?: string;
 }
+
+/** What a call asks for to get only the object's metadata back (also from a create or patch). */
+export const partialMetadataAccept = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
 
 interface Auth {
   headers: Record<string, string>;
@@ -164,7 +169,7 @@ export class KubeHttp {
     const auth = await this.#credentials(freshAuth);
     const url = new URL(`${this.#server}${path}${queryString(init.query)}`);
     const body = init.body === undefined ? undefined : JSON.stringify(init.body);
-    const headers: Record<string, string | number> = { ...auth.headers, accept: 'application/json' };
+    const headers: Record<string, string | number> = { ...auth.headers, accept: init.accept ?? 'application/json' };
     if (body !== undefined) {
       headers['content-type'] = init.contentType ?? 'application/json';
       headers['content-length'] = Buffer.byteLength(body);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { desiredSecret, type DesiredSecret } from './desired-secret.js';
-import { secretDifferences, secretManifest, secretMergePatch, summarizeSecret } from './existing-secret.js';
+import {
+  secretDifferences,
+  secretManifest,
+  secretMergePatch,
+  summarizeCreated,
+  summarizeSecret,
+} from './existing-secret.js';
 
 const want = (
   data: Record<string, unknown>,
@@ -32,6 +38,40 @@ describe('summarizeSecret', () => {
     const s = summarizeSecret({ metadata: { name: 'x', namespace: 'n' }, data: { b: 'Yg==', a: 'YQ==' } });
     expect(s).toMatchObject({ managed: false, type: 'Opaque', dataKeys: ['a', 'b'] });
     expect(JSON.stringify(s)).not.toContain('Yg==');
+  });
+});
+
+describe('summarizeCreated', () => {
+  // a create's answer with Accept: application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1
+  // (kube-apiserver v1.36.3), managedFields left out
+  const partial = (d: DesiredSecret) => ({
+    kind: 'PartialObjectMetadata',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: {
+      name: d.name,
+      namespace: d.namespace,
+      uid: 'u1',
+      resourceVersion: '7',
+      creationTimestamp: '2026-12-04T18:46:53Z',
+      labels: d.labels,
+      annotations: d.annotations,
+    },
+  });
+
+  it('remembers a metadata-only answer as the full Secret would be: type, keys and hash of what was sent', () => {
+    const d = want({ b: '2', a: '1' });
+    expect(summarizeCreated({ ...d, type: 'kubernetes.io/tls' }, partial(d))).toEqual({
+      ...live(d),
+      type: 'kubernetes.io/tls',
+    });
+    expect(summarizeCreated(d, partial(d))).toEqual(live(d));
+  });
+
+  it('summarises a full Secret answer as it is (the data the server stored)', () => {
+    const d = want({ a: '1' });
+    const stored = { ...secretManifest(d), metadata: { ...partial(d).metadata }, data: { a: 'Mg==' } };
+    expect(summarizeCreated(d, stored).dataHash).toBe(summarizeSecret(stored).dataHash);
+    expect(summarizeCreated(d, stored).dataHash).not.toBe(d.dataHash);
   });
 });
 

@@ -51,6 +51,20 @@ export function summarizeSecret(secret: SecretLike): ExistingSecret {
   };
 }
 
+/**
+ * A created Secret as remembered from a metadata-only answer (`as=PartialObjectMetadata`): type,
+ * key names and data hash are those of what was sent; the watch event that follows replaces the
+ * entry with what the server stored. A full Secret answer is summarised as it is.
+ */
+export function summarizeCreated(desired: DesiredSecret, answer: SecretLike & { kind?: string }): ExistingSecret {
+  if (answer.kind !== 'PartialObjectMetadata') return summarizeSecret(answer);
+  return {
+    ...summarizeSecret({ metadata: answer.metadata ?? {}, type: desired.type }),
+    dataKeys: Object.keys(desired.data).sort(),
+    dataHash: desired.dataHash,
+  };
+}
+
 /** The extra label and annotation keys a managed Secret got from custom_metadata last time. */
 export function previousExtras(existing: ExistingSecret): { labels: string[]; annotations: string[] } {
   try {
