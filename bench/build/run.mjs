@@ -78,6 +78,9 @@ try {
         const r = await slipwayBuild('skip', '1.0.0');
         if (!r.skipped) throw new Error('slipway build did not skip an existing tag');
       },
+      ...withoutExtraCaCerts(async (env) => {
+        if (!(await slipwayBuild('skip', '1.0.0', env)).skipped) throw new Error('slipway build did not skip');
+      }),
       skopeoInspect: () => run(skopeo, ['inspect', '--raw', '--tls-verify=false', `--authfile=${authFile}`, skipRef]),
     },
     skipReps,
@@ -94,6 +97,9 @@ try {
         if (r.skipped) throw new Error('a cold build was skipped');
         phases.push(r.phases);
       },
+      ...withoutExtraCaCerts(async (env) => {
+        if ((await slipwayBuild(names[rep + 1], '1.0.1', env)).skipped) throw new Error('a cold build was skipped');
+      }),
       rawScript: () => rawBuild(names[rep + 1], keys[names[rep + 1]], authFile),
       rawScriptWithLayerCache: async () => {
         await rawBuild(names[rep + 1], keys[names[rep + 1]], authFile, true);
@@ -116,14 +122,20 @@ try {
     loadAtStart,
     loadAtEnd: loadavg().map((l) => Number(l.toFixed(2))),
     skipPath: {
-      how: `slipway build of a tag in the registry (no Vault, no clone) vs. skopeo inspect --raw of the same tag; median of ${skipReps}, interleaved`,
+      how: `slipway build of a tag in the registry (no Vault, no clone) vs. skopeo inspect --raw of the same tag; slipwayWithoutExtraCaCerts: the same with NODE_EXTRA_CA_CERTS unset (this machine sets it; Node parses it at every start); median of ${skipReps}, interleaved`,
       ...skip,
       ratio: ratio(skip.slipway, skip.skopeoInspect),
+      ...(skip.slipwayWithoutExtraCaCerts
+        ? { ratioWithoutExtraCaCerts: ratio(skip.slipwayWithoutExtraCaCerts, skip.skopeoInspect) }
+        : {}),
     },
     fullBuild: {
-      how: `the orders example (its Dockerfile with BASE = a busybox base in the registry); slipway build (AppRole login, key from KV v2, clone, bud --layers with the registry layer cache, push, rmi, storage removed) vs. the raw script (git clone --depth 1 over SSH with the key, buildah bud, buildah push, storage removed); fresh storage and a new image name per run for both; median of ${reps}, interleaved`,
+      how: `the orders example (its Dockerfile with BASE = a busybox base in the registry); slipway build (AppRole login, key from KV v2, clone, bud in one commit: no RUN step, so no layer cache; base image from the build cache dir, push, storage removed; slipwayWithoutExtraCaCerts: the same with NODE_EXTRA_CA_CERTS unset, a second tag of the same image) vs. the raw script (git clone --depth 1 over SSH with the key, buildah bud, buildah push, storage removed); fresh storage and a new image name per run for both; median of ${reps}, interleaved`,
       ...full,
       ratio: ratio(full.slipway, full.rawScript),
+      ...(full.slipwayWithoutExtraCaCerts
+        ? { ratioWithoutExtraCaCerts: ratio(full.slipwayWithoutExtraCaCerts, full.rawScript) }
+        : {}),
       ratioVsRawWithLayerCache: ratio(full.slipway, full.rawScriptWithLayerCache),
       slipwayPhasesMedianMs: phaseMedians,
       slipwayPhasesMs: phases,
@@ -137,6 +149,7 @@ try {
       {
         skip: result.skipPath.ratio,
         full: result.fullBuild.ratio,
+        fullWithoutExtraCaCerts: result.fullBuild.ratioWithoutExtraCaCerts,
         phases: phaseMedians,
         preset: presetCache.speedup ?? presetCache.notMeasured,
       },
@@ -217,6 +230,17 @@ async function pushCommit(repo, files) {
   await git('-c', 'user.name=bench', '-c', 'user.email=bench@localhost', 'commit', '--quiet', '-m', 'change');
   await git('push', '--quiet', 'origin', 'master');
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * This machine sets NODE_EXTRA_CA_CERTS (the system bundle), which Node 20 parses at every start
+ * (~60 ms here, before any of slipway's code runs): where it is set, slipway runs once more without
+ * it, as on an agent that does not set it.
+ */
+function withoutExtraCaCerts(fn) {
+  return process.env.NODE_EXTRA_CA_CERTS
+    ? { slipwayWithoutExtraCaCerts: () => fn({ NODE_EXTRA_CA_CERTS: undefined }) }
+    : {};
 }
 
 function ratio(a, b) {
