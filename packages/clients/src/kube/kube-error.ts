@@ -14,10 +14,10 @@ export class KubeError extends RemoteError {
   }
 }
 
-/** A client-node ApiException (or a network failure) as a KubeError, its message from the Status body. */
+/** A failed call (an HTTP answer with its Status body, or no answer) as a KubeError, its message from the Status body. */
 export function kubeError(error: unknown, what: string): KubeError {
   if (error instanceof KubeError) return error;
-  // ApiException carries `code`; a failed watch, `statusCode`
+  // KubeHttp's answers (and client-node's ApiException) carry `code`; a failed watch, `statusCode`
   const { code, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
   // a DOMException (an aborted or timed-out call) has a numeric `code` of its own: no answer
   const status =
