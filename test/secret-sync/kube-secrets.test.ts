@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { desiredSecret, type DesiredSecret } from '@slipway/core';
+import { customMetadataKeys, desiredSecret, type DesiredSecret } from '@slipway/core';
 import { KubeSecrets } from '../../packages/secret-sync/src/kube-secrets.js';
 import { SyncMetrics } from '../../packages/secret-sync/src/metrics.js';
 import { usePlatform } from '../support/platform.js';
@@ -9,7 +9,7 @@ const want = (namespace: string, name: string, data: Record<string, string>, typ
   const r = desiredSecret({ namespace, name }, `k8s-secret/c1/${namespace}/${name}`, {
     version: 1,
     data,
-    customMetadata: type ? { 'slipway.dev/type': type } : null,
+    customMetadata: type ? { [customMetadataKeys.type]: type } : null,
   });
   if (!r.ok) throw new Error(r.issues.join('; '));
   return r.secret;
