@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { Agent, request } from 'undici';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { bodyText, nodeRequest } from './node-request.js';
 import type { VaultFetch } from './vault.js';
 
 export interface VaultTransportOptions {
@@ -14,33 +16,34 @@ export interface VaultTransportOptions {
 }
 
 /**
- * How VaultClient reaches Vault: undici's `request` over one Agent (keep-alive connections,
- * bounded) that trusts the given CA, or the system's CAs without one. `request` rather than
- * undici's fetch: no WHATWG Request/Response/stream objects per call, which a controller reading
- * 10,000 metadata entries a cycle feels in CPU and garbage. Each request's own signal (its timeout
- * and the caller's abort) is honoured; connecting gives up after 10 s.
+ * How VaultClient reaches Vault: node:http(s) over kept-alive Agents (bounded connections) that
+ * trust the given CA, or the system's CAs without one: a controller reading 10,000 metadata
+ * entries a cycle makes no WHATWG Request/Response/stream objects per call, and loads no
+ * WebAssembly HTTP parser (ADR 0013). A network error is Node's own (`connect ECONNREFUSED …`);
+ * each request's signal (VaultClient's timeout and the caller's abort) is honoured.
  */
 export function vaultTransport(options: VaultTransportOptions = {}): VaultFetch {
-  let agent: Promise<Agent> | undefined;
+  let agents: Promise<{ http: HttpAgent; https: HttpsAgent }> | undefined;
   const make = async () => {
     const ca = options.ca ?? (options.caFile ? await (options.readFile ?? readText)(options.caFile) : undefined);
-    return new Agent({
-      connections: options.connections ?? 64,
-      connectTimeout: 10_000,
-      ...(ca ? { connect: { ca } } : {}),
-    });
+    const pool = { keepAlive: true, maxSockets: options.connections ?? 64 };
+    return { http: new HttpAgent(pool), https: new HttpsAgent({ ...pool, ...(ca ? { ca } : {}) }) };
   };
   return async (url, init) => {
-    agent ??= make();
-    agent.catch(() => (agent = undefined)); // a CA file that could not be read is read again next time
-    const res = await request(url, {
-      method: init.method as 'GET',
+    agents ??= make();
+    agents.catch(() => (agents = undefined)); // a CA file that could not be read is read again next time
+    const target = new URL(url);
+    const { http, https } = await agents;
+    const res = await nodeRequest(target, {
+      method: init.method,
       headers: init.headers,
       ...(init.body === undefined ? {} : { body: init.body }),
       signal: init.signal,
-      dispatcher: await agent,
+      agent: target.protocol === 'https:' ? https : http,
     });
-    return { status: res.statusCode, text: () => res.body.text() };
+    const text = bodyText(res);
+    text.catch(() => undefined); // read as it arrives; the caller's text() sees a failure
+    return { status: res.statusCode ?? 0, text: () => text };
   };
 }
 

@@ -23,9 +23,25 @@ async function vaultStandIn(): Promise<string> {
 }
 
 describe('VaultClient over vaultTransport', () => {
-  it('sends the token and reads the answer through the undici agent', async () => {
+  it('sends the token and reads the answer over a kept-alive connection', async () => {
     const vault = new VaultClient({ address: await vaultStandIn(), token: 't-1', fetch: vaultTransport() });
     expect(await vault.request('GET', 'sys/health')).toEqual({ initialized: true, token: 't-1' });
+  });
+
+  it('keeps its connection alive: ten calls in a row open one socket', async () => {
+    const address = await vaultStandIn();
+    let sockets = 0;
+    server?.on('connection', () => sockets++);
+    const vault = new VaultClient({ address, fetch: vaultTransport() });
+    for (let i = 0; i < 10; i++) await vault.request('GET', 'sys/health');
+    expect(sockets).toBe(1);
+  });
+
+  it("fails with Node's own network error, naming the address", async () => {
+    const address = await vaultStandIn();
+    server?.close();
+    const vault = new VaultClient({ address, fetch: vaultTransport() });
+    await expect(vault.request('GET', 'sys/health')).rejects.toThrow(/ECONNREFUSED 127\.0\.0\.1:\d+/);
   });
 
   it('gives up on a request without an answer after the timeout, saying so', async () => {

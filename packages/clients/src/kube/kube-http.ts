@@ -1,6 +1,7 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
+import { Agent as HttpAgent, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, type RequestOptions } from 'node:https';
 import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import { bodyText, nodeRequest } from '../node-request.js';
 import type { KubeAccess } from './kube-access.js';
 import { kubeError } from './kube-error.js';
 
@@ -174,14 +175,14 @@ export class KubeHttp {
       headers['content-type'] = init.contentType ?? 'application/json';
       headers['content-length'] = Buffer.byteLength(body);
     }
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      const req = send(url, { method, headers, agent: this.#agentFor(auth, url), signal: options.signal }, resolve);
-      req.setTimeout(options.idleTimeoutMs, () =>
-        req.destroy(Object.assign(new Error(`no data for ${options.idleTimeoutMs} ms`), { code: 'ETIMEDOUT' })),
-      );
-      req.on('error', reject);
-      req.end(body);
+    const agent = this.#agentFor(auth, url);
+    return nodeRequest(url, {
+      method,
+      headers,
+      body,
+      agent,
+      signal: options.signal,
+      idleTimeoutMs: options.idleTimeoutMs,
     });
   }
 
@@ -266,17 +267,6 @@ interface TlsOptions {
 /** A non-2xx answer, shaped as kubeError reads it (status and Status body). */
 function httpError(status: number, body: string): Error {
   return Object.assign(new Error(`HTTP ${status}`), { code: status, body });
-}
-
-/** A whole answer body as text; fails if the connection breaks before its end. */
-function bodyText(res: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => (text += chunk));
-    res.on('end', () => (res.complete ? resolve(text) : reject(new Error('the connection closed mid-answer'))));
-    res.on('error', reject);
-  });
 }
 
 function queryString(query: KubeHttpCall['query']): string {
