@@ -8,7 +8,7 @@
 // shipped one-file controller; main: the unbundled tsc output; or a path), NODE_ARGS (node flags for the
 // controller; default: the chart's nodeOptions), STDOUT_DIR (a directory: each controller's stdout there, e.g. with NODE_ARGS=--trace-gc),
 // HEAP_SNAPSHOT (a directory: a heap snapshot of the controller after its first cycle), OUT (results file),
-// CEILING (0: skip the apiserver's own create throughput)
+// CEILING (0: skip the apiserver's own create throughput), CONCURRENCY (the controller's --concurrency, 16)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -37,6 +37,7 @@ const nodeArgs = (process.env['NODE_ARGS'] ?? chartValues.nodeOptions ?? '').spl
 const heapSnapshotDir = process.env['HEAP_SNAPSHOT'];
 const outFile = process.env['OUT'] ?? 'secret-sync.json';
 const withCeiling = process.env['CEILING'] !== '0';
+const concurrency = Number(process.env['CONCURRENCY'] ?? 16);
 const namespaces = Number(process.env['NAMESPACES'] ?? 200);
 const perNamespace = Number(process.env['PER_NAMESPACE'] ?? 50);
 const steadyCycles = Number(process.env['STEADY_CYCLES'] ?? 3);
@@ -102,7 +103,7 @@ async function startController(
       '--no-leader-elect',
       `--interval=${interval}`,
       '--jitter=0',
-      '--concurrency=16',
+      `--concurrency=${concurrency}`,
       '--port=0',
       '--bind=127.0.0.1',
       '--log-level=info',
