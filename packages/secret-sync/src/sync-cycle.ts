@@ -293,15 +293,19 @@ class EarlyWrites {
     this.#limit = (fn) => run('', fn);
   }
 
-  offer(entry: VaultEntry): void {
+  /** Starts the entry's write, if the plan will have one; settles when that write has. */
+  offer(entry: VaultEntry): Promise<void> | undefined {
     if (entry.state.kind !== 'desired') return;
     const action = planEntryAction(entry, this.#existing.get(refKey(entry)), this.#input);
     if (action.kind !== 'create' && action.kind !== 'update') return;
     const key = `${entry.namespace}/${entry.name}`;
     this.#onStart(action.desired);
     const result = this.#limit(() => this.#ctx.mutex.run(key, () => applyAction(action, this.#ctx)));
-    result.catch(() => undefined); // awaited (and reported) by applyPlan
     this.#started.set(entry.path, { action, result });
+    return result.then(
+      () => undefined,
+      () => undefined, // awaited (and reported) by applyPlan
+    );
   }
 
   /** The result of an action already started, when the plan's action for that path is that one. */

@@ -84,9 +84,11 @@ export class VaultTree {
 
   /**
    * Reads the tree. Throws only when the cluster folder itself cannot be listed. `onEntry` hears
-   * each entry as soon as its state is known (the cycle starts its writes while the rest is read).
+   * each entry as soon as its state is known (the cycle starts its writes while the rest is read);
+   * a promise it returns holds that reader back until it settles, so reads go no faster than the
+   * writes they start (a first cycle's 10,000 creates do not all wait in memory at once).
    */
-  async read(onEntry?: (entry: VaultEntry) => void): Promise<TreeRead> {
+  async read(onEntry?: (entry: VaultEntry) => Promise<void> | void): Promise<TreeRead> {
     if (!this.#mode) {
       this.#detection = await this.#kv.detectListing(`${this.#cluster}/`);
       this.#mode = this.#detection.mode;
@@ -158,7 +160,7 @@ export class VaultTree {
     };
     const entries = await mapLimit([...listed.keys], this.#concurrency, async (item) => {
       const entry = await readEntry(item);
-      if (entry) onEntry?.(entry);
+      if (entry) await onEntry?.(entry);
       return entry;
     });
     // what failed folders held stays remembered: they are read again when listing works
