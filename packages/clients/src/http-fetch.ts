@@ -1,5 +1,5 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { nodeRequest } from './node-request.js';
 
 /** The part of a fetch Response the registry and Vault clients read. */
 export interface HttpAnswer {
@@ -48,13 +48,17 @@ export const httpFetch: HttpFetch = async (url, init = {}) => {
   }
 };
 
-function send(url: URL, init: HttpInit): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = request(url, { method: init.method ?? 'GET', headers: init.headers, signal: init.signal }, resolve);
-    req.on('error', (error) => reject(init.signal?.aborted ? error : new TypeError('fetch failed', { cause: error })));
-    req.end(init.body);
-  });
+async function send(url: URL, init: HttpInit): Promise<IncomingMessage> {
+  try {
+    return await nodeRequest(url, {
+      method: init.method ?? 'GET',
+      ...(init.headers ? { headers: init.headers } : {}),
+      ...(init.body === undefined ? {} : { body: init.body }),
+      ...(init.signal ? { signal: init.signal } : {}),
+    });
+  } catch (error) {
+    throw init.signal?.aborted ? error : new TypeError('fetch failed', { cause: error });
+  }
 }
 
 /** The answer, its body read as it arrives (an unread body must not hold the connection). */
